@@ -1,0 +1,90 @@
+/**
+ * Every tunable of the service, read from the environment once per cold start.
+ * The CDK stack and the local runtime set these variables; the names are the
+ * contract between them and the handlers.
+ */
+export interface ServiceConfig {
+  /** Digits in a PIN. 6 in production; tests shrink the space to provoke exhaustion. */
+  readonly pinDigits: number;
+  readonly pinValiditySeconds: number;
+  /** Fresh draws before generate-PIN gives up with 503 pin_space_exhausted. */
+  readonly pinMaxDraws: number;
+  readonly connectingTimeoutSeconds: number;
+  /** 0 = a waiting customer never times out. */
+  readonly waitingTimeoutSeconds: number;
+  /** Failed redeems one client may make per window before 429. */
+  readonly redeemFailuresPerClient: number;
+  /** Failed redeems all clients together may make per window before 429. */
+  readonly redeemFailuresGlobal: number;
+  readonly redeemFailureWindowSeconds: number;
+  /** Seconds a group's permissions are cached in a warm function. */
+  readonly permissionCacheSeconds: number;
+  /** Name the applet download carries, before the ticket: `<prefix>_<ticket>.cjs`. */
+  readonly appletFilePrefix: string;
+}
+
+export const environmentVariables = {
+  tableName: 'TABLE_NAME',
+  dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
+  managementEndpoint: 'WEBSOCKET_MANAGEMENT_ENDPOINT',
+  pinSecret: 'PIN_SECRET',
+  pinSecretArn: 'PIN_SECRET_ARN',
+  jwtIssuer: 'JWT_ISSUER',
+  jwtAudience: 'JWT_AUDIENCE',
+  pinDigits: 'PIN_DIGITS',
+  pinValiditySeconds: 'PIN_VALIDITY_SECONDS',
+  pinMaxDraws: 'PIN_MAX_DRAWS',
+  connectingTimeoutSeconds: 'CONNECTING_TIMEOUT_SECONDS',
+  waitingTimeoutSeconds: 'WAITING_TIMEOUT_SECONDS',
+  redeemFailuresPerClient: 'REDEEM_FAILURES_PER_CLIENT',
+  redeemFailuresGlobal: 'REDEEM_FAILURES_GLOBAL',
+  redeemFailureWindowSeconds: 'REDEEM_FAILURE_WINDOW_SECONDS',
+  permissionCacheSeconds: 'PERMISSION_CACHE_SECONDS',
+  appletFilePrefix: 'APPLET_FILE_PREFIX',
+} as const;
+
+export const defaultConfig: ServiceConfig = {
+  pinDigits: 6,
+  pinValiditySeconds: 600,
+  pinMaxDraws: 8,
+  connectingTimeoutSeconds: 600,
+  waitingTimeoutSeconds: 3600,
+  redeemFailuresPerClient: 10,
+  redeemFailuresGlobal: 1000,
+  redeemFailureWindowSeconds: 600,
+  permissionCacheSeconds: 30,
+  appletFilePrefix: 'RemoteSupport',
+};
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): ServiceConfig {
+  const v = environmentVariables;
+  const d = defaultConfig;
+  const prefix = env[v.appletFilePrefix] ?? d.appletFilePrefix;
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(prefix)) {
+    throw new Error(`${v.appletFilePrefix} must be letters, digits and dashes, got "${prefix}"`);
+  }
+  return {
+    pinDigits: integer(env, v.pinDigits, d.pinDigits, 1, 9),
+    pinValiditySeconds: integer(env, v.pinValiditySeconds, d.pinValiditySeconds, 1, 86_400),
+    pinMaxDraws: integer(env, v.pinMaxDraws, d.pinMaxDraws, 1, 100),
+    connectingTimeoutSeconds: integer(env, v.connectingTimeoutSeconds, d.connectingTimeoutSeconds, 1, 86_400),
+    waitingTimeoutSeconds: integer(env, v.waitingTimeoutSeconds, d.waitingTimeoutSeconds, 0, 7 * 86_400),
+    redeemFailuresPerClient: integer(env, v.redeemFailuresPerClient, d.redeemFailuresPerClient, 1, 1_000_000),
+    redeemFailuresGlobal: integer(env, v.redeemFailuresGlobal, d.redeemFailuresGlobal, 1, 100_000_000),
+    redeemFailureWindowSeconds: integer(env, v.redeemFailureWindowSeconds, d.redeemFailureWindowSeconds, 1, 86_400),
+    permissionCacheSeconds: integer(env, v.permissionCacheSeconds, d.permissionCacheSeconds, 0, 3600),
+    appletFilePrefix: prefix,
+  };
+}

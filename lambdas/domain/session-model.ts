@@ -1,0 +1,106 @@
+/**
+ * The session as clients see it (HTTP responses, `session.updated` events).
+ * Web clients import these types; they carry no runtime code.
+ */
+export const sessionStatuses = [
+  'created',
+  'pending',
+  'connecting',
+  'waiting',
+  'active',
+  'closed',
+  'expired',
+  'timed_out',
+] as const;
+
+export type SessionStatus = (typeof sessionStatuses)[number];
+
+/** Statuses a session never leaves except by `close` (which dismisses it from the list). */
+export const endedStatuses: readonly SessionStatus[] = ['closed', 'expired', 'timed_out'];
+
+export type CloseReason =
+  | 'technician_closed'
+  | 'customer_ended'
+  | 'pin_expired'
+  | 'connecting_timed_out'
+  | 'waiting_timed_out';
+
+export interface SystemInfo {
+  readonly os?: string;
+  readonly osVersion?: string;
+  readonly arch?: string;
+  readonly hostname?: string;
+  readonly cpus?: number;
+  readonly cpuModel?: string;
+  readonly memoryBytes?: number;
+  readonly uptimeSeconds?: number;
+  readonly locale?: string;
+  readonly timeZone?: string;
+  readonly appletVersion?: string;
+  readonly nodeVersion?: string;
+}
+
+export interface SessionView {
+  readonly id: string;
+  readonly customerName: string;
+  readonly status: SessionStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** When the session entered its current status. */
+  readonly statusChangedAt: string;
+  readonly technician: { readonly id: string; readonly username: string; readonly displayName: string };
+  /** Set while a PIN is live (pending) or once one was issued. */
+  readonly pinExpiresAt?: string;
+  /** When the current status times out by itself (pending, connecting, waiting). */
+  readonly deadlineAt?: string;
+  readonly redeemedAt?: string;
+  readonly startedAt?: string;
+  readonly closedAt?: string;
+  readonly closeReason?: CloseReason;
+  readonly customer?: {
+    readonly connected: boolean;
+    readonly ip?: string;
+    readonly userAgent?: string;
+    readonly systemInfo?: SystemInfo;
+  };
+  /** Failed PIN redemptions seen while this session's PIN was live. */
+  readonly failedRedeemsBeforeSuccess?: number;
+}
+
+export type LogEventType =
+  | 'created'
+  | 'pin_generated'
+  | 'pin_replaced'
+  | 'pin_redeemed'
+  | 'applet_connected'
+  | 'applet_disconnected'
+  | 'system_info'
+  | 'started'
+  | 'chat'
+  | 'closed'
+  | 'expired'
+  | 'timed_out'
+  | 'denied';
+
+export interface SessionLogEntry {
+  readonly at: string;
+  readonly type: LogEventType;
+  readonly actor: { readonly kind: 'technician' | 'customer' | 'system'; readonly name?: string };
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Messages the server pushes over the WebSocket. */
+export type ServerMessage =
+  | { readonly type: 'session.updated'; readonly session: SessionView }
+  | { readonly type: 'session.started'; readonly sessionId: string; readonly technician: { readonly displayName: string } }
+  | { readonly type: 'session.closed'; readonly sessionId: string; readonly reason: CloseReason }
+  | { readonly type: 'session.state'; readonly session: { readonly id: string; readonly status: SessionStatus; readonly technician: { readonly displayName: string } } }
+  | {
+      readonly type: 'chat';
+      readonly sessionId: string;
+      readonly from: 'technician' | 'customer';
+      readonly text: string;
+      readonly at: string;
+    }
+  | { readonly type: 'error'; readonly code: string; readonly message: string };

@@ -1,0 +1,186 @@
+/**
+ * The route table: every HTTP route, WebSocket route, authorizer and scheduled
+ * job of the product, declared once. The local runtime (local/) serves exactly
+ * these, and the CDK stack (lib/) deploys exactly these, one Lambda function
+ * per entry, granted only what `needs` lists.
+ */
+
+/** What a handler touches, so the stack can grant exactly that and nothing more. */
+export interface HandlerNeeds {
+  /** Access to the product table. */
+  readonly table: 'read' | 'readWrite';
+  /** Posts to WebSocket connections through the @connections management API. */
+  readonly postsToConnections?: boolean;
+  /** Reads the PIN keyed-hash secret (Secrets Manager in AWS). */
+  readonly pinSecret?: boolean;
+  /** Verifies technician JWTs itself (the WebSocket authorizer; HTTP routes rely on API Gateway). */
+  readonly verifiesJwt?: boolean;
+}
+
+export interface HandlerDeclaration {
+  /** Stable name: the Lambda function's logical id and log group suffix. */
+  readonly name: string;
+  /** Source file, relative to the repository root, exporting `handler`. */
+  readonly entry: string;
+  readonly needs: HandlerNeeds;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRoute extends HandlerDeclaration {
+  readonly method: HttpMethod;
+  /** API Gateway route path, with `{param}` placeholders. Always under /api. */
+  readonly path: string;
+  /** `technician`: JWT authorizer (Cognito in AWS, the local identity provider locally). */
+  readonly auth: 'technician' | 'public';
+}
+
+export interface WebSocketRoute extends HandlerDeclaration {
+  /** `$connect`, `$disconnect`, `$default`, or the value of the message's `action`. */
+  readonly routeKey: string;
+}
+
+export interface ScheduledJob extends HandlerDeclaration {
+  readonly everyMinutes: number;
+}
+
+export const httpRoutes: readonly HttpRoute[] = [
+  {
+    name: 'create-session',
+    method: 'POST',
+    path: '/api/sessions',
+    auth: 'technician',
+    entry: 'lambdas/http/create-session.ts',
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    name: 'list-sessions',
+    method: 'GET',
+    path: '/api/sessions',
+    auth: 'technician',
+    entry: 'lambdas/http/list-sessions.ts',
+    needs: { table: 'read' },
+  },
+  {
+    name: 'get-session',
+    method: 'GET',
+    path: '/api/sessions/{id}',
+    auth: 'technician',
+    entry: 'lambdas/http/get-session.ts',
+    needs: { table: 'read' },
+  },
+  {
+    name: 'get-session-log',
+    method: 'GET',
+    path: '/api/sessions/{id}/log',
+    auth: 'technician',
+    entry: 'lambdas/http/get-session-log.ts',
+    needs: { table: 'read' },
+  },
+  {
+    name: 'generate-pin',
+    method: 'POST',
+    path: '/api/sessions/{id}/pin',
+    auth: 'technician',
+    entry: 'lambdas/http/generate-pin.ts',
+    needs: { table: 'readWrite', postsToConnections: true, pinSecret: true },
+  },
+  {
+    name: 'start-session',
+    method: 'POST',
+    path: '/api/sessions/{id}/start',
+    auth: 'technician',
+    entry: 'lambdas/http/start-session.ts',
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    name: 'close-session',
+    method: 'POST',
+    path: '/api/sessions/{id}/close',
+    auth: 'technician',
+    entry: 'lambdas/http/close-session.ts',
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    name: 'redeem-pin',
+    method: 'POST',
+    path: '/api/pin/redeem',
+    auth: 'public',
+    entry: 'lambdas/http/redeem-pin.ts',
+    needs: { table: 'readWrite', postsToConnections: true, pinSecret: true },
+  },
+  {
+    name: 'customer-progress',
+    method: 'GET',
+    path: '/api/pin/progress',
+    auth: 'public',
+    entry: 'lambdas/http/customer-progress.ts',
+    needs: { table: 'read' },
+  },
+  {
+    name: 'openapi',
+    method: 'GET',
+    path: '/api/openapi.json',
+    auth: 'public',
+    entry: 'lambdas/http/openapi.ts',
+    needs: { table: 'read' },
+  },
+];
+
+/** Accepts a technician JWT (`?token=`) or an applet ticket (`?ticket=`) on `$connect`. */
+export const webSocketAuthorizer: HandlerDeclaration = {
+  name: 'websocket-authorizer',
+  entry: 'lambdas/websocket/authorizer.ts',
+  needs: { table: 'read', verifiesJwt: true },
+};
+
+export const webSocketRoutes: readonly WebSocketRoute[] = [
+  {
+    name: 'websocket-connect',
+    routeKey: '$connect',
+    entry: 'lambdas/websocket/connect.ts',
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    name: 'websocket-disconnect',
+    routeKey: '$disconnect',
+    entry: 'lambdas/websocket/disconnect.ts',
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    name: 'websocket-hello',
+    routeKey: 'hello',
+    entry: 'lambdas/websocket/hello.ts',
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    name: 'websocket-chat',
+    routeKey: 'chat',
+    entry: 'lambdas/websocket/chat.ts',
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    name: 'websocket-end',
+    routeKey: 'end',
+    entry: 'lambdas/websocket/end-session.ts',
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    name: 'websocket-default',
+    routeKey: '$default',
+    entry: 'lambdas/websocket/default.ts',
+    needs: { table: 'read', postsToConnections: true },
+  },
+];
+
+export const scheduledJobs: readonly ScheduledJob[] = [
+  {
+    name: 'sweep-timeouts',
+    entry: 'lambdas/scheduled/sweep-timeouts.ts',
+    everyMinutes: 1,
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+];
+
+/** The WebSocket route selection expression, as API Gateway evaluates it. */
+export const webSocketRouteSelectionExpression = '$request.body.action';

@@ -46,6 +46,14 @@ export interface ScheduledJob extends HandlerDeclaration {
 
 export const httpRoutes: readonly HttpRoute[] = [
   {
+    name: 'get-me',
+    method: 'GET',
+    path: '/api/me',
+    auth: 'technician',
+    entry: 'lambdas/http/get-me.ts',
+    needs: { table: 'read' },
+  },
+  {
     name: 'create-session',
     method: 'POST',
     path: '/api/sessions',

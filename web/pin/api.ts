@@ -1,0 +1,166 @@
+/**
+ * The two public calls the PIN page makes, turned into outcomes the page can
+ * word for a customer. No error code or server message ever reaches the
+ * screen: unknown/expired/used PINs are one outcome, as the service intends.
+ */
+import type { ProgressStatus } from './i18n.ts';
+
+export interface RedeemResult {
+  readonly sessionId: string;
+  readonly technicianName: string;
+  readonly downloadUrl: string;
+  readonly fileName: string;
+  readonly progressUrl: string;
+  readonly progressToken: string;
+}
+
+export type RedeemOutcome =
+  | { readonly kind: 'redeemed'; readonly result: RedeemResult }
+  | { readonly kind: 'invalid' }
+  | { readonly kind: 'rate_limited'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'unavailable'; readonly retryAfterSeconds?: number }
+  | { readonly kind: 'network' }
+  | { readonly kind: 'unexpected' };
+
+export type ProgressOutcome =
+  | { readonly kind: 'status'; readonly status: ProgressStatus; readonly technicianName?: string }
+  /** The progress token is unknown or expired: nothing more to show. */
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'failed' };
+
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+const requestTimeoutMs = 15_000;
+const defaultRateLimitWaitSeconds = 60;
+const maxWaitSeconds = 3600;
+const progressStatuses: readonly string[] = ['connecting', 'waiting', 'active', 'closed', 'expired', 'timed_out'];
+
+/** `Retry-After` is either delta-seconds or an HTTP date; clamped to something a person can wait for. */
+export function parseRetryAfter(header: string | null, now: number = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  let seconds: number;
+  if (/^\d+$/.test(trimmed)) {
+    seconds = Number(trimmed);
+  } else {
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date)) return undefined;
+    seconds = Math.ceil((date - now) / 1000);
+  }
+  return Math.min(Math.max(seconds, 1), maxWaitSeconds);
+}
+
+/** "/api" + "/pin/redeem" without doubling or losing the slash. */
+export function apiUrl(apiBaseUrl: string, path: string): string {
+  return `${apiBaseUrl.replace(/\/+$/, '')}${path}`;
+}
+
+/** Only http(s) links are followed: a response can never turn the download button into a script. */
+export function safeUrl(candidate: unknown, base: string): string | undefined {
+  if (typeof candidate !== 'string' || candidate === '') return undefined;
+  try {
+    const url = new URL(candidate, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** Reads a redeem response defensively; anything missing makes it unusable rather than half-shown. */
+export function readRedeemResult(body: unknown, base: string): RedeemResult | undefined {
+  const root = record(body);
+  const applet = record(root?.applet);
+  const progress = record(root?.progress);
+  const sessionId = nonEmptyString(root?.sessionId);
+  const technicianName = nonEmptyString(record(root?.technician)?.displayName);
+  const downloadUrl = safeUrl(applet?.downloadUrl, base);
+  const fileName = nonEmptyString(applet?.fileName);
+  const progressUrl = safeUrl(progress?.url, base);
+  const progressToken = nonEmptyString(progress?.token);
+  if (!sessionId || !technicianName || !downloadUrl || !fileName || !progressUrl || !progressToken) return undefined;
+  return { sessionId, technicianName, downloadUrl, fileName, progressUrl, progressToken };
+}
+
+async function fetchWithTimeout(fetchImpl: Fetch, url: string, init: RequestInit): Promise<Response> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), requestTimeoutMs);
+  try {
+    return await fetchImpl(url, { ...init, signal: controller.signal, cache: 'no-store', credentials: 'omit' });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function jsonBody(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function redeemPin(fetchImpl: Fetch, apiBaseUrl: string, pin: string, base: string): Promise<RedeemOutcome> {
+  let response: Response;
+  try {
+    response = await fetchWithTimeout(fetchImpl, apiUrl(apiBaseUrl, '/pin/redeem'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin }),
+    });
+  } catch {
+    return { kind: 'network' };
+  }
+  if (response.ok) {
+    const result = readRedeemResult(await jsonBody(response), base);
+    return result ? { kind: 'redeemed', result } : { kind: 'unexpected' };
+  }
+  const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+  // 400 can only mean a malformed PIN, which for the customer is the same as a wrong one.
+  if (response.status === 404 || response.status === 400) return { kind: 'invalid' };
+  if (response.status === 429) return { kind: 'rate_limited', retryAfterSeconds: retryAfterSeconds ?? defaultRateLimitWaitSeconds };
+  if (response.status === 503 || response.status === 502 || response.status === 504) {
+    return retryAfterSeconds === undefined ? { kind: 'unavailable' } : { kind: 'unavailable', retryAfterSeconds };
+  }
+  return { kind: 'unexpected' };
+}
+
+export async function fetchProgress(fetchImpl: Fetch, progressUrl: string, token: string): Promise<ProgressOutcome> {
+  let response: Response;
+  try {
+    response = await fetchWithTimeout(fetchImpl, progressUrl, { headers: { authorization: `Bearer ${token}` } });
+  } catch {
+    return { kind: 'failed' };
+  }
+  if (response.status === 401 || response.status === 404) return { kind: 'gone' };
+  if (!response.ok) return { kind: 'failed' };
+  const body = record(await jsonBody(response));
+  const status = body?.status;
+  if (typeof status !== 'string' || !progressStatuses.includes(status)) return { kind: 'failed' };
+  const technicianName = nonEmptyString(record(body?.technician)?.displayName);
+  return { kind: 'status', status: status as ProgressStatus, ...(technicianName ? { technicianName } : {}) };
+}
+
+/** Every 2 s while things go well; doubling up to 30 s while the status cannot be read. */
+export function nextPollDelayMs(consecutiveFailures: number): number {
+  const base = 2000;
+  return Math.min(base * 2 ** Math.max(consecutiveFailures, 0), 30_000);
+}
+
+export async function loadApiBaseUrl(fetchImpl: Fetch): Promise<string> {
+  const fallback = '/api';
+  try {
+    const response = await fetchWithTimeout(fetchImpl, '/config.json', {});
+    if (!response.ok) return fallback;
+    return nonEmptyString(record(await jsonBody(response))?.apiBaseUrl) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The PIN page's HTML, rendered at build time from the English strings so the
+ * form is on screen before any script runs. Elements whose text the script
+ * swaps per language carry `data-text="<key of PinStrings>"`; the page holds
+ * no inline script or style (the CSP allows only 'self').
+ */
+import type { PinStrings } from './i18n.ts';
+import { de } from './strings/de.ts';
+
+export interface PinPageAssets {
+  readonly script: string;
+  readonly style: string;
+  readonly icon: string;
+}
+
+/** Keys of PinStrings that are plain strings, the only ones the HTML can name. */
+export type StaticTextKey = { [K in keyof PinStrings]: PinStrings[K] extends string ? K : never }[keyof PinStrings];
+
+/**
+ * Stricter than the stack's header, never looser: proves locally that the
+ * page needs no inline code. connect-src is left open because /config.json
+ * may name an API on another origin.
+ */
+export const pinPageContentSecurityPolicy =
+  "script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+export function renderPinPageHtml(assets: PinPageAssets, strings: PinStrings): string {
+  const text = (key: StaticTextKey): string => `data-text="${key}">${escapeHtml(strings[key])}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${pinPageContentSecurityPolicy}">
+<meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light">
+<title data-text="pageTitle">${escapeHtml(strings.pageTitle)}</title>
+<link rel="icon" href="${assets.icon}" type="image/svg+xml">
+<link rel="stylesheet" href="${assets.style}">
+<script type="module" src="${assets.script}"></script>
+</head>
+<body>
+<header class="top">
+<p class="brand" ${text('brand')}</p>
+<div id="language-switch" class="language" role="group" aria-labelledby="language-label" hidden>
+<span id="language-label" class="visually-hidden" ${text('languageSwitchLabel')}</span>
+<button type="button" data-language="en" lang="en" aria-pressed="true">${escapeHtml(strings.languageName)}</button>
+<button type="button" data-language="de" lang="de" aria-pressed="false">${escapeHtml(de.languageName)}</button>
+</div>
+</header>
+<main>
+<section id="pin-step" class="step" aria-labelledby="pin-heading">
+<h1 id="pin-heading" ${text('heading')}</h1>
+<p ${text('intro')}</p>
+<form id="pin-form" class="card" novalidate>
+<label for="pin" ${text('pinLabel')}</label>
+<p id="pin-hint" class="hint" ${text('pinHint')}</p>
+<input id="pin" name="pin" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" spellcheck="false" autocapitalize="off" aria-describedby="pin-hint pin-error">
+<div id="pin-error" class="feedback" tabindex="-1" aria-live="assertive" aria-atomic="true"></div>
+<p id="retry-countdown" class="countdown" hidden></p>
+<button id="connect" type="submit" class="primary" ${text('connectButton')}</button>
+<button id="retry" type="submit" class="secondary" hidden ${text('retryButton')}</button>
+<p id="pin-status" class="hint" role="status"></p>
+<noscript><p class="note">${escapeHtml(strings.noScript)}</p><p class="note" lang="de">${escapeHtml(de.noScript)}</p></noscript>
+</form>
+<p class="privacy" ${text('privacyNote')}</p>
+</section>
+<section id="download-step" class="step" aria-labelledby="download-heading" hidden>
+<h1 id="download-heading" tabindex="-1"></h1>
+<p ${text('downloadIntro')}</p>
+<ol class="steps">
+<li class="card">
+<h2 ${text('stepDownloadTitle')}</h2>
+<a id="download-link" class="button primary" href="#" download ${text('downloadButton')}</a>
+<p id="download-file" class="hint file"></p>
+</li>
+<li class="card">
+<h2 ${text('stepRunTitle')}</h2>
+<div id="run-instructions"></div>
+</li>
+<li class="card">
+<h2 ${text('stepProgressTitle')}</h2>
+<ol id="progress-track" class="track"></ol>
+<div id="progress-status" class="status" role="status" aria-atomic="true"></div>
+<p id="progress-trouble" class="hint" aria-live="polite"></p>
+</li>
+</ol>
+</section>
+</main>
+</body>
+</html>
+`;
+}

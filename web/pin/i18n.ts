@@ -1,0 +1,91 @@
+/**
+ * Language choice for the PIN page. Every visible string lives in one module
+ * per language (strings/en.ts, strings/de.ts); this file only says which one
+ * applies. The interface is the contract both modules fulfil, so a missing
+ * translation is a type error, not a blank on the customer's screen.
+ */
+import { de } from './strings/de.ts';
+import { en } from './strings/en.ts';
+
+export type OperatingSystem = 'windows' | 'macos' | 'linux';
+
+export type ProgressStatus = 'connecting' | 'waiting' | 'active' | 'closed' | 'expired' | 'timed_out';
+
+export interface PinStrings {
+  /** Name of the language in itself, shown on the switch ("Deutsch"). */
+  readonly languageName: string;
+  readonly languageSwitchLabel: string;
+  readonly pageTitle: string;
+  readonly brand: string;
+  readonly heading: string;
+  readonly intro: string;
+  /** The field's label: "PIN" in every language (the technician says "PIN"). */
+  readonly pinLabel: string;
+  readonly pinHint: string;
+  readonly connectButton: string;
+  readonly connectingButtonBusy: string;
+  readonly noScript: string;
+  readonly privacyNote: string;
+
+  readonly errorPinIncomplete: string;
+  readonly errorPinInvalid: string;
+  /** A wait readable aloud: "42 seconds", "9:59 minutes". */
+  readonly formatWait: (seconds: number) => string;
+  readonly errorTooManyAttempts: (wait: string) => string;
+  readonly errorNetwork: string;
+  readonly errorUnavailable: string;
+  readonly errorUnexpected: string;
+  readonly retryButton: string;
+  readonly retryCountdown: (wait: string) => string;
+  readonly retryNow: string;
+
+  readonly downloadHeading: (technician: string) => string;
+  readonly downloadIntro: string;
+  readonly stepDownloadTitle: string;
+  readonly downloadButton: string;
+  readonly downloadFileNote: (fileName: string) => string;
+  readonly stepRunTitle: string;
+  /** Steps per system; a step may carry a command shown verbatim (never translated). */
+  readonly runSteps: (fileName: string) => Readonly<Record<OperatingSystem, readonly RunStep[]>>;
+  readonly osNames: Readonly<Record<OperatingSystem, string>>;
+  readonly detectedOs: (os: string) => string;
+  readonly otherSystems: string;
+  readonly nodeRequirement: string;
+  readonly stepProgressTitle: string;
+
+  readonly statusNames: Readonly<Record<ProgressStatus, string>>;
+  readonly statusDetails: Readonly<Record<ProgressStatus, (technician: string) => string>>;
+  readonly statusLabel: string;
+  readonly statusTrouble: string;
+  readonly statusUnavailable: string;
+}
+
+export interface RunStep {
+  readonly text: string;
+  readonly command?: string;
+}
+
+export type Language = 'en' | 'de';
+
+export const languages: Readonly<Record<Language, PinStrings>> = { en, de };
+
+export const defaultLanguage: Language = 'en';
+
+export const languageStorageKey = 'pin-page.language';
+
+export function isLanguage(value: unknown): value is Language {
+  return value === 'en' || value === 'de';
+}
+
+/**
+ * The customer's explicit choice wins; otherwise the first of the browser's
+ * preferred languages we speak ("de-AT" counts as German), else English.
+ */
+export function chooseLanguage(stored: string | null | undefined, preferred: readonly string[]): Language {
+  if (isLanguage(stored)) return stored;
+  for (const tag of preferred) {
+    const primary = tag.toLowerCase().split('-')[0];
+    if (isLanguage(primary)) return primary;
+  }
+  return defaultLanguage;
+}

@@ -1,0 +1,353 @@
+/**
+ * Enhances the server-rendered PIN form: language, input clean-up, redeeming
+ * the PIN, the download step and the progress that follows. All state lives
+ * in `view`; `render()` writes it to the DOM, so a language switch is just
+ * another render.
+ */
+import { fetchProgress, loadApiBaseUrl, nextPollDelayMs, redeemPin, type RedeemResult } from './api.ts';
+import {
+  chooseLanguage,
+  languageStorageKey,
+  languages,
+  type Language,
+  type OperatingSystem,
+  type PinStrings,
+  type ProgressStatus,
+} from './i18n.ts';
+import { detectOperatingSystem, orderedSystems, type NavigatorHints } from './operating-system.ts';
+import { isCompletePin, normalisePin } from './pin-input.ts';
+
+type PinError =
+  | { readonly kind: 'incomplete' | 'invalid' | 'network' | 'unavailable' | 'unexpected' }
+  | { readonly kind: 'rate_limited' | 'unavailable_wait'; readonly retryAt: number; readonly waitSeconds: number }
+  | { readonly kind: 'retry_ready' };
+
+interface PinView {
+  readonly step: 'pin';
+  readonly busy: boolean;
+  readonly error?: PinError;
+}
+
+interface DownloadView {
+  readonly step: 'download';
+  readonly result: RedeemResult;
+  readonly status: ProgressStatus;
+  readonly technicianName: string;
+  readonly pollTrouble: boolean;
+  readonly statusGone: boolean;
+}
+
+const trackedStatuses: readonly ProgressStatus[] = ['connecting', 'waiting', 'active'];
+const endStatuses: readonly ProgressStatus[] = ['closed', 'expired', 'timed_out'];
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`PIN page markup lacks #${id}`);
+  return element as T;
+}
+
+/** Writes only real changes, so live regions announce changes and nothing else. */
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const created = document.createElement(tag);
+  if (className) created.className = className;
+  if (text !== undefined) created.textContent = text;
+  return created;
+}
+
+function readStoredLanguage(): string | null {
+  try {
+    return localStorage.getItem(languageStorageKey);
+  } catch {
+    return null;
+  }
+}
+
+function storeLanguage(language: Language): void {
+  try {
+    localStorage.setItem(languageStorageKey, language);
+  } catch {
+    // Private modes may refuse storage; the choice then lasts for this visit only.
+  }
+}
+
+const form = byId<HTMLFormElement>('pin-form');
+const pinInput = byId<HTMLInputElement>('pin');
+const errorRegion = byId('pin-error');
+const countdown = byId('retry-countdown');
+const connectButton = byId<HTMLButtonElement>('connect');
+const retryButton = byId<HTMLButtonElement>('retry');
+const pinStatus = byId('pin-status');
+const pinStep = byId('pin-step');
+const downloadStep = byId('download-step');
+const downloadHeading = byId('download-heading');
+const downloadLink = byId<HTMLAnchorElement>('download-link');
+const downloadFile = byId('download-file');
+const runInstructions = byId('run-instructions');
+const progressTrack = byId('progress-track');
+const progressStatus = byId('progress-status');
+const progressTrouble = byId('progress-trouble');
+const languageSwitch = byId('language-switch');
+
+const detectedSystem: OperatingSystem = detectOperatingSystem(navigator as unknown as NavigatorHints);
+const apiBaseUrl = loadApiBaseUrl(fetch.bind(window));
+
+let language: Language = chooseLanguage(readStoredLanguage(), navigator.languages ?? [navigator.language]);
+let view: PinView | DownloadView = { step: 'pin', busy: false };
+let countdownTimer: ReturnType<typeof setInterval> | undefined;
+let otherSystemsOpen = false;
+let renderedInstructionsKey = '';
+
+function strings(): PinStrings {
+  return languages[language];
+}
+
+function secondsUntil(time: number): number {
+  return Math.max(0, Math.ceil((time - Date.now()) / 1000));
+}
+
+function errorMessage(error: PinError, text: PinStrings): string {
+  switch (error.kind) {
+    case 'incomplete':
+      return text.errorPinIncomplete;
+    case 'invalid':
+      return text.errorPinInvalid;
+    case 'rate_limited':
+      return text.errorTooManyAttempts(text.formatWait(error.waitSeconds));
+    case 'unavailable':
+    case 'unavailable_wait':
+      return text.errorUnavailable;
+    case 'network':
+      return text.errorNetwork;
+    case 'unexpected':
+      return text.errorUnexpected;
+    case 'retry_ready':
+      return text.retryNow;
+  }
+}
+
+function renderStaticTexts(text: PinStrings): void {
+  document.documentElement.lang = language;
+  document.title = text.pageTitle;
+  for (const node of document.querySelectorAll<HTMLElement>('[data-text]')) {
+    const value = text[node.dataset.text as keyof PinStrings];
+    if (typeof value === 'string') setText(node, value);
+  }
+  for (const button of languageSwitch.querySelectorAll<HTMLButtonElement>('button[data-language]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.language === language));
+  }
+}
+
+function renderPinStep(current: PinView, text: PinStrings): void {
+  const error = current.error;
+  const remainingSeconds = error && 'retryAt' in error ? secondsUntil(error.retryAt) : 0;
+  const waiting = remainingSeconds > 0;
+  setText(errorRegion, error ? errorMessage(error, text) : '');
+  errorRegion.classList.toggle('info', error?.kind === 'retry_ready');
+  pinInput.setAttribute('aria-invalid', String(error?.kind === 'incomplete' || error?.kind === 'invalid'));
+  countdown.hidden = !waiting;
+  if (waiting) setText(countdown, text.retryCountdown(text.formatWait(remainingSeconds)));
+  connectButton.disabled = waiting;
+  retryButton.hidden = !(error?.kind === 'network' || error?.kind === 'unavailable' || error?.kind === 'unexpected');
+  form.setAttribute('aria-busy', String(current.busy));
+  setText(pinStatus, current.busy ? text.connectingButtonBusy : '');
+}
+
+function commandBlock(command: string): HTMLElement {
+  const pre = element('pre', 'command');
+  pre.append(element('code', undefined, command));
+  return pre;
+}
+
+function instructionsFor(system: OperatingSystem, text: PinStrings, fileName: string): HTMLElement {
+  const list = element('ol', 'run-steps');
+  for (const step of text.runSteps(fileName)[system]) {
+    const item = element('li', undefined, step.text);
+    if (step.command) item.append(commandBlock(step.command));
+    list.append(item);
+  }
+  return list;
+}
+
+/** Rebuilt only when language or file changes, so an open disclosure keeps its place. */
+function renderInstructions(text: PinStrings, fileName: string): void {
+  const key = `${language}|${fileName}`;
+  if (key === renderedInstructionsKey) return;
+  renderedInstructionsKey = key;
+  const [primary, ...others] = orderedSystems(detectedSystem);
+  const content: HTMLElement[] = [];
+  if (primary) {
+    content.push(element('h3', undefined, text.detectedOs(text.osNames[primary])), instructionsFor(primary, text, fileName));
+  }
+  const disclosure = element('details', 'other-systems');
+  disclosure.open = otherSystemsOpen;
+  disclosure.addEventListener('toggle', () => {
+    otherSystemsOpen = disclosure.open;
+  });
+  disclosure.append(element('summary', undefined, text.otherSystems));
+  for (const system of others) {
+    disclosure.append(element('h3', undefined, text.osNames[system]), instructionsFor(system, text, fileName));
+  }
+  content.push(disclosure, element('p', 'note', text.nodeRequirement));
+  runInstructions.replaceChildren(...content);
+}
+
+function renderProgress(current: DownloadView, text: PinStrings): void {
+  const reached = trackedStatuses.indexOf(current.status);
+  const ended = endStatuses.includes(current.status);
+  const items = trackedStatuses.map((status, index) => {
+    const item = element('li', undefined, text.statusNames[status]);
+    if (!ended && index < reached) item.className = 'done';
+    if (!ended && index === reached) {
+      item.className = 'current';
+      item.setAttribute('aria-current', 'step');
+    }
+    return item;
+  });
+  const trackKey = `${language}|${current.status}`;
+  if (progressTrack.dataset.key !== trackKey) {
+    progressTrack.dataset.key = trackKey;
+    progressTrack.replaceChildren(...items);
+  }
+  progressTrack.hidden = ended;
+  const message = current.statusGone
+    ? text.statusUnavailable
+    : `${text.statusLabel}: ${text.statusNames[current.status]}. ${text.statusDetails[current.status](current.technicianName)}`;
+  setText(progressStatus, message);
+  progressStatus.dataset.status = current.statusGone ? 'gone' : current.status;
+  setText(progressTrouble, current.pollTrouble && !current.statusGone ? text.statusTrouble : '');
+}
+
+function renderDownloadStep(current: DownloadView, text: PinStrings): void {
+  setText(downloadHeading, text.downloadHeading(current.technicianName));
+  if (downloadLink.href !== current.result.downloadUrl) downloadLink.href = current.result.downloadUrl;
+  downloadLink.download = current.result.fileName;
+  setText(downloadFile, text.downloadFileNote(current.result.fileName));
+  renderInstructions(text, current.result.fileName);
+  renderProgress(current, text);
+}
+
+function render(): void {
+  const text = strings();
+  renderStaticTexts(text);
+  pinStep.hidden = view.step !== 'pin';
+  downloadStep.hidden = view.step !== 'download';
+  if (view.step === 'pin') renderPinStep(view, text);
+  else renderDownloadStep(view, text);
+}
+
+function stopCountdown(): void {
+  if (countdownTimer !== undefined) clearInterval(countdownTimer);
+  countdownTimer = undefined;
+}
+
+function startCountdown(): void {
+  stopCountdown();
+  countdownTimer = setInterval(() => {
+    if (view.step !== 'pin' || !view.error || !('retryAt' in view.error)) return stopCountdown();
+    if (secondsUntil(view.error.retryAt) > 0) return render();
+    stopCountdown();
+    view = { step: 'pin', busy: false, error: { kind: 'retry_ready' } };
+    render();
+  }, 1000);
+}
+
+function showError(error: PinError): void {
+  view = { step: 'pin', busy: false, error };
+  render();
+  if ('retryAt' in error) startCountdown();
+  errorRegion.focus();
+}
+
+async function pollProgress(failures: number): Promise<void> {
+  if (view.step !== 'download') return;
+  const outcome = await fetchProgress(fetch.bind(window), view.result.progressUrl, view.result.progressToken);
+  const current = view;
+  if (outcome.kind === 'gone') {
+    view = { ...current, statusGone: true, pollTrouble: false };
+    render();
+    return;
+  }
+  const nextFailures = outcome.kind === 'failed' ? failures + 1 : 0;
+  view =
+    outcome.kind === 'status'
+      ? { ...current, status: outcome.status, technicianName: outcome.technicianName ?? current.technicianName, pollTrouble: false }
+      : { ...current, pollTrouble: nextFailures >= 2 };
+  render();
+  if (view.step === 'download' && !endStatuses.includes(view.status)) {
+    setTimeout(() => void pollProgress(nextFailures), nextPollDelayMs(nextFailures));
+  }
+}
+
+async function submitPin(): Promise<void> {
+  if (view.step !== 'pin' || view.busy || connectButton.disabled) return;
+  const pin = normalisePin(pinInput.value);
+  pinInput.value = pin;
+  if (!isCompletePin(pin)) {
+    showError({ kind: 'incomplete' });
+    pinInput.focus();
+    return;
+  }
+  view = { step: 'pin', busy: true };
+  render();
+  const outcome = await redeemPin(fetch.bind(window), await apiBaseUrl, pin, location.href);
+  switch (outcome.kind) {
+    case 'redeemed':
+      view = {
+        step: 'download',
+        result: outcome.result,
+        status: 'connecting',
+        technicianName: outcome.result.technicianName,
+        pollTrouble: false,
+        statusGone: false,
+      };
+      render();
+      downloadHeading.focus();
+      setTimeout(() => void pollProgress(0), nextPollDelayMs(0));
+      return;
+    case 'rate_limited':
+      return showError({ kind: 'rate_limited', retryAt: Date.now() + outcome.retryAfterSeconds * 1000, waitSeconds: outcome.retryAfterSeconds });
+    case 'unavailable':
+      return showError(
+        outcome.retryAfterSeconds === undefined
+          ? { kind: 'unavailable' }
+          : { kind: 'unavailable_wait', retryAt: Date.now() + outcome.retryAfterSeconds * 1000, waitSeconds: outcome.retryAfterSeconds },
+      );
+    default:
+      return showError({ kind: outcome.kind });
+  }
+}
+
+pinInput.addEventListener('paste', (event) => {
+  const pasted = event.clipboardData?.getData('text');
+  if (pasted === undefined) return;
+  event.preventDefault();
+  const start = pinInput.selectionStart ?? pinInput.value.length;
+  const end = pinInput.selectionEnd ?? pinInput.value.length;
+  pinInput.value = normalisePin(pinInput.value.slice(0, start) + pasted + pinInput.value.slice(end));
+});
+
+pinInput.addEventListener('input', () => {
+  const cleaned = normalisePin(pinInput.value);
+  if (cleaned !== pinInput.value) pinInput.value = cleaned;
+});
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void submitPin();
+});
+
+languageSwitch.addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-language]');
+  const chosen = button?.dataset.language;
+  if (chosen !== 'en' && chosen !== 'de') return;
+  language = chosen;
+  storeLanguage(chosen);
+  render();
+});
+
+languageSwitch.hidden = false;
+render();

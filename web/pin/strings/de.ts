@@ -1,0 +1,89 @@
+import type { PinStrings } from '../i18n.ts';
+
+/**
+ * Every German string of the PIN page. Button and status wording follow the
+ * seed help article ("Verbindung zum Techniker herstellen", "Verbindung wird
+ * hergestellt", "Bitte warten", "Aktiv"); the field stays "PIN".
+ */
+export const de: PinStrings = {
+  languageName: 'Deutsch',
+  languageSwitchLabel: 'Sprache',
+  pageTitle: 'Verbindung zu Ihrem Techniker – Fernwartung',
+  brand: 'Fernwartung',
+  heading: 'Verbindung zu Ihrem Techniker',
+  intro: 'Geben Sie die 6-stellige PIN ein, die Ihnen Ihr Techniker genannt hat.',
+  pinLabel: 'PIN',
+  pinHint: '6 Ziffern, zum Beispiel 123 456',
+  connectButton: 'Verbindung zum Techniker herstellen',
+  connectingButtonBusy: 'PIN wird geprüft…',
+  noScript:
+    'Diese Seite benötigt JavaScript, um die Verbindung herzustellen. Bitte aktivieren Sie JavaScript in Ihrem Browser oder fragen Sie Ihren Techniker.',
+  privacyNote: 'Ihr Techniker sieht Ihren Computer erst, wenn Sie die Support-App starten und er die Sitzung startet.',
+
+  errorPinIncomplete: 'Bitte geben Sie alle 6 Ziffern der PIN ein.',
+  errorPinInvalid: 'Diese PIN ist ungültig oder abgelaufen. Bitte fragen Sie Ihren Techniker nach einer neuen PIN.',
+  formatWait: (seconds) =>
+    seconds < 60
+      ? `${seconds} ${seconds === 1 ? 'Sekunde' : 'Sekunden'}`
+      : `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} Minuten`,
+  errorTooManyAttempts: (wait) => `Zu viele Versuche. Bitte warten Sie ${wait} und versuchen Sie es dann erneut.`,
+  errorNetwork: 'Der Dienst ist nicht erreichbar. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
+  errorUnavailable: 'Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.',
+  errorUnexpected: 'Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
+  retryButton: 'Erneut versuchen',
+  retryCountdown: (wait) => `Sie können es in ${wait} erneut versuchen.`,
+  retryNow: 'Sie können es jetzt erneut versuchen.',
+
+  downloadHeading: (technician) => `${technician} ist bereit, Ihnen zu helfen`,
+  downloadIntro: 'Drei kurze Schritte, dann kann Ihr Techniker Ihren Bildschirm sehen.',
+  stepDownloadTitle: 'Support-App herunterladen',
+  downloadButton: 'Support-App herunterladen',
+  downloadFileNote: (fileName) => `Dateiname: ${fileName}`,
+  stepRunTitle: 'Support-App starten',
+  runSteps: (fileName) => ({
+    windows: [
+      { text: 'Öffnen Sie Ihren Download-Ordner im Datei-Explorer.' },
+      {
+        text: 'Klicken Sie oben in die Adressleiste, geben Sie cmd ein und drücken Sie die Eingabetaste. Ein Terminalfenster öffnet sich in diesem Ordner.',
+      },
+      { text: 'Geben Sie diesen Befehl ein und drücken Sie die Eingabetaste:', command: `node ${fileName}` },
+    ],
+    macos: [
+      { text: 'Öffnen Sie das Terminal (unter Programme › Dienstprogramme).' },
+      { text: 'Wechseln Sie in Ihren Download-Ordner:', command: 'cd ~/Downloads' },
+      { text: 'Starten Sie die Support-App:', command: `node ${fileName}` },
+    ],
+    linux: [
+      { text: 'Öffnen Sie ein Terminal.' },
+      { text: 'Wechseln Sie in Ihren Download-Ordner:', command: 'cd ~/Downloads' },
+      { text: 'Starten Sie die Support-App:', command: `node ${fileName}` },
+    ],
+  }),
+  osNames: { windows: 'Windows', macos: 'macOS', linux: 'Linux' },
+  detectedOs: (os) => `Anleitung für ${os}`,
+  otherSystems: 'Anleitung für andere Systeme',
+  nodeRequirement:
+    'Die Support-App benötigt Node.js 20 oder neuer. Wird der Befehl nicht gefunden, installieren Sie zuerst Node.js von nodejs.org.',
+  stepProgressTitle: 'Wie es weitergeht',
+
+  statusNames: {
+    connecting: 'Verbindung wird hergestellt',
+    waiting: 'Bitte warten',
+    active: 'Aktiv',
+    closed: 'Sitzung beendet',
+    expired: 'Abgelaufen',
+    timed_out: 'Zeitüberschreitung',
+  },
+  statusDetails: {
+    connecting: () => 'Wir warten darauf, dass die Support-App auf Ihrem Computer startet.',
+    waiting: (technician) => `Die Support-App ist verbunden. ${technician} ist gleich für Sie da.`,
+    active: (technician) => `${technician} ist der Sitzung beigetreten.`,
+    closed: () => 'Die Sitzung wurde beendet. Sie können diese Seite und die Support-App schließen.',
+    expired: () => 'Diese Sitzung ist abgelaufen. Bitte fragen Sie Ihren Techniker nach einer neuen PIN.',
+    timed_out: () => 'Der Verbindungsaufbau hat zu lange gedauert. Bitte fragen Sie Ihren Techniker nach einer neuen PIN.',
+  },
+  statusLabel: 'Status',
+  statusTrouble: 'Der aktuelle Status kann gerade nicht abgerufen werden. Wir versuchen es weiter…',
+  statusUnavailable:
+    'Der Status dieser Sitzung ist nicht mehr verfügbar. Wenn Sie weitere Hilfe brauchen, wenden Sie sich an Ihren Techniker.',
+};

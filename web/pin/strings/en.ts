@@ -1,0 +1,80 @@
+import type { PinStrings } from '../i18n.ts';
+
+/** Every English string of the PIN page. Plain words: the reader may be stressed and on the phone. */
+export const en: PinStrings = {
+  languageName: 'English',
+  languageSwitchLabel: 'Language',
+  pageTitle: 'Connect to your technician – Remote support',
+  brand: 'Remote support',
+  heading: 'Connect to your technician',
+  intro: 'Enter the 6-digit PIN your technician gave you.',
+  pinLabel: 'PIN',
+  pinHint: '6 digits, for example 123 456',
+  connectButton: 'Connect to technician',
+  connectingButtonBusy: 'Checking the PIN…',
+  noScript: 'This page needs JavaScript to connect you. Please turn on JavaScript in your browser, or ask your technician for help.',
+  privacyNote: 'Your technician can only see your computer after you start the support app and they start the session.',
+
+  errorPinIncomplete: 'Please enter all 6 digits of the PIN.',
+  errorPinInvalid: 'This PIN is not valid or has expired. Please ask your technician for a new one.',
+  formatWait: (seconds) =>
+    seconds < 60
+      ? `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`
+      : `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} minutes`,
+  errorTooManyAttempts: (wait) => `Too many attempts. Please wait ${wait}, then try again.`,
+  errorNetwork: 'We could not reach the service. Please check your internet connection and try again.',
+  errorUnavailable: 'The service is temporarily unavailable. Please try again in a moment.',
+  errorUnexpected: 'Something went wrong on our side. Please try again.',
+  retryButton: 'Try again',
+  retryCountdown: (wait) => `You can try again in ${wait}.`,
+  retryNow: 'You can try again now.',
+
+  downloadHeading: (technician) => `${technician} is ready to help you`,
+  downloadIntro: 'Three short steps, and your technician can see your screen.',
+  stepDownloadTitle: 'Download the support app',
+  downloadButton: 'Download the support app',
+  downloadFileNote: (fileName) => `File name: ${fileName}`,
+  stepRunTitle: 'Start the support app',
+  runSteps: (fileName) => ({
+    windows: [
+      { text: 'Open your Downloads folder in File Explorer.' },
+      { text: 'Click the address bar at the top, type cmd and press Enter. A terminal window opens in that folder.' },
+      { text: 'Type this command and press Enter:', command: `node ${fileName}` },
+    ],
+    macos: [
+      { text: 'Open Terminal (in Applications › Utilities).' },
+      { text: 'Go to your Downloads folder:', command: 'cd ~/Downloads' },
+      { text: 'Start the support app:', command: `node ${fileName}` },
+    ],
+    linux: [
+      { text: 'Open a terminal.' },
+      { text: 'Go to your Downloads folder:', command: 'cd ~/Downloads' },
+      { text: 'Start the support app:', command: `node ${fileName}` },
+    ],
+  }),
+  osNames: { windows: 'Windows', macos: 'macOS', linux: 'Linux' },
+  detectedOs: (os) => `Instructions for ${os}`,
+  otherSystems: 'Instructions for other systems',
+  nodeRequirement: 'The support app needs Node.js 20 or newer. If the command is not found, install Node.js from nodejs.org first.',
+  stepProgressTitle: 'What happens next',
+
+  statusNames: {
+    connecting: 'Connecting',
+    waiting: 'Please wait',
+    active: 'Active',
+    closed: 'Session ended',
+    expired: 'Expired',
+    timed_out: 'Timed out',
+  },
+  statusDetails: {
+    connecting: () => 'Waiting for the support app to start on your computer.',
+    waiting: (technician) => `The support app is connected. ${technician} will join you in a moment.`,
+    active: (technician) => `${technician} has joined the session.`,
+    closed: () => 'The session has ended. You can close this page and the support app.',
+    expired: () => 'This session has expired. Please ask your technician for a new PIN.',
+    timed_out: () => 'The connection took too long. Please ask your technician for a new PIN.',
+  },
+  statusLabel: 'Status',
+  statusTrouble: 'We are having trouble getting the latest status. Still trying…',
+  statusUnavailable: 'The status of this session is no longer available. If you need more help, please ask your technician.',
+};

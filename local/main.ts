@@ -1,0 +1,105 @@
+/**
+ * `npm start`: the whole product on this machine. See docs/local-runtime.md.
+ *
+ *   PORT=3000               listen port (0 = any free port)
+ *   --data-dir <dir>        keep DynamoDB data across restarts (or DATA_DIR)
+ *   SWEEP_INTERVAL_SECONDS  how often the time-out sweeper runs (default 15)
+ *   plus the tunables of lambdas/domain/config.ts (PIN_VALIDITY_SECONDS, ...)
+ */
+import { parseArgs } from 'node:util';
+
+// The SDK's notice about future Node versions is noise for a local tool; set before any SDK client exists.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const usage = `Usage: npm start [-- --port <port>] [-- --data-dir <folder>]
+
+Runs DynamoDB Local, the HTTP and WebSocket gateways, the local identity provider
+and the site on http://127.0.0.1:<port>. Stop with Ctrl+C.
+
+Options (or environment variables):
+  --port <port>       PORT      listen port, default 3000; 0 picks a free one
+  --data-dir <dir>    DATA_DIR  keep the DynamoDB data in this folder across restarts
+                      SWEEP_INTERVAL_SECONDS  time-out sweeper interval, default 15
+See docs/local-runtime.md for the handler tunables (PIN_VALIDITY_SECONDS, ...).`;
+
+function fail(message: string): never {
+  console.error(`local runtime: ${message}`);
+  process.exit(1);
+}
+
+let args: { port?: string; 'data-dir'?: string; help?: boolean };
+try {
+  args = parseArgs({
+    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: false,
+  }).values;
+} catch (error) {
+  fail(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+}
+if (args.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+const portText = args.port ?? process.env.PORT ?? '3000';
+const port = Number(portText);
+if (!/^\d+$/.test(portText) || port > 65_535) fail(`PORT must be a number from 0 to 65535, got "${portText}"`);
+const dataDirectory = args['data-dir'] ?? (process.env.DATA_DIR || undefined);
+
+const { startLocalRuntime } = await import('./runtime.ts');
+
+let runtime: Awaited<ReturnType<typeof startLocalRuntime>> | undefined;
+let shuttingDown = false;
+
+async function shutDown(reason: string, exitCode: number): Promise<void> {
+  if (shuttingDown) {
+    // A second Ctrl+C: stop waiting; the exit hook still kills DynamoDB Local.
+    process.exit(exitCode || 130);
+  }
+  shuttingDown = true;
+  console.log(`\nStopping (${reason})...`);
+  const forced = setTimeout(() => {
+    console.error('local runtime: shutdown took too long; exiting anyway');
+    process.exit(exitCode || 1);
+  }, 8000);
+  forced.unref();
+  try {
+    await runtime?.stop();
+    console.log('Stopped.');
+  } catch (error) {
+    console.error('local runtime: error while stopping:', error);
+    exitCode ||= 1;
+  }
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => void shutDown('SIGINT', 0));
+process.on('SIGTERM', () => void shutDown('SIGTERM', 0));
+process.on('SIGHUP', () => void shutDown('SIGHUP', 0));
+process.on('uncaughtException', (error) => {
+  console.error('local runtime: unexpected error:', error);
+  void shutDown('unexpected error', 1);
+});
+process.on('unhandledRejection', (error) => {
+  console.error('local runtime: unexpected error:', error);
+  void shutDown('unexpected error', 1);
+});
+
+try {
+  runtime = await startLocalRuntime({ port, dataDirectory });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') fail(`port ${port} is in use; start with another one, e.g. PORT=3001 npm start`);
+  fail(error instanceof Error ? error.message : String(error));
+}
+
+const url = runtime.url;
+console.log(`
+Local runtime up in ${runtime.startMilliseconds} ms:
+  PIN page            ${url}/
+  Technician console  ${url}/console/
+  HTTP API            ${url}/api   (OpenAPI: ${url}/api/openapi.json)
+  WebSocket API       ${runtime.webSocketUrl}
+  Dev sign-in         POST ${url}/dev/token  {"username": "alice" | "bob" | "carol"}
+Press Ctrl+C to stop.
+Ready: ${url}`);

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { environmentVariables, loadConfig } from '#domain/config';
+import { createDocumentClient, type Table } from '#storage/dynamo-client';
+import { getLocalTechnician, listLocalTechnicians, seedTechnicians } from '#storage/directory';
+import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes } from '#routes';
+import { buildSite, defaultSiteDirectory, repositoryRoot } from '../scripts/build-site.ts';
+import { createTable, seedDirectory } from './create-table.ts';
+import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { startGatewayServer, type GatewayServer } from './gateway-server.ts';
+import { consoleLogger, lazyEntryHandler, type Logger } from './lambda-invoker.ts';
+import { startSweeper, type Sweeper } from './sweeper.ts';
+
+/**
+ * The whole product on one machine: DynamoDB Local, the table and its seed,
+ * the handler environment, the gateway server with the real route table, and
+ * the sweeper. Used by `npm start` (local/main.ts) and, in-process, by tests.
+ */
+export interface LocalRuntimeOptions {
+  /** Default 3000; 0 picks a free port. */
+  readonly port?: number;
+  /** Persist DynamoDB Local's data in this folder instead of in memory. */
+  readonly dataDirectory?: string;
+  /** Use this DynamoDB (e.g. the integration tests' shared instance) instead of starting one; it is not stopped. */
+  readonly dynamoDbEndpoint?: string;
+  /** Default remote-support. */
+  readonly tableName?: string;
+  /** Default 15. */
+  readonly sweepIntervalSeconds?: number;
+  /** Default true: build dist/site before serving it. */
+  readonly buildSite?: boolean;
+  readonly log?: Logger;
+}
+
+export interface LocalRuntime {
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  readonly port: number;
+  /** ws://127.0.0.1:<port>/ws */
+  readonly webSocketUrl: string;
+  readonly table: Table;
+  readonly dynamoDb: { readonly endpoint: string; readonly pid?: number; readonly startMilliseconds?: number };
+  readonly gateway: GatewayServer;
+  readonly sweeper: Sweeper;
+  /** Milliseconds from the call to ready. */
+  readonly startMilliseconds: number;
+  /** Closes sockets ($disconnect runs), the server, the sweeper, then DynamoDB Local. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The tunables of lambdas/domain/config.ts a user may set; the handlers read them from this process's environment. */
+export function tunablesInEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const infrastructure = new Set<string>([
+    environmentVariables.tableName,
+    environmentVariables.dynamoDbEndpoint,
+    environmentVariables.managementEndpoint,
+    environmentVariables.pinSecret,
+    environmentVariables.pinSecretArn,
+    environmentVariables.jwtIssuer,
+    environmentVariables.jwtAudience,
+  ]);
+  const set: Record<string, string> = {};
+  for (const name of Object.values(environmentVariables)) {
+    const value = env[name];
+    if (!infrastructure.has(name) && value !== undefined && value !== '') set[name] = value;
+  }
+  return set;
+}
+
+function sweepInterval(options: LocalRuntimeOptions): number {
+  const raw = options.sweepIntervalSeconds ?? (process.env.SWEEP_INTERVAL_SECONDS ? Number(process.env.SWEEP_INTERVAL_SECONDS) : 15);
+  if (!Number.isFinite(raw) || raw <= 0) throw new Error(`SWEEP_INTERVAL_SECONDS must be a positive number, got "${String(raw)}"`);
+  return raw;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const startedAt = performance.now();
+  const log = options.log ?? consoleLogger;
+  const tableName = options.tableName ?? 'remote-support';
+  const sweepSeconds = sweepInterval(options);
+  // Fail before starting anything when a tunable is out of range; the handlers would fail on every call.
+  const appletFilePrefix = loadConfig(process.env).appletFilePrefix;
+  const siteDirectory = defaultSiteDirectory;
+
+  const siteBuilt = (async () => {
+    if (options.buildSite === false) return;
+    const buildStartedAt = performance.now();
+    await buildSite(siteDirectory);
+    log.info(`Site built in ${Math.round(performance.now() - buildStartedAt)} ms (${path.relative(process.cwd(), siteDirectory) || '.'})`);
+  })();
+  siteBuilt.catch(() => undefined);
+
+  let dynamoDbLocal: DynamoDbLocal | undefined;
+  let gateway: GatewayServer | undefined;
+  let sweeper: Sweeper | undefined;
+  let rawClient: DynamoDBClient | undefined;
+  let table: Table | undefined;
+
+  const stopAll = async () => {
+    await sweeper?.stop();
+    await gateway?.close();
+    table?.client.destroy();
+    rawClient?.destroy();
+    await dynamoDbLocal?.stop();
+  };
+
+  try {
+    let endpoint = options.dynamoDbEndpoint;
+    if (!endpoint) {
+      dynamoDbLocal = await startDynamoDbLocal({ dataDirectory: options.dataDirectory });
+      endpoint = dynamoDbLocal.endpoint;
+      const storage = options.dataDirectory ? `data in ${options.dataDirectory}` : 'in memory';
+      log.info(`DynamoDB Local ready in ${dynamoDbLocal.startMilliseconds} ms (pid ${dynamoDbLocal.pid}, ${storage}, ${endpoint})`);
+    }
+
+    // The AWS SDK reads these at client construction; handlers construct their clients at import, which comes later.
+    process.env.AWS_REGION = dynamoDbLocalClientConfig.region;
+    process.env.AWS_ACCESS_KEY_ID = dynamoDbLocalClientConfig.credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = dynamoDbLocalClientConfig.credentials.secretAccessKey;
+    delete process.env.AWS_SESSION_TOKEN;
+
+    rawClient = new DynamoDBClient({ ...dynamoDbLocalClientConfig, endpoint });
+    table = { client: createDocumentClient(endpoint), name: tableName };
+    if (await createTable(rawClient, tableName)) {
+      await seedDirectory(table);
+      log.info(`Table ${tableName} created and seeded (${seedTechnicians.map((technician) => technician.username).join(', ')})`);
+    } else {
+      log.info(`Table ${tableName} already exists; kept its data`);
+    }
+    const directoryTable = table;
+
+    await siteBuilt;
+    gateway = await startGatewayServer({
+      port: options.port ?? 3000,
+      httpRoutes: httpRoutes.map((route) => ({ ...route, handler: lazyEntryHandler(repositoryRoot, route.entry) })),
+      webSocketAuthorizer: { name: webSocketAuthorizer.name, handler: lazyEntryHandler(repositoryRoot, webSocketAuthorizer.entry) },
+      webSocketRoutes: webSocketRoutes.map((route) => ({ ...route, handler: lazyEntryHandler(repositoryRoot, route.entry) })),
+      findTechnician: (username) => getLocalTechnician(directoryTable, username),
+      listTechnicians: () => listLocalTechnicians(directoryTable),
+      siteDirectory,
+      appletFilePrefix,
+      jwtAudience: 'local-console',
+      log,
+    });
+
+    // Set before the first request can import a handler: handlers read their environment once, at import.
+    const env = environmentVariables;
+    process.env[env.tableName] = tableName;
+    process.env[env.dynamoDbEndpoint] = endpoint;
+    process.env[env.managementEndpoint] = gateway.managementEndpoint;
+    process.env[env.pinSecret] ||= randomBytes(32).toString('hex');
+    process.env[env.jwtIssuer] = gateway.jwtIssuer;
+    process.env[env.jwtAudience] = gateway.jwtAudience;
+    const tunables = tunablesInEnvironment();
+    if (Object.keys(tunables).length > 0) {
+      log.info(`Tunables from the environment: ${Object.entries(tunables).map(([name, value]) => `${name}=${value}`).join(' ')}`);
+    }
+
+    sweeper = startSweeper({
+      jobs: scheduledJobs.map((job) => ({ name: job.name, handler: lazyEntryHandler(repositoryRoot, job.entry) })),
+      intervalMs: sweepSeconds * 1000,
+      log,
+    });
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: gateway.url,
+    port: gateway.port,
+    webSocketUrl: gateway.webSocketUrl,
+    table,
+    dynamoDb: { endpoint: process.env[environmentVariables.dynamoDbEndpoint] ?? '', pid: dynamoDbLocal?.pid, startMilliseconds: dynamoDbLocal?.startMilliseconds },
+    gateway,
+    sweeper,
+    startMilliseconds: Math.round(performance.now() - startedAt),
+    stop() {
+      stopping ??= stopAll();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,270 @@
+import type { SessionLogEntry, SessionView, SystemInfo } from '../../../../lambdas/domain/session-model.ts';
+import type { ChatMessage } from '../chat.ts';
+import type { ViewContext } from '../context.ts';
+import { h, replaceChildren, setText, uniqueId } from '../dom.ts';
+import { formatBytes, formatClockTime, formatDuration } from '../format.ts';
+import { statusLabel, type MessageKey } from '../i18n.ts';
+
+export interface SessionPanelActions {
+  readonly start: (id: string) => void;
+  readonly close: (id: string) => void;
+  readonly hide: (id: string) => void;
+  /** Returns an error sentence when the message could not be sent. */
+  readonly sendChat: (id: string, text: string) => string | undefined;
+}
+
+const systemInfoFields: readonly (keyof SystemInfo)[] = [
+  'os',
+  'osVersion',
+  'arch',
+  'hostname',
+  'cpus',
+  'cpuModel',
+  'memoryBytes',
+  'uptimeSeconds',
+  'locale',
+  'timeZone',
+  'appletVersion',
+  'nodeVersion',
+];
+
+/**
+ * One open session: status, Start/Close, the customer's system info, the chat
+ * and the session log. The chat list only ever appends (its role="log" then
+ * announces exactly the new message); the log and system info are redrawn
+ * when they change.
+ */
+export class SessionPanel {
+  readonly tab: HTMLButtonElement;
+  readonly element: HTMLElement;
+  readonly #status: HTMLParagraphElement;
+  readonly #start: HTMLButtonElement;
+  readonly #close: HTMLButtonElement;
+  readonly #error: HTMLParagraphElement;
+  readonly #systemInfo: HTMLDivElement;
+  readonly #chatList: HTMLOListElement;
+  readonly #chatEmpty: HTMLParagraphElement;
+  readonly #chatInput: HTMLInputElement;
+  readonly #chatSend: HTMLButtonElement;
+  readonly #chatNote: HTMLParagraphElement;
+  readonly #log: HTMLOListElement;
+  readonly #heading: HTMLHeadingElement;
+  readonly #renderedChatKeys: string[] = [];
+  #session: SessionView;
+  #systemInfoSignature = '';
+
+  constructor(
+    private readonly ctx: ViewContext,
+    session: SessionView,
+    private readonly actions: SessionPanelActions,
+    onTabKey: (event: KeyboardEvent) => void,
+    onSelect: () => void,
+  ) {
+    const { t } = ctx;
+    this.#session = session;
+    const tabId = uniqueId('session-tab');
+    const panelId = uniqueId('session-panel');
+    const chatHeadingId = uniqueId('chat-heading');
+    const chatInputId = uniqueId('chat-input');
+    this.tab = h(
+      'button',
+      { type: 'button', role: 'tab', id: tabId, 'aria-controls': panelId, 'aria-selected': 'false', tabindex: -1, onclick: onSelect, onkeydown: onTabKey },
+      session.customerName,
+    );
+    this.#heading = h('h2', {});
+    this.#status = h('p', { class: 'session-status' });
+    this.#start = h('button', { type: 'button', class: 'primary', onclick: () => actions.start(this.#session.id) }, t('start'));
+    this.#close = h('button', { type: 'button', class: 'danger', onclick: () => actions.close(this.#session.id) }, t('close'));
+    this.#error = h('p', { class: 'error', role: 'alert' });
+    this.#systemInfo = h('div', { class: 'system-info' });
+    this.#chatList = h('ol', { class: 'chat-messages', role: 'log', 'aria-labelledby': chatHeadingId });
+    this.#chatEmpty = h('p', { class: 'empty' }, t('chatEmpty'));
+    this.#chatInput = h('input', { id: chatInputId, type: 'text', autocomplete: 'off', maxlength: 2000 });
+    this.#chatSend = h('button', { type: 'submit', class: 'primary' }, t('send'));
+    this.#chatNote = h('p', { class: 'hint', role: 'status' });
+    this.#log = h('ol', { class: 'session-log' });
+    const chatForm = h(
+      'form',
+      { class: 'chat-form', novalidate: true },
+      h('label', { for: chatInputId }, t('chatMessage')),
+      this.#chatInput,
+      this.#chatSend,
+    );
+    chatForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.#sendChat();
+    });
+    this.element = h(
+      'section',
+      { role: 'tabpanel', id: panelId, 'aria-labelledby': tabId, class: 'session-panel', hidden: true },
+      h(
+        'div',
+        { class: 'panel-head' },
+        this.#heading,
+        h('button', { type: 'button', class: 'secondary small', onclick: () => actions.hide(this.#session.id) }, t('closeTab')),
+      ),
+      this.#status,
+      h('div', { class: 'session-actions' }, this.#start, this.#close),
+      this.#error,
+      h('div', { class: 'panel-grid' },
+        h('section', { class: 'chat', 'aria-labelledby': chatHeadingId }, h('h3', { id: chatHeadingId }), this.#chatList, this.#chatEmpty, chatForm, this.#chatNote),
+        h('section', { class: 'info' }, h('h3', {}, t('systemInfo')), this.#systemInfo),
+      ),
+      h('section', { class: 'log' }, h('h3', {}, t('sessionLog')), this.#log),
+    );
+    this.update(session);
+  }
+
+  get id(): string {
+    return this.#session.id;
+  }
+
+  get session(): SessionView {
+    return this.#session;
+  }
+
+  update(session: SessionView): void {
+    const { t } = this.ctx;
+    this.#session = session;
+    setText(this.tab, session.customerName);
+    this.tab.classList.toggle('waiting', session.status === 'waiting');
+    setText(this.#heading, t('sessionHeading', { name: session.customerName }));
+    const chatHeading = this.element.querySelector('.chat h3');
+    if (chatHeading) setText(chatHeading, t('chatWith', { name: session.customerName }));
+    this.#start.hidden = session.status !== 'waiting';
+    const ended = session.status === 'closed';
+    this.#close.hidden = ended;
+    setText(this.#close, session.status === 'expired' || session.status === 'timed_out' ? t('dismiss') : t('close'));
+    const chatOpen = session.status === 'active';
+    this.#chatInput.disabled = !chatOpen;
+    this.#chatSend.disabled = !chatOpen;
+    if (!chatOpen) setText(this.#chatNote, t('chatUnavailable'));
+    else if (this.#chatNote.textContent === t('chatUnavailable')) setText(this.#chatNote, '');
+    this.#renderSystemInfo();
+    this.tick();
+  }
+
+  tick(): void {
+    const { t } = this.ctx;
+    const session = this.#session;
+    setText(
+      this.#status,
+      t('statusLine', { status: statusLabel(t, session.status), time: formatDuration(this.ctx.now() - Date.parse(session.statusChangedAt ?? session.updatedAt)) }),
+    );
+  }
+
+  setError(message: string): void {
+    setText(this.#error, message);
+  }
+
+  #renderSystemInfo(): void {
+    const { t, locale } = this.ctx;
+    const customer = this.#session.customer;
+    const signature = JSON.stringify(customer ?? null);
+    if (signature === this.#systemInfoSignature) return;
+    this.#systemInfoSignature = signature;
+    const info = customer?.systemInfo;
+    const rows: [string, string][] = [];
+    if (customer) rows.push([t('info.connected'), customer.connected ? t('yes') : t('no')]);
+    for (const field of systemInfoFields) {
+      const value = info?.[field];
+      if (value === undefined || value === null || value === '') continue;
+      let text = String(value);
+      if (field === 'memoryBytes' && typeof value === 'number') text = formatBytes(value, locale);
+      if (field === 'uptimeSeconds' && typeof value === 'number') text = formatDuration(value * 1000);
+      rows.push([t(`info.${field}` as MessageKey), text]);
+    }
+    if (customer?.ip) rows.push([t('info.ip'), customer.ip]);
+    if (customer?.userAgent) rows.push([t('info.userAgent'), customer.userAgent]);
+    if (!info) {
+      replaceChildren(this.#systemInfo, h('p', { class: 'empty' }, t('systemInfoMissing')), rows.length > 0 && definitionList(rows));
+      return;
+    }
+    replaceChildren(this.#systemInfo, definitionList(rows));
+  }
+
+  /** Appends the messages not shown yet; everything already shown stays untouched. */
+  renderChat(messages: readonly ChatMessage[]): void {
+    const { t, locale } = this.ctx;
+    const shown = this.#renderedChatKeys;
+    let common = 0;
+    while (common < shown.length && common < messages.length && shown[common] === messages[common]?.key) common += 1;
+    if (common < shown.length) {
+      // The history changed under us (rare: a re-read log disagrees): redraw it.
+      this.#chatList.replaceChildren();
+      shown.length = 0;
+      common = 0;
+    }
+    for (const message of messages.slice(common)) {
+      const mine = message.from === 'technician';
+      this.#chatList.appendChild(
+        h(
+          'li',
+          { class: mine ? 'mine' : 'theirs' },
+          h('span', { class: 'sender' }, mine ? t('you') : this.#session.customerName),
+          message.at ? h('time', { datetime: message.at }, formatClockTime(message.at, locale)) : null,
+          h('span', { class: 'text' }, message.text),
+        ),
+      );
+      shown.push(message.key);
+    }
+    this.#chatEmpty.hidden = messages.length > 0;
+    this.#chatList.hidden = messages.length === 0;
+    if (messages.length > common) this.#chatList.scrollTop = this.#chatList.scrollHeight;
+  }
+
+  renderLog(entries: readonly SessionLogEntry[]): void {
+    const { t, locale } = this.ctx;
+    if (entries.length === 0) {
+      replaceChildren(this.#log, h('li', { class: 'empty' }, t('logEmpty')));
+      return;
+    }
+    const actorName = (entry: SessionLogEntry): string => {
+      if (entry.actor.name) return entry.actor.name;
+      return entry.actor.kind === 'technician' ? t('actorTechnician') : entry.actor.kind === 'customer' ? t('actorCustomer') : t('actorSystem');
+    };
+    replaceChildren(
+      this.#log,
+      ...entries.map((entry) =>
+        h(
+          'li',
+          { class: `log-${entry.type}` },
+          h('time', { datetime: entry.at }, formatClockTime(entry.at, locale)),
+          h('span', { class: 'actor' }, actorName(entry)),
+          h('span', { class: 'message' }, entry.message),
+        ),
+      ),
+    );
+  }
+
+  #sendChat(): void {
+    const text = this.#chatInput.value.trim();
+    if (!text) return;
+    const problem = this.actions.sendChat(this.#session.id, text);
+    if (problem) {
+      setText(this.#chatNote, problem);
+      return;
+    }
+    setText(this.#chatNote, '');
+    this.#chatInput.value = '';
+    this.#chatInput.focus();
+  }
+
+  select(selected: boolean): void {
+    this.tab.setAttribute('aria-selected', String(selected));
+    this.tab.tabIndex = selected ? 0 : -1;
+    this.element.hidden = !selected;
+  }
+
+  focusStart(): void {
+    if (!this.#start.hidden) this.#start.focus();
+  }
+
+  focusChat(): void {
+    this.#chatInput.focus();
+  }
+}
+
+function definitionList(rows: readonly [string, string][]): HTMLDListElement {
+  return h('dl', {}, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+}

@@ -7,6 +7,7 @@ export const keys = {
   logEntry: (sessionId: string, at: string, unique: string) => ({ pk: `SESSION#${sessionId}`, sk: `LOG#${at}#${unique}` }),
   pin: (pinHash: string) => ({ pk: `PIN#${pinHash}`, sk: 'PIN' }),
   ticket: (ticketHash: string) => ({ pk: `TICKET#${ticketHash}`, sk: 'TICKET' }),
+  progressToken: (tokenHash: string) => ({ pk: `PROGRESS#${tokenHash}`, sk: 'PROGRESS' }),
   connection: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
   group: (name: string) => ({ pk: `GROUP#${name}`, sk: 'GROUP' }),
   user: (username: string) => ({ pk: `USER#${username}`, sk: 'USER' }),

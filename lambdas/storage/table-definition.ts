@@ -7,6 +7,7 @@
  *   SESSION#<id> / LOG#<iso>#<rnd>  one session-log entry, ordered by time
  *   PIN#<hmac>   / PIN              a live PIN (keyed hash of the digits), expires by `ttl`
  *   TICKET#<sha> / TICKET           an applet ticket (hash of the secret), bound to one session
+ *   PROGRESS#<sha> / PROGRESS       the customer page's progress token, bound to one session
  *   CONN#<id>    / CONN             a WebSocket connection (technician or applet)
  *   GROUP#<name> / GROUP            a technician group's permissions
  *   USER#<name>  / USER             a technician (local identity provider only; Cognito in AWS)

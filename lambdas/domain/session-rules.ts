@@ -1,0 +1,101 @@
+import type { CloseReason, SessionStatus, SessionView, SystemInfo } from './session-model.ts';
+
+/** The session as stored (one item per session; see storage/table-definition.ts). */
+export interface SessionItem {
+  readonly id: string;
+  readonly customerName: string;
+  readonly status: SessionStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly statusChangedAt: string;
+  readonly technicianId: string;
+  readonly technicianUsername: string;
+  readonly technicianDisplayName: string;
+  readonly pinHash?: string;
+  readonly pinExpiresAt?: string;
+  readonly deadlineAt?: string;
+  readonly redeemedAt?: string;
+  readonly startedAt?: string;
+  readonly closedAt?: string;
+  readonly closeReason?: CloseReason;
+  readonly customerIp?: string;
+  readonly customerUserAgent?: string;
+  readonly systemInfo?: SystemInfo;
+  readonly appletConnectionId?: string;
+  readonly ticketHash?: string;
+  readonly progressTokenHash?: string;
+  readonly failedRedeemsBeforeSuccess?: number;
+}
+
+/**
+ * Which statuses each action may leave from. Every transition is a
+ * conditional write on the stored status, so two racing actors get exactly
+ * one winner.
+ */
+export const allowedFrom = {
+  generatePin: ['created', 'pending', 'expired'],
+  redeem: ['pending'],
+  appletConnects: ['connecting'],
+  start: ['waiting'],
+  chat: ['active'],
+  customerEnds: ['connecting', 'waiting', 'active'],
+  close: ['created', 'pending', 'connecting', 'waiting', 'active', 'expired', 'timed_out'],
+} as const satisfies Record<string, readonly SessionStatus[]>;
+
+/** Statuses that run out by themselves, and what they become. */
+export const timeouts: Partial<Record<SessionStatus, { becomes: SessionStatus; reason: CloseReason }>> = {
+  pending: { becomes: 'expired', reason: 'pin_expired' },
+  connecting: { becomes: 'timed_out', reason: 'connecting_timed_out' },
+  waiting: { becomes: 'timed_out', reason: 'waiting_timed_out' },
+};
+
+/**
+ * TTL deletion and the sweeper are both late: a session whose deadline has
+ * passed is reported as expired / timed out on every read, before either runs.
+ */
+export function effectiveStatus(item: Pick<SessionItem, 'status' | 'deadlineAt'>, now: Date): {
+  status: SessionStatus;
+  reason?: CloseReason;
+} {
+  const timeout = timeouts[item.status];
+  if (timeout && item.deadlineAt !== undefined && item.deadlineAt <= now.toISOString()) {
+    return { status: timeout.becomes, reason: timeout.reason };
+  }
+  return { status: item.status };
+}
+
+export function toSessionView(item: SessionItem, now: Date): SessionView {
+  const effective = effectiveStatus(item, now);
+  const timedOutNow = effective.status !== item.status;
+  const hasCustomer = item.redeemedAt !== undefined;
+  return {
+    id: item.id,
+    customerName: item.customerName,
+    status: effective.status,
+    createdAt: item.createdAt,
+    updatedAt: timedOutNow ? (item.deadlineAt ?? item.updatedAt) : item.updatedAt,
+    statusChangedAt: timedOutNow ? (item.deadlineAt ?? item.statusChangedAt) : item.statusChangedAt,
+    technician: { id: item.technicianId, username: item.technicianUsername, displayName: item.technicianDisplayName },
+    ...(item.pinExpiresAt ? { pinExpiresAt: item.pinExpiresAt } : {}),
+    ...(item.deadlineAt && !timedOutNow ? { deadlineAt: item.deadlineAt } : {}),
+    ...(item.redeemedAt ? { redeemedAt: item.redeemedAt } : {}),
+    ...(item.startedAt ? { startedAt: item.startedAt } : {}),
+    ...(item.closedAt ? { closedAt: item.closedAt } : timedOutNow && item.deadlineAt ? { closedAt: item.deadlineAt } : {}),
+    ...(item.closeReason ? { closeReason: item.closeReason } : effective.reason ? { closeReason: effective.reason } : {}),
+    ...(hasCustomer
+      ? {
+          customer: {
+            connected: item.appletConnectionId !== undefined && !['closed', 'expired', 'timed_out'].includes(effective.status),
+            ...(item.customerIp ? { ip: item.customerIp } : {}),
+            ...(item.customerUserAgent ? { userAgent: item.customerUserAgent } : {}),
+            ...(item.systemInfo ? { systemInfo: item.systemInfo } : {}),
+          },
+        }
+      : {}),
+    ...(item.failedRedeemsBeforeSuccess !== undefined ? { failedRedeemsBeforeSuccess: item.failedRedeemsBeforeSuccess } : {}),
+  };
+}
+
+export function describeStatus(status: SessionStatus): string {
+  return status.replace('_', ' ');
+}

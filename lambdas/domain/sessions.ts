@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import { isLostRace, cancellationReasons, conditions } from '#storage/conditions';
+import { keys } from '#storage/keys';
+import type { Store, TransactItem } from '#storage/store';
+import { addSeconds, epochSeconds } from './clock.ts';
+import type { Dependencies } from './dependencies.ts';
+import { InvalidTransition, MissingPermission, NotFound, PinSpaceExhausted } from './errors.ts';
+import { drawPin, hashPin, sealForLog } from './secrets.ts';
+import { actors, logEntry, revealPins } from './session-log.ts';
+import type { CloseReason, SessionLogEntry, SessionStatus, SessionView } from './session-model.ts';
+import { allowedFrom, describeStatus, effectiveStatus, toSessionView, type SessionItem } from './session-rules.ts';
+import type { Technician } from './technician.ts';
+
+/** The session as it is after an update, without reading it back. */
+export function applyUpdate(session: SessionItem, set: Record<string, unknown>, remove: readonly string[] = []): SessionItem {
+  const next: Record<string, unknown> = { ...session, ...set };
+  for (const attribute of remove) delete next[attribute];
+  return next as unknown as SessionItem;
+}
+
+/**
+ * Loads a session the technician owns. A foreign session looks exactly like a
+ * missing one (no way to probe other technicians' ids), and the attempt is
+ * written to that session's log.
+ */
+export async function loadOwnedSession(deps: Dependencies, technician: Technician, sessionId: string, action: string): Promise<SessionItem> {
+  const session = await deps.store.getSession(sessionId);
+  if (!session) throw new NotFound();
+  if (session.technicianId !== technician.id) {
+    await deps.store.appendLog(
+      session.id,
+      logEntry(deps.clock.now(), 'denied', actors.technician(technician), `Denied: ${technician.username} tried to ${action} a session of another technician`, {
+        technicianId: technician.id,
+        action,
+      }),
+    );
+    throw new NotFound();
+  }
+  return session;
+}
+
+async function requireOrLogDenied(
+  deps: Dependencies,
+  technician: Technician,
+  session: SessionItem,
+  needed: Parameters<Dependencies['permissions']['require']>[1],
+  action: string,
+): Promise<void> {
+  try {
+    await deps.permissions.require(technician, needed, action);
+  } catch (error) {
+    if (error instanceof MissingPermission) {
+      await deps.store.appendLog(
+        session.id,
+        logEntry(deps.clock.now(), 'denied', actors.technician(technician), `Denied: ${action} needs the '${error.permission}' permission`, {
+          permission: error.permission,
+        }),
+      );
+    }
+    throw error;
+  }
+}
+
+export async function notifySessionChanged(deps: Dependencies, session: SessionItem): Promise<void> {
+  await deps.notifier.toTechnician(session.technicianId, { type: 'session.updated', session: toSessionView(session, deps.clock.now()) });
+}
+
+function invalidTransition(action: string, status: SessionStatus): InvalidTransition {
+  return new InvalidTransition(`Cannot ${action}: the session is ${describeStatus(status)}.`);
+}
+
+export async function createSession(deps: Dependencies, technician: Technician, customerName: string): Promise<SessionView> {
+  await deps.permissions.require(technician, ['privateSessions'], 'create a private session');
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const session: SessionItem = {
+    id: randomUUID(),
+    customerName,
+    status: 'created',
+    createdAt: at,
+    updatedAt: at,
+    statusChangedAt: at,
+    technicianId: technician.id,
+    technicianUsername: technician.username,
+    technicianDisplayName: technician.displayName,
+  };
+  await deps.store.transact([
+    deps.store.sessionPut(session),
+    deps.store.logPut(session.id, logEntry(now, 'created', actors.technician(technician), `Session created for "${customerName}"`)),
+  ]);
+  await notifySessionChanged(deps, session);
+  return toSessionView(session, now);
+}
+
+export interface GeneratedPin {
+  readonly pin: string;
+  readonly expiresAt: string;
+  readonly session: SessionView;
+}
+
+/**
+ * Draws a fresh PIN and makes it the session's only valid one. The PIN slot is
+ * claimed with a conditional put (free, or held by an expired PIN); a taken
+ * slot means a fresh draw, up to `pinMaxDraws`, then 503.
+ */
+export async function generatePin(deps: Dependencies, technician: Technician, sessionId: string): Promise<GeneratedPin> {
+  const session = await loadOwnedSession(deps, technician, sessionId, 'create a PIN code for');
+  await requireOrLogDenied(deps, technician, session, ['privateSessions', 'pinCode'], 'creating a PIN code');
+  const current = effectiveStatus(session, deps.clock.now()).status;
+  if (!(allowedFrom.generatePin as readonly string[]).includes(current)) throw invalidTransition('create a PIN code', current);
+
+  const secret = await deps.pinSecret();
+  for (let draw = 1; draw <= deps.config.pinMaxDraws; draw += 1) {
+    const now = deps.clock.now();
+    const pin = drawPin(deps.config.pinDigits);
+    const pinHash = hashPin(secret, pin);
+    const expiresAt = addSeconds(now, deps.config.pinValiditySeconds);
+    const set = {
+      status: 'pending',
+      pinHash,
+      pinExpiresAt: expiresAt.toISOString(),
+      deadlineAt: expiresAt.toISOString(),
+      updatedAt: now.toISOString(),
+      statusChangedAt: now.toISOString(),
+    };
+    const remove = ['closedAt', 'closeReason'];
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: deps.store.table.name,
+          Item: {
+            ...keys.pin(pinHash),
+            kind: 'pin',
+            sessionId,
+            technicianDisplayName: session.technicianDisplayName,
+            ttl: epochSeconds(expiresAt),
+          },
+          ConditionExpression: conditions.slotIsFreeAt(epochSeconds(now)).expression,
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':nowEpoch': epochSeconds(now) },
+        },
+      },
+      deps.store.sessionUpdate({
+        sessionId,
+        when: [
+          conditions.statusIn(allowedFrom.generatePin),
+          conditions.ownedBy(technician.id),
+          conditions.attributeAbsentOrEquals('pinHash', session.pinHash),
+        ],
+        set,
+        remove,
+      }),
+      deps.store.logPut(
+        sessionId,
+        logEntry(now, session.pinHash ? 'pin_replaced' : 'pin_generated', actors.technician(technician), 'PIN code created', {
+          pinSealed: sealForLog(secret, pin),
+          expiresAt: expiresAt.toISOString(),
+          ...(session.pinHash ? { replacesPrevious: true } : {}),
+        }),
+      ),
+    ];
+    try {
+      await deps.store.transact(items);
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[1] === 'ConditionalCheckFailed') {
+        throw new InvalidTransition('The session changed while the PIN code was being created. Reload it and try again.');
+      }
+      if (isLostRace(error)) continue;
+      throw error;
+    }
+    if (session.pinHash) {
+      // The replaced PIN is already dead (redeem requires the session's current hash); this frees its slot early.
+      await deps.store.deleteIf(keys.pin(session.pinHash), conditions.attributeEquals('sessionId', sessionId));
+    }
+    const updated = applyUpdate(session, set, remove);
+    await notifySessionChanged(deps, updated);
+    return { pin, expiresAt: expiresAt.toISOString(), session: toSessionView(updated, now) };
+  }
+  deps.logger.warn('PIN space exhausted', { event: 'pin_space_exhausted', draws: deps.config.pinMaxDraws });
+  throw new PinSpaceExhausted();
+}
+
+export async function startSession(deps: Dependencies, technician: Technician, sessionId: string): Promise<SessionView> {
+  const session = await loadOwnedSession(deps, technician, sessionId, 'start');
+  const now = deps.clock.now();
+  const current = effectiveStatus(session, now).status;
+  if (current !== 'waiting') throw invalidTransition('start the session', current);
+  const set = { status: 'active', startedAt: now.toISOString(), updatedAt: now.toISOString(), statusChangedAt: now.toISOString() };
+  const remove = ['deadlineAt'];
+  try {
+    await deps.store.transact([
+      deps.store.sessionUpdate({
+        sessionId,
+        when: [conditions.statusIn(allowedFrom.start), conditions.ownedBy(technician.id), conditions.deadlineNotPassed(now.toISOString())],
+        set,
+        remove,
+      }),
+      deps.store.logPut(sessionId, logEntry(now, 'started', actors.technician(technician), `${technician.displayName} started the session`)),
+    ]);
+  } catch (error) {
+    if (isLostRace(error)) throw new InvalidTransition('Cannot start the session: it was changed at the same moment (already started or closed).');
+    throw error;
+  }
+  const updated = applyUpdate(session, set, remove);
+  await Promise.all([
+    notifySessionChanged(deps, updated),
+    updated.appletConnectionId
+      ? deps.notifier.toConnection(updated.appletConnectionId, {
+          type: 'session.started',
+          sessionId,
+          technician: { displayName: updated.technicianDisplayName },
+        })
+      : Promise.resolve(true),
+  ]);
+  return toSessionView(updated, now);
+}
+
+/** Ends a session for good, from any status but closed; used by the technician and the customer. */
+export async function finishSession(
+  deps: Dependencies,
+  session: SessionItem,
+  reason: CloseReason,
+  actor: SessionLogEntry['actor'],
+  fromStatuses: readonly SessionStatus[],
+  extraConditions: ReturnType<typeof conditions.ownedBy>[] = [],
+): Promise<SessionItem> {
+  const now = deps.clock.now();
+  const effective = effectiveStatus(session, now);
+  if (!fromStatuses.includes(session.status)) throw invalidTransition('close the session', effective.status);
+  const closeReason = session.closeReason ?? effective.reason ?? reason;
+  const set = { status: 'closed', closedAt: session.closedAt ?? now.toISOString(), closeReason, updatedAt: now.toISOString(), statusChangedAt: now.toISOString() };
+  const remove = ['deadlineAt', 'pinHash', 'ticketHash'];
+  const who = actor.kind === 'customer' ? 'The customer' : (actor.name ?? 'The technician');
+  try {
+    await deps.store.transact([
+      deps.store.sessionUpdate({ sessionId: session.id, when: [conditions.statusIn([session.status]), ...extraConditions], set, remove }),
+      deps.store.logPut(session.id, logEntry(now, 'closed', actor, `${who} closed the session`, { reason: closeReason })),
+      ...(session.ticketHash ? [deps.store.tokenDelete(keys.ticket(session.ticketHash))] : []),
+      ...(session.pinHash ? [deps.store.tokenDelete(keys.pin(session.pinHash))] : []),
+    ]);
+  } catch (error) {
+    if (isLostRace(error)) throw new InvalidTransition('Cannot close the session: it was changed at the same moment.');
+    throw error;
+  }
+  const updated = applyUpdate(session, set, remove);
+  await Promise.all([
+    notifySessionChanged(deps, updated),
+    session.appletConnectionId
+      ? deps.notifier.toConnection(session.appletConnectionId, { type: 'session.closed', sessionId: session.id, reason: closeReason })
+      : Promise.resolve(true),
+  ]);
+  return updated;
+}
+
+export async function closeSession(deps: Dependencies, technician: Technician, sessionId: string): Promise<SessionView> {
+  const session = await loadOwnedSession(deps, technician, sessionId, 'close');
+  const closed = await finishSession(deps, session, 'technician_closed', actors.technician(technician), allowedFrom.close, [
+    conditions.ownedBy(technician.id),
+  ]);
+  return toSessionView(closed, deps.clock.now());
+}
+
+export async function listSessions(deps: Dependencies, technician: Technician): Promise<SessionView[]> {
+  const now = deps.clock.now();
+  const items = await deps.store.listOpenSessions(technician.id);
+  return items.map((item) => toSessionView(item, now));
+}
+
+export async function getSession(deps: Dependencies, technician: Technician, sessionId: string): Promise<SessionView> {
+  return toSessionView(await loadOwnedSession(deps, technician, sessionId, 'view'), deps.clock.now());
+}
+
+export async function getSessionLog(deps: Dependencies, technician: Technician, sessionId: string): Promise<SessionLogEntry[]> {
+  const session = await loadOwnedSession(deps, technician, sessionId, 'read the log of');
+  const [entries, secret] = await Promise.all([deps.store.readLog(sessionId), deps.pinSecret()]);
+  const now = deps.clock.now();
+  const effective = effectiveStatus(session, now);
+  // A timeout the sweeper has not finalized yet still belongs in the log the technician reads.
+  if (effective.status !== session.status && session.deadlineAt) {
+    entries.push(
+      logEntry(new Date(session.deadlineAt), effective.status === 'expired' ? 'expired' : 'timed_out', actors.system(), `Session ${describeStatus(effective.status)}`, {
+        reason: effective.reason,
+      }),
+    );
+  }
+  return revealPins(entries, secret);
+}
+
+export async function describeTechnician(deps: Dependencies, technician: Technician) {
+  const permissions = await deps.permissions.permissionsOf(technician);
+  return { ...technician, groups: [...technician.groups], permissions };
+}
+
+export type { Store };

@@ -1,0 +1,7 @@
+import { getSessionLog } from '#domain/sessions';
+import { sessionIdFrom, technicianRoute } from '#shared/http';
+
+export const handler = technicianRoute(async (request, deps) => ({
+  status: 200,
+  body: { entries: await getSessionLog(deps, request.technician, sessionIdFrom(request)) },
+}));

@@ -1,0 +1,155 @@
+import { httpRoutes } from '#routes';
+import { sessionStatuses } from '#domain/session-model';
+
+const errorCodes = [
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'pin_invalid',
+  'invalid_transition',
+  'payload_too_large',
+  'too_many_attempts',
+  'pin_space_exhausted',
+  'unavailable',
+  'internal',
+];
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonContent = (schema: unknown) => ({ 'application/json': { schema } });
+const error = (description: string) => ({ description, content: jsonContent(ref('Error')) });
+
+/** Per-route request and success-response descriptions; paths and auth come from the route table. */
+const operations: Record<string, { summary: string; requestBody?: unknown; success: [number, string, unknown]; errors: number[] }> = {
+  'get-me': { summary: 'The signed-in technician, their groups and permissions', success: [200, 'The technician', { type: 'object', properties: { technician: ref('Technician') } }], errors: [401] },
+  'create-session': {
+    summary: 'Create a session for a customer ("New session")',
+    requestBody: { type: 'object', required: ['customerName'], properties: { customerName: { type: 'string', minLength: 1, maxLength: 100 } } },
+    success: [201, 'The new session', { type: 'object', properties: { session: ref('Session') } }],
+    errors: [400, 401, 403, 413],
+  },
+  'list-sessions': { summary: "The caller's open sessions, newest first", success: [200, 'Sessions', { type: 'object', properties: { sessions: { type: 'array', items: ref('Session') } } }], errors: [401] },
+  'get-session': { summary: 'One session', success: [200, 'The session', { type: 'object', properties: { session: ref('Session') } }], errors: [400, 401, 404] },
+  'get-session-log': { summary: "The session's log, oldest first", success: [200, 'Log entries', { type: 'object', properties: { entries: { type: 'array', items: ref('LogEntry') } } }], errors: [400, 401, 404] },
+  'generate-pin': {
+    summary: 'Create a PIN code for the session ("Create PIN code"); replaces any earlier PIN',
+    success: [201, 'The PIN, shown once', { type: 'object', properties: { pin: { type: 'string', pattern: '^[0-9]{6}$' }, expiresAt: { type: 'string', format: 'date-time' }, session: ref('Session') } }],
+    errors: [400, 401, 403, 404, 409, 503],
+  },
+  'start-session': { summary: 'Start a waiting session ("Start")', success: [200, 'The active session', { type: 'object', properties: { session: ref('Session') } }], errors: [400, 401, 404, 409] },
+  'close-session': { summary: 'Close the session', success: [200, 'The closed session', { type: 'object', properties: { session: ref('Session') } }], errors: [400, 401, 404, 409] },
+  'redeem-pin': {
+    summary: 'The customer redeems a PIN ("Connect to technician")',
+    requestBody: { type: 'object', required: ['pin'], properties: { pin: { type: 'string', example: '012345' } } },
+    success: [
+      200,
+      'The session the PIN opened, the personalized applet download and the progress token',
+      {
+        type: 'object',
+        properties: {
+          sessionId: { type: 'string' },
+          technician: { type: 'object', properties: { displayName: { type: 'string' } } },
+          applet: { type: 'object', properties: { downloadUrl: { type: 'string' }, fileName: { type: 'string' } } },
+          progress: { type: 'object', properties: { url: { type: 'string' }, token: { type: 'string' } } },
+        },
+      },
+    ],
+    errors: [400, 404, 429, 503],
+  },
+  'customer-progress': {
+    summary: "The customer's view of their one session (Bearer: the progress token from redeem)",
+    success: [200, 'Status', { type: 'object', properties: { status: { type: 'string', enum: [...sessionStatuses] }, technician: { type: 'object', properties: { displayName: { type: 'string' } } }, updatedAt: { type: 'string', format: 'date-time' } } }],
+    errors: [401],
+  },
+  openapi: { summary: 'This document', success: [200, 'OpenAPI 3 document', { type: 'object' }], errors: [] },
+};
+
+const errorDescriptions: Record<number, string> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden (names the missing permission)',
+  404: 'not_found, or pin_invalid for any unknown, expired or used PIN',
+  409: 'invalid_transition',
+  413: 'payload_too_large',
+  429: 'too_many_attempts (see Retry-After)',
+  503: 'pin_space_exhausted or unavailable (see Retry-After)',
+};
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of httpRoutes) {
+    const operation = operations[route.name];
+    if (!operation) throw new Error(`No OpenAPI description for route ${route.name}`);
+    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const [status, description, schema] = operation.success;
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      operationId: route.name,
+      summary: operation.summary,
+      ...(route.auth === 'technician' ? { security: [{ technicianJwt: [] }] } : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(operation.requestBody ? { requestBody: { required: true, content: jsonContent(operation.requestBody) } } : {}),
+      responses: {
+        [status]: { description, content: jsonContent(schema) },
+        ...Object.fromEntries(operation.errors.map((code) => [code, error(errorDescriptions[code] ?? 'error')])),
+        500: error('internal (never a stack trace)'),
+      },
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: 'PIN remote support API', version: '1.0.0', description: 'Start remote-support sessions by 6-digit PIN code.' },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      securitySchemes: { technicianJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (Cognito ID token)' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: errorCodes }, message: { type: 'string' } } } },
+        },
+        Session: {
+          type: 'object',
+          required: ['id', 'customerName', 'status', 'createdAt', 'updatedAt'],
+          properties: {
+            id: { type: 'string' },
+            customerName: { type: 'string' },
+            status: { type: 'string', enum: [...sessionStatuses] },
+            createdAt: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+            statusChangedAt: { type: 'string', format: 'date-time' },
+            pinExpiresAt: { type: 'string', format: 'date-time' },
+            deadlineAt: { type: 'string', format: 'date-time' },
+            startedAt: { type: 'string', format: 'date-time' },
+            closedAt: { type: 'string', format: 'date-time' },
+            closeReason: { type: 'string' },
+            technician: { type: 'object', properties: { id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' } } },
+            customer: { type: 'object', properties: { connected: { type: 'boolean' }, ip: { type: 'string' }, userAgent: { type: 'string' }, systemInfo: { type: 'object' } } },
+            failedRedeemsBeforeSuccess: { type: 'integer' },
+          },
+        },
+        LogEntry: {
+          type: 'object',
+          properties: {
+            at: { type: 'string', format: 'date-time' },
+            type: { type: 'string' },
+            actor: { type: 'object', properties: { kind: { type: 'string', enum: ['technician', 'customer', 'system'] }, name: { type: 'string' } } },
+            message: { type: 'string' },
+            details: { type: 'object' },
+          },
+        },
+        Technician: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            username: { type: 'string' },
+            displayName: { type: 'string' },
+            groups: { type: 'array', items: { type: 'string' } },
+            permissions: { type: 'object', properties: { privateSessions: { type: 'boolean' }, pinCode: { type: 'boolean' } } },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { EventLogger, Notifier } from '#domain/notifier';
+import type { ServerMessage } from '#domain/session-model';
+import type { Store } from '#storage/store';
+
+/**
+ * Posts through the @connections management API. A 410 Gone means that one
+ * connection is dead: its record is deleted, nobody else's.
+ */
+export class ConnectionsNotifier implements Notifier {
+  constructor(
+    private readonly client: ApiGatewayManagementApiClient,
+    private readonly store: Store,
+    private readonly logger: EventLogger,
+  ) {}
+
+  async toConnection(connectionId: string, message: ServerMessage): Promise<boolean> {
+    try {
+      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(JSON.stringify(message)) }));
+      return true;
+    } catch (error) {
+      if (error instanceof GoneException) {
+        await this.store.deleteConnection(connectionId);
+        return false;
+      }
+      // A push is best effort: the state change is already durable and clients catch up on reconnect.
+      this.logger.warn('Could not post to a connection', { event: 'post_to_connection_failed', errorName: (error as Error).name });
+      return false;
+    }
+  }
+
+  async toTechnician(technicianId: string, message: ServerMessage, exceptConnectionId?: string): Promise<void> {
+    const connectionIds = await this.store.technicianConnectionIds(technicianId);
+    await Promise.all(connectionIds.filter((id) => id !== exceptConnectionId).map((id) => this.toConnection(id, message)));
+  }
+}

@@ -1,0 +1,34 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { systemClock } from '#domain/clock';
+import { environmentVariables, loadConfig } from '#domain/config';
+import type { Dependencies } from '#domain/dependencies';
+import { PermissionService } from '#domain/permissions';
+import { tableFromEnvironment } from '#storage/dynamo-client';
+import { Store } from '#storage/store';
+import { ConnectionsNotifier } from './connections-notifier.ts';
+import { logger } from './logger.ts';
+import { pinSecretLoader } from './pin-secret.ts';
+
+let built: Dependencies | undefined;
+
+/**
+ * The handlers' dependencies, built once per cold start from the environment
+ * (SDK clients at module scope, never per request).
+ */
+export function dependencies(): Dependencies {
+  if (built) return built;
+  const config = loadConfig();
+  const store = new Store(tableFromEnvironment());
+  const managementClient = new ApiGatewayManagementApiClient({ endpoint: process.env[environmentVariables.managementEndpoint], maxAttempts: 2 });
+  const created: Dependencies = {
+    store,
+    config,
+    clock: systemClock,
+    notifier: new ConnectionsNotifier(managementClient, store, logger),
+    permissions: new PermissionService(store.table, config.permissionCacheSeconds),
+    pinSecret: pinSecretLoader(),
+    logger,
+  };
+  built = created;
+  return created;
+}

@@ -1,0 +1,138 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Dependencies } from '#domain/dependencies';
+import { DomainError, PayloadTooLarge, ValidationFailed, errorBody, internalErrorBody } from '#domain/errors';
+import { technicianFromClaims, type Technician } from '#domain/technician';
+import { dependencies } from './dependencies.ts';
+import { logger } from './logger.ts';
+
+/** API Gateway accepts up to 10 MB; nothing here needs more than a few hundred bytes. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface HttpRequest {
+  readonly body: unknown;
+  readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly client: { readonly ip: string; readonly userAgent?: string };
+}
+
+export interface TechnicianRequest extends HttpRequest {
+  readonly technician: Technician;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+type Result = APIGatewayProxyStructuredResultV2;
+
+const baseHeaders = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export function json(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): Result {
+  return { statusCode: status, headers: { ...baseHeaders, ...headers }, body: JSON.stringify(body) };
+}
+
+export function errorResponse(error: unknown): Result {
+  if (error instanceof DomainError) {
+    const retryAfter: Record<string, string> =
+      error.retryAfterSeconds !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } : {};
+    return json(error.httpStatus, errorBody(error), retryAfter);
+  }
+  if (isThrottlingOrTimeout(error)) {
+    logger.warn('Storage throttled or timed out', { event: 'storage_unavailable', errorName: (error as Error).name });
+    return json(503, { error: { code: 'unavailable', message: 'The service is busy. Try again in a moment.' } }, { 'retry-after': '2' });
+  }
+  logger.error('Unhandled error', { event: 'unhandled_error', errorName: (error as Error)?.name, errorMessage: (error as Error)?.message, stack: (error as Error)?.stack });
+  return json(500, internalErrorBody);
+}
+
+const transientErrorNames = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'ECONNREFUSED',
+  'ECONNRESET',
+]);
+
+/** Faults of the storage layer that a retry may cure: the client gets 503 + Retry-After, never a 500. */
+export function isThrottlingOrTimeout(error: unknown): boolean {
+  const candidate = error as { name?: string; code?: string; $retryable?: unknown; cause?: unknown } | undefined;
+  if (!candidate) return false;
+  if (transientErrorNames.has(candidate.name ?? '') || transientErrorNames.has(candidate.code ?? '')) return true;
+  if (candidate.name === 'TransactionCanceledException') {
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    return reasons.some((reason) => reason.Code === 'ThrottlingError' || reason.Code === 'ProvisionedThroughputExceeded');
+  }
+  return candidate.cause !== undefined && isThrottlingOrTimeout(candidate.cause);
+}
+
+function decodeBody(event: Event): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLarge(MAX_BODY_BYTES);
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ValidationFailed('The request body is not valid JSON.');
+  }
+}
+
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    throw new ValidationFailed(`The request is not valid: ${issues.join('; ')}`, issues);
+  }
+  return parsed.data;
+}
+
+function requestFrom(event: Event): HttpRequest {
+  const headers = event.headers ?? {};
+  return {
+    body: decodeBody(event),
+    pathParameters: event.pathParameters ?? {},
+    headers,
+    client: { ip: event.requestContext?.http?.sourceIp ?? 'unknown', userAgent: event.requestContext?.http?.userAgent ?? headers['user-agent'] },
+  };
+}
+
+/** A public route: parse, call one domain function, map its result or error. */
+export function publicRoute(handle: (request: HttpRequest, deps: Dependencies) => Promise<HttpResponse>) {
+  return async (event: Event, _context?: Context): Promise<Result> => {
+    try {
+      const response = await handle(requestFrom(event), dependencies());
+      return json(response.status, response.body, response.headers);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** A technician route: API Gateway's JWT authorizer has verified the token; the claims name the technician. */
+export function technicianRoute(handle: (request: TechnicianRequest, deps: Dependencies) => Promise<HttpResponse>) {
+  return async (event: Event, _context?: Context): Promise<Result> => {
+    try {
+      const technician = technicianFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+      const response = await handle({ ...requestFrom(event), technician }, dependencies());
+      return json(response.status, response.body, response.headers);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+export function sessionIdFrom(request: HttpRequest): string {
+  const id = request.pathParameters.id ?? '';
+  if (!/^[0-9a-f-]{36}$/.test(id)) throw new ValidationFailed('The session id is not valid.', ['id: expected a session id']);
+  return id;
+}

@@ -1,0 +1,61 @@
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import type { Dependencies } from '#domain/dependencies';
+import { DomainError, ValidationFailed } from '#domain/errors';
+import { clientMessageSchema, type ClientMessage } from '#websocket/messages';
+import { dependencies } from './dependencies.ts';
+import { isThrottlingOrTimeout } from './http.ts';
+import { logger } from './logger.ts';
+
+type Result = APIGatewayProxyResultV2;
+
+export function parseClientMessage(body: string | undefined): ClientMessage {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body ?? '');
+  } catch {
+    throw new ValidationFailed('The message is not valid JSON.');
+  }
+  const parsed = clientMessageSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`);
+    throw new ValidationFailed(`The message is not valid: ${issues.join('; ')}`, issues);
+  }
+  return parsed.data;
+}
+
+/**
+ * A message route: parse the message, call one domain function. Any failure is
+ * told to the sender as `{"type": "error"}`; the connection stays up.
+ */
+export function messageRoute<A extends ClientMessage['action']>(
+  action: A,
+  handle: (message: Extract<ClientMessage, { action: A }>, connectionId: string, deps: Dependencies) => Promise<void>,
+) {
+  return async (event: APIGatewayProxyWebsocketEventV2): Promise<Result> => {
+    const connectionId = event.requestContext.connectionId;
+    const deps = dependencies();
+    try {
+      const message = parseClientMessage(event.body);
+      if (message.action !== action) throw new ValidationFailed(`This route takes "${action}" messages.`);
+      await handle(message as Extract<ClientMessage, { action: A }>, connectionId, deps);
+    } catch (error) {
+      await tellSender(deps, connectionId, error);
+    }
+    return { statusCode: 200 };
+  };
+}
+
+export async function tellSender(deps: Dependencies, connectionId: string, error: unknown): Promise<void> {
+  let code = 'internal';
+  let message = 'Something went wrong on our side.';
+  if (error instanceof DomainError) {
+    code = error.code;
+    message = error.message;
+  } else if (isThrottlingOrTimeout(error)) {
+    code = 'unavailable';
+    message = 'The service is busy. Try again in a moment.';
+  } else {
+    logger.error('Unhandled WebSocket error', { event: 'unhandled_error', errorName: (error as Error)?.name, errorMessage: (error as Error)?.message, stack: (error as Error)?.stack });
+  }
+  await deps.notifier.toConnection(connectionId, { type: 'error', code, message });
+}

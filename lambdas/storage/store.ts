@@ -1,0 +1,331 @@
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import type { SessionItem } from '#domain/session-rules';
+import type { SessionLogEntry } from '#domain/session-model';
+import { allOf, type Condition } from './conditions.ts';
+import type { Table } from './dynamo-client.ts';
+import { keys } from './keys.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface ConnectionItem {
+  readonly connectionId: string;
+  readonly role: 'technician' | 'applet';
+  readonly technicianId?: string;
+  readonly technicianDisplayName?: string;
+  readonly sessionId?: string;
+  readonly connectedAt: string;
+}
+
+export interface TokenItem {
+  readonly sessionId: string;
+  /** Epoch seconds; past it the token is absent whatever DynamoDB still holds. */
+  readonly ttl: number;
+}
+
+export interface PinItem extends TokenItem {
+  readonly technicianDisplayName: string;
+}
+
+const SESSION_FIELDS_NOT_STORED = new Set(['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
+
+function sessionFromItem(item: Record<string, unknown>): SessionItem {
+  const session: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) if (!SESSION_FIELDS_NOT_STORED.has(key)) session[key] = value;
+  return session as unknown as SessionItem;
+}
+
+/** Builds `SET a = :a, ... REMOVE b, ...` with placeholder names for every attribute. */
+export function updateExpression(set: Record<string, unknown>, remove: readonly string[] = [], add: Record<string, number> = {}) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const setParts: string[] = [];
+  const addParts: string[] = [];
+  let i = 0;
+  for (const [attribute, value] of Object.entries(set)) {
+    if (value === undefined) continue;
+    names[`#u${i}`] = attribute;
+    values[`:u${i}`] = value;
+    setParts.push(`#u${i} = :u${i}`);
+    i += 1;
+  }
+  for (const [attribute, value] of Object.entries(add)) {
+    names[`#u${i}`] = attribute;
+    values[`:u${i}`] = value;
+    addParts.push(`#u${i} :u${i}`);
+    i += 1;
+  }
+  const removeParts = remove.map((attribute) => {
+    names[`#u${i}`] = attribute;
+    return `#u${(i += 1) - 1}`;
+  });
+  const expression = [
+    setParts.length ? `SET ${setParts.join(', ')}` : '',
+    removeParts.length ? `REMOVE ${removeParts.join(', ')}` : '',
+    addParts.length ? `ADD ${addParts.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return { expression, names, values };
+}
+
+export interface SessionUpdate {
+  readonly sessionId: string;
+  readonly when: readonly Condition[];
+  readonly set?: Record<string, unknown>;
+  readonly remove?: readonly string[];
+}
+
+/**
+ * Every read and write the domain makes against the table. Knows item shapes
+ * and keys; knows nothing of statuses or permissions.
+ */
+export class Store {
+  constructor(readonly table: Table) {}
+
+  private get name(): string {
+    return this.table.name;
+  }
+
+  async getSession(id: string): Promise<SessionItem | undefined> {
+    const result = await this.table.client.send(new GetCommand({ TableName: this.name, Key: keys.session(id), ConsistentRead: true }));
+    return result.Item ? sessionFromItem(result.Item) : undefined;
+  }
+
+  async listOpenSessions(technicianId: string, limit = 500): Promise<SessionItem[]> {
+    const result = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.name,
+        IndexName: 'byTechnician',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.technicianPartition(technicianId), ':prefix': 'SESSION#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map(sessionFromItem);
+  }
+
+  async sessionsPastDeadline(nowIso: string, limitPerShard = 100): Promise<SessionItem[]> {
+    const pages = await Promise.all(
+      keys.deadlinePartitions().map((partition) =>
+        this.table.client.send(
+          new QueryCommand({
+            TableName: this.name,
+            IndexName: 'byDeadline',
+            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :upper',
+            ExpressionAttributeValues: { ':pk': partition, ':upper': `${nowIso}~` },
+            Limit: limitPerShard,
+          }),
+        ),
+      ),
+    );
+    return pages.flatMap((page) => (page.Items ?? []).map(sessionFromItem));
+  }
+
+  sessionPut(session: SessionItem): TransactItem {
+    return {
+      Put: {
+        TableName: this.name,
+        Item: {
+          ...keys.session(session.id),
+          kind: 'session',
+          ...session,
+          gsi1pk: keys.technicianPartition(session.technicianId),
+          gsi1sk: keys.openSessionSortKey(session.createdAt, session.id),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** An update of the session item; deadline changes keep the byDeadline index in step. */
+  sessionUpdate(update: SessionUpdate): TransactItem {
+    const set: Record<string, unknown> = { ...(update.set ?? {}) };
+    const remove = [...(update.remove ?? [])];
+    if (typeof set.deadlineAt === 'string') {
+      set.gsi2pk = keys.deadlinePartition(update.sessionId);
+      set.gsi2sk = keys.deadlineSortKey(set.deadlineAt, update.sessionId);
+    } else if (remove.includes('deadlineAt')) {
+      remove.push('gsi2pk', 'gsi2sk');
+    }
+    if (set.status === 'closed') remove.push('gsi1pk', 'gsi1sk');
+    const built = updateExpression(set, remove);
+    const condition = allOf(...update.when);
+    return {
+      Update: {
+        TableName: this.name,
+        Key: keys.session(update.sessionId),
+        UpdateExpression: built.expression,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: { ...built.names, ...condition.names },
+        ExpressionAttributeValues: { ...built.values, ...condition.values },
+      },
+    };
+  }
+
+  logPut(sessionId: string, entry: SessionLogEntry): TransactItem {
+    return {
+      Put: {
+        TableName: this.name,
+        Item: { ...keys.logEntry(sessionId, entry.at, randomBytes(6).toString('hex')), kind: 'log', sessionId, ...entry },
+      },
+    };
+  }
+
+  async appendLog(sessionId: string, entry: SessionLogEntry): Promise<void> {
+    const put = this.logPut(sessionId, entry).Put!;
+    await this.table.client.send(new PutCommand(put));
+  }
+
+  async readLog(sessionId: string): Promise<SessionLogEntry[]> {
+    const entries: SessionLogEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.name,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.session(sessionId).pk, ':prefix': keys.logEntryPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        entries.push({
+          at: String(item.at),
+          type: item.type,
+          actor: item.actor,
+          message: String(item.message),
+          ...(item.details ? { details: item.details } : {}),
+        } as SessionLogEntry);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return entries;
+  }
+
+  async transact(items: readonly TransactItem[]): Promise<void> {
+    await this.table.client.send(new TransactWriteCommand({ TransactItems: [...items] }));
+  }
+
+  tokenPut(key: { pk: string; sk: string }, token: TokenItem & Record<string, unknown>, kind: string): TransactItem {
+    return { Put: { TableName: this.name, Item: { ...key, kind, ...token } } };
+  }
+
+  tokenDelete(key: { pk: string; sk: string }): TransactItem {
+    return { Delete: { TableName: this.name, Key: key } };
+  }
+
+  async getToken<T extends TokenItem>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const result = await this.table.client.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
+    return result.Item as T | undefined;
+  }
+
+  /** One round trip for the redeem path: the PIN slot and the failure counters that gate it. */
+  async getMany(keyList: readonly { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
+    const result = await this.table.client.send(
+      new BatchGetCommand({ RequestItems: { [this.name]: { Keys: [...keyList], ConsistentRead: true } } }),
+    );
+    const found = new Map<string, Record<string, unknown>>();
+    for (const item of result.Responses?.[this.name] ?? []) found.set(`${item.pk}|${item.sk}`, item);
+    return found;
+  }
+
+  async deleteIf(key: { pk: string; sk: string }, condition: Condition): Promise<boolean> {
+    const built = allOf(condition);
+    try {
+      await this.table.client.send(
+        new DeleteCommand({
+          TableName: this.name,
+          Key: key,
+          ConditionExpression: built.expression,
+          ...(Object.keys(built.names).length ? { ExpressionAttributeNames: built.names } : {}),
+          ...(Object.keys(built.values).length ? { ExpressionAttributeValues: built.values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** Adds one to a fixed-window counter and returns the new count. */
+  async incrementCounter(key: { pk: string; sk: string }, expiresAtEpoch: number): Promise<number> {
+    const result = await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.name,
+        Key: key,
+        UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl), kind = :kind',
+        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAtEpoch, ':kind': 'rate' },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.count ?? 1);
+  }
+
+  // Connections -------------------------------------------------------------
+
+  async putConnection(connection: ConnectionItem, expiresAtEpoch: number): Promise<void> {
+    await this.table.client.send(
+      new PutCommand({
+        TableName: this.name,
+        Item: {
+          ...keys.connection(connection.connectionId),
+          kind: 'connection',
+          ...connection,
+          ttl: expiresAtEpoch,
+          ...(connection.role === 'technician' && connection.technicianId
+            ? {
+                gsi1pk: keys.technicianPartition(connection.technicianId),
+                gsi1sk: keys.technicianConnectionSortKey(connection.connectionId),
+              }
+            : {}),
+        },
+      }),
+    );
+  }
+
+  connectionPut(connection: ConnectionItem, expiresAtEpoch: number): TransactItem {
+    return {
+      Put: { TableName: this.name, Item: { ...keys.connection(connection.connectionId), kind: 'connection', ...connection, ttl: expiresAtEpoch } },
+    };
+  }
+
+  async getConnection(connectionId: string): Promise<ConnectionItem | undefined> {
+    const result = await this.table.client.send(
+      new GetCommand({ TableName: this.name, Key: keys.connection(connectionId), ConsistentRead: true }),
+    );
+    if (!result.Item) return undefined;
+    const { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt } = result.Item;
+    return { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt };
+  }
+
+  async deleteConnection(connectionId: string): Promise<void> {
+    await this.table.client.send(new DeleteCommand({ TableName: this.name, Key: keys.connection(connectionId) }));
+  }
+
+  async technicianConnectionIds(technicianId: string): Promise<string[]> {
+    const result = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.name,
+        IndexName: 'byTechnician',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.technicianPartition(technicianId), ':prefix': 'CONN#' },
+        ProjectionExpression: 'connectionId',
+      }),
+    );
+    return (result.Items ?? []).map((item) => String(item.connectionId));
+  }
+}

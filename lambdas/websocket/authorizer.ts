@@ -1,0 +1,45 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { sessionForTicket } from '#domain/live-connections';
+import { technicianFromClaims } from '#domain/technician';
+import { dependencies } from '#shared/dependencies';
+import { jwtVerifierFromEnvironment } from '#shared/jwt-verifier';
+import { logger } from '#shared/logger';
+
+const verifyJwt = jwtVerifierFromEnvironment();
+
+function allow(event: APIGatewayRequestAuthorizerEvent, principalId: string, context: Record<string, string>): APIGatewayAuthorizerResult {
+  return {
+    principalId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
+    context,
+  };
+}
+
+/**
+ * `$connect` authorizer: a technician presents `?token=<JWT>`, the applet
+ * `?ticket=<ticket>`. Anything else is refused with 401 before a connection exists.
+ */
+export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  const query = event.queryStringParameters ?? {};
+  if (query.token) {
+    try {
+      const technician = technicianFromClaims(await verifyJwt(query.token));
+      return allow(event, technician.id, {
+        role: 'technician',
+        technicianId: technician.id,
+        username: technician.username,
+        displayName: technician.displayName,
+        groups: JSON.stringify(technician.groups),
+      });
+    } catch (error) {
+      logger.info('WebSocket token refused', { event: 'websocket_token_refused', errorName: (error as Error).name });
+      throw new Error('Unauthorized');
+    }
+  }
+  if (query.ticket) {
+    const sessionId = await sessionForTicket(dependencies(), query.ticket);
+    if (sessionId) return allow(event, `applet:${sessionId}`, { role: 'applet', sessionId });
+    logger.info('WebSocket ticket refused', { event: 'websocket_ticket_refused' });
+  }
+  throw new Error('Unauthorized');
+};

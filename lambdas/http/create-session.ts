@@ -8,7 +8,7 @@ const body = z.object({
     .trim()
     .min(1, 'enter the customer name')
     .max(100, 'at most 100 characters')
-    .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'no control characters'),
+    .refine((name) => !/\p{Cc}/u.test(name), 'no control characters'),
 });
 
 export const handler = technicianRoute(async (request, deps) => {

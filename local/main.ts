@@ -4,6 +4,7 @@
  *   PORT=3000               listen port (0 = any free port)
  *   --data-dir <dir>        keep DynamoDB data across restarts (or DATA_DIR)
  *   SWEEP_INTERVAL_SECONDS  how often the time-out sweeper runs (default 15)
+ *   SITE_DIR                where to build and serve the site from (default dist/site)
  *   plus the tunables of lambdas/domain/config.ts (PIN_VALIDITY_SECONDS, ...)
  */
 import { parseArgs } from 'node:util';
@@ -20,6 +21,7 @@ Options (or environment variables):
   --port <port>       PORT      listen port, default 3000; 0 picks a free one
   --data-dir <dir>    DATA_DIR  keep the DynamoDB data in this folder across restarts
                       SWEEP_INTERVAL_SECONDS  time-out sweeper interval, default 15
+                      SITE_DIR  build and serve the site from this folder, default dist/site
 See docs/local-runtime.md for the handler tunables (PIN_VALIDITY_SECONDS, ...).`;
 
 function fail(message: string): never {
@@ -86,7 +88,7 @@ process.on('unhandledRejection', (error) => {
 });
 
 try {
-  runtime = await startLocalRuntime({ port, dataDirectory });
+  runtime = await startLocalRuntime({ port, dataDirectory, siteDirectory: process.env.SITE_DIR || undefined });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') fail(`port ${port} is in use; start with another one, e.g. PORT=3001 npm start`);

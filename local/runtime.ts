@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { environmentVariables, loadConfig } from '#domain/config';
@@ -28,7 +29,9 @@ export interface LocalRuntimeOptions {
   readonly tableName?: string;
   /** Default 15. */
   readonly sweepIntervalSeconds?: number;
-  /** Default true: build dist/site before serving it. */
+  /** Where the site is built and served from; default dist/site. Tests give each runtime its own folder. */
+  readonly siteDirectory?: string;
+  /** Default true: build the site before serving it. */
   readonly buildSite?: boolean;
   readonly log?: Logger;
 }
@@ -68,6 +71,14 @@ export function tunablesInEnvironment(env: NodeJS.ProcessEnv = process.env): Rec
   return set;
 }
 
+/** buildSite() empties its folder first: only let it do that to a folder that holds a site or nothing. */
+async function refuseToWipe(directory: string): Promise<void> {
+  const entries = await readdir(directory).catch(() => [] as string[]);
+  if (entries.length > 0 && !entries.includes('index.html')) {
+    throw new Error(`${directory} is not empty and holds no built site; refusing to build the site there (it would be emptied)`);
+  }
+}
+
 function sweepInterval(options: LocalRuntimeOptions): number {
   const raw = options.sweepIntervalSeconds ?? (process.env.SWEEP_INTERVAL_SECONDS ? Number(process.env.SWEEP_INTERVAL_SECONDS) : 15);
   if (!Number.isFinite(raw) || raw <= 0) throw new Error(`SWEEP_INTERVAL_SECONDS must be a positive number, got "${String(raw)}"`);
@@ -81,10 +92,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const sweepSeconds = sweepInterval(options);
   // Fail before starting anything when a tunable is out of range; the handlers would fail on every call.
   const appletFilePrefix = loadConfig(process.env).appletFilePrefix;
-  const siteDirectory = defaultSiteDirectory;
+  const siteDirectory = path.resolve(options.siteDirectory ?? defaultSiteDirectory);
 
   const siteBuilt = (async () => {
     if (options.buildSite === false) return;
+    await refuseToWipe(siteDirectory);
     const buildStartedAt = performance.now();
     await buildSite(siteDirectory);
     log.info(`Site built in ${Math.round(performance.now() - buildStartedAt)} ms (${path.relative(process.cwd(), siteDirectory) || '.'})`);

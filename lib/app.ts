@@ -1,0 +1,40 @@
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { deploymentOptionsFromContext } from './deployment-options.ts';
+import type { HandlerCodeMode } from './constructs/service-function.ts';
+import { RemoteSupportStack } from './remote-support-stack.ts';
+
+export const defaultStackName = 'RemoteSupport';
+
+export interface CreateAppProps {
+  readonly siteDirectory: string;
+  readonly handlerCode: HandlerCodeMode;
+  /** Extra CDK context (tests); the CLI passes -c values through the environment. */
+  readonly context?: Record<string, unknown>;
+  readonly outdir?: string;
+  /** Account and region; both optional so synth needs no credentials. */
+  readonly env?: { readonly account?: string; readonly region?: string };
+}
+
+/**
+ * The CDK app: one stack, named by context "stackName" (several deployments can
+ * share an account), with cdk-nag's AwsSolutions pack validating every synth:
+ * an unacknowledged finding fails synthesis.
+ */
+export function createApp(props: CreateAppProps): { app: App; stack: RemoteSupportStack } {
+  const appProps: AppProps = { context: props.context, ...(props.outdir ? { outdir: props.outdir } : {}) };
+  const app = new App(appProps);
+  const stackName = String(app.node.tryGetContext('stackName') ?? defaultStackName);
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,100}$/.test(stackName)) {
+    throw new Error(`context "stackName" must start with a letter and contain letters, digits and dashes, got "${stackName}"`);
+  }
+  const stack = new RemoteSupportStack(app, stackName, {
+    description: 'PIN-code remote-support sessions (HTTP + WebSocket APIs, DynamoDB, Cognito, CloudFront)',
+    env: props.env,
+    options: deploymentOptionsFromContext(app.node),
+    siteDirectory: props.siteDirectory,
+    handlerCode: props.handlerCode,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}

@@ -1,0 +1,270 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Duration, Fn, Stack, Token, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  Function as EdgeFunction,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+  type BehaviorOptions,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { APPLET_CONFIG_PLACEHOLDER, type AppletServerConfig } from '../../applet/server-config.ts';
+import type { SiteConfig } from '../../web/shared/site-config.ts';
+
+export const appletBundleKey = 'applet/RemoteSupport.cjs';
+export const siteConfigKey = 'config.json';
+const edgeDirectory = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'edge');
+
+export interface SiteProps {
+  readonly removalPolicy: RemovalPolicy;
+  /** Host name of the HTTP API (execute-api), the origin of /api/*. */
+  readonly httpApiDomain: string;
+  /** Host of the WebSocket API, allowed in the CSP's connect-src. */
+  readonly webSocketHost: string;
+  /** Cognito hosted-UI base URL, allowed for the token exchange and the login form. */
+  readonly hostedUiBaseUrl: string;
+  readonly domainName?: string;
+  readonly certificateArn?: string;
+  /** Create a WAF web ACL with a rate-based rule of this many requests per 5 minutes per IP. */
+  readonly wafRateLimit?: number;
+  readonly webAclArn?: string;
+}
+
+/** The Content-Security-Policy of every page: only this origin, the WebSocket API and the Cognito hosted UI. */
+export function contentSecurityPolicy(webSocketHost: string, hostedUiBaseUrl: string): string {
+  return [
+    "default-src 'self'",
+    `connect-src 'self' wss://${webSocketHost} ${hostedUiBaseUrl}`,
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    `form-action 'self' ${hostedUiBaseUrl}`,
+  ].join('; ');
+}
+
+/**
+ * The PIN page, the console and the applet download: a private bucket served
+ * only through CloudFront (Origin Access Control), with the HTTP API under the
+ * same origin at /api/*, strict security headers on every response, and the
+ * applet rename done at the edge.
+ */
+export class Site extends Construct {
+  readonly bucket: Bucket;
+  readonly logBucket: Bucket;
+  readonly distribution: Distribution;
+  /** https://<custom domain or distribution domain> */
+  readonly origin: string;
+
+  constructor(scope: Construct, id: string, props: SiteProps) {
+    super(scope, id);
+    this.logBucket = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: false,
+    });
+    Validations.of(this.logBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the access-log destination of the site bucket and the distribution; logging it into itself would loop.',
+    });
+
+    this.bucket = new Bucket(this, 'Content', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: 's3/',
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: props.removalPolicy,
+    });
+
+    const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'CSP, HSTS, nosniff, no framing, no referrer',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.webSocketHost, props.hostedUiBaseUrl), override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+    });
+
+    const viewerRequest = new EdgeFunction(this, 'ViewerRequest', {
+      comment: 'Applet download rename and directory index',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromFile({ filePath: path.join(edgeDirectory, 'viewer-request.js') }),
+    });
+    const appletResponse = new EdgeFunction(this, 'AppletResponse', {
+      comment: 'Saves the applet under the requested, ticket-bearing name',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromFile({ filePath: path.join(edgeDirectory, 'viewer-response.js') }),
+    });
+
+    const bucketOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
+    const staticBehavior: BehaviorOptions = {
+      origin: bucketOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: securityHeaders,
+      compress: true,
+      functionAssociations: [{ function: viewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
+    };
+
+    const webAclArn = props.webAclArn ?? (props.wafRateLimit !== undefined ? this.createWebAcl(props.wafRateLimit) : undefined);
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: `Remote support site (${Stack.of(this).stackName})`,
+      defaultRootObject: 'index.html',
+      defaultBehavior: staticBehavior,
+      additionalBehaviors: {
+        '/api/*': {
+          origin: new HttpOrigin(props.httpApiDomain, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+          }),
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          // Every viewer header except Host (API Gateway routes by its own host name), plus the
+          // CloudFront-Viewer-Address header the redeem rate limit keys on.
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: securityHeaders,
+        },
+        '/applet/*': {
+          ...staticBehavior,
+          functionAssociations: [
+            { function: viewerRequest, eventType: FunctionEventType.VIEWER_REQUEST },
+            { function: appletResponse, eventType: FunctionEventType.VIEWER_RESPONSE },
+          ],
+        },
+      },
+      ...(props.domainName && props.certificateArn
+        ? { domainNames: [props.domainName], certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) }
+        : {}),
+      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: this.logBucket,
+      logFilePrefix: 'cloudfront/',
+      ...(webAclArn ? { webAclId: webAclArn } : {}),
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'Customers needing remote support can be anywhere; the PIN limits and the optional WAF protect the service, not geography.',
+    });
+    if (!webAclArn) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason: 'WAF costs at least $5/month plus $1/rule and is opt-in (-c enableWaf=true or -c webAclArn=...); PIN redemption is rate-limited per client and globally by the service itself.',
+      });
+    }
+    if (!props.domainName) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason: 'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose TLS policy CloudFront fixes; with -c domainName the policy is TLSv1.2_2021.',
+      });
+    }
+
+    this.origin = `https://${props.domainName ?? this.distribution.distributionDomainName}`;
+  }
+
+  /**
+   * Uploads the built site and writes this deployment's endpoints into it at
+   * deploy time: /config.json for the pages and the applet bundle with its
+   * server config baked in (docs/decisions/0303-applet-config-at-deploy-time.md).
+   */
+  deployContent(siteDirectory: string, siteConfig: SiteConfig, appletConfig: AppletServerConfig): BucketDeployment {
+    const bundlePath = path.join(siteDirectory, appletBundleKey);
+    if (!existsSync(bundlePath)) {
+      throw new Error(`the site in ${siteDirectory} has no ${appletBundleKey}; build it first (scripts/build-site.ts)`);
+    }
+    const bundle = readFileSync(bundlePath, 'utf8');
+    if (!bundle.includes(APPLET_CONFIG_PLACEHOLDER)) {
+      throw new Error(`${bundlePath} has no ${APPLET_CONFIG_PLACEHOLDER} placeholder; was it built from applet/?`);
+    }
+    // Endpoints are deploy-time tokens, so the base64 is taken by CloudFormation (Fn::Base64), and the
+    // bucket deployment substitutes the result for the placeholder.
+    const encodedConfig = Fn.base64(Stack.of(this).toJsonString(appletConfig));
+    const appletWithConfig = bundle.split(APPLET_CONFIG_PLACEHOLDER).join(encodedConfig);
+
+    const deployment = new BucketDeployment(this, 'Deploy', {
+      sources: [
+        Source.asset(siteDirectory, { exclude: [appletBundleKey, siteConfigKey] }),
+        Source.data(appletBundleKey, appletWithConfig),
+        Source.jsonData(siteConfigKey, siteConfig),
+      ],
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      prune: true,
+      memoryLimit: 512,
+    });
+    return deployment;
+  }
+
+  private createWebAcl(rateLimit: number): string {
+    const region = Stack.of(this).region;
+    if (Token.isUnresolved(region) || region !== 'us-east-1') {
+      throw new Error(
+        'enableWaf creates a CLOUDFRONT-scope web ACL, which AWS only allows in us-east-1. Deploy this stack to us-east-1, ' +
+          'or create the web ACL there yourself and pass -c webAclArn=arn:aws:wafv2:us-east-1:...:global/webacl/...',
+      );
+    }
+    const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
+    const managedRule = (name: string, priority: number) => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: visibility(name),
+    });
+    const acl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('remote-support'),
+      rules: [
+        {
+          name: 'rate-limit-per-ip',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP' } },
+          visibilityConfig: visibility('rate-limit-per-ip'),
+        },
+        managedRule('AWSManagedRulesAmazonIpReputationList', 1),
+        managedRule('AWSManagedRulesCommonRuleSet', 2),
+        managedRule('AWSManagedRulesKnownBadInputsRuleSet', 3),
+      ],
+    });
+    return acl.attrArn;
+  }
+}

@@ -282,6 +282,8 @@ const german: Catalog = {
 
 const catalogs: Record<Language, Catalog> = { en: english, de: german };
 
+export const messageKeys = Object.keys(english) as MessageKey[];
+
 export type Translate = (key: MessageKey, values?: Readonly<Record<string, string | number>>) => string;
 
 export function translator(language: Language): Translate {

@@ -36,6 +36,18 @@ export interface PinItem extends TokenItem {
   readonly technicianDisplayName: string;
 }
 
+let logSequence = 0;
+const processTag = randomBytes(3).toString('hex');
+
+/**
+ * Orders log entries written in the same millisecond: by this process's
+ * sequence (its own writes keep their order), then by a per-process tag.
+ */
+function logTieBreaker(): string {
+  logSequence = (logSequence + 1) % 1e9;
+  return `${String(logSequence).padStart(9, '0')}${processTag}`;
+}
+
 const SESSION_FIELDS_NOT_STORED = new Set(['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
 
 function sessionFromItem(item: Record<string, unknown>): SessionItem {
@@ -177,7 +189,7 @@ export class Store {
     return {
       Put: {
         TableName: this.name,
-        Item: { ...keys.logEntry(sessionId, entry.at, randomBytes(6).toString('hex')), kind: 'log', sessionId, ...entry },
+        Item: { ...keys.logEntry(sessionId, entry.at, logTieBreaker()), kind: 'log', sessionId, ...entry },
       },
     };
   }

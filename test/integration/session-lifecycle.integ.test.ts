@@ -1,0 +1,351 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidTransition, MissingPermission, NotFound, PinInvalid, PinSpaceExhausted, TooManyAttempts, Forbidden } from '#domain/errors';
+import { appletConnected, appletHello, chat, customerEnds, disconnected, sessionForTicket, technicianConnected } from '#domain/live-connections';
+import { customerProgress, redeemPin } from '#domain/pin-redemption';
+import { hashPin } from '#domain/secrets';
+import { closeSession, createSession, generatePin, getSession, getSessionLog, listSessions, startSession } from '#domain/sessions';
+import { sweepTimeouts } from '#domain/timeouts';
+import { keys } from '#storage/keys';
+import { ticketFromFileName } from '../../applet/server-config.ts';
+import { createTestTable, type TestTable } from '../support/dynamodb.ts';
+import { seededTechnician, testDependencies } from '../support/domain.ts';
+
+const alice = seededTechnician('alice');
+const bob = seededTechnician('bob');
+const carol = seededTechnician('carol');
+const customer = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (test)' };
+
+let table: TestTable;
+beforeAll(async () => {
+  table = await createTestTable({ seed: true });
+});
+afterAll(async () => {
+  await table.drop();
+});
+
+async function sessionWithPin(deps: ReturnType<typeof testDependencies>, name = 'Erika Mustermann') {
+  const session = await createSession(deps, alice, name);
+  const { pin } = await generatePin(deps, alice, session.id);
+  return { session, pin };
+}
+
+describe('the session lifecycle against DynamoDB Local', () => {
+  it('walks created -> pending -> connecting -> waiting -> active -> closed and logs every step in order', async () => {
+    const deps = testDependencies(table);
+    const created = await createSession(deps, alice, 'Erika Mustermann');
+    expect(created.status).toBe('created');
+
+    const { pin, expiresAt } = await generatePin(deps, alice, created.id);
+    expect(pin).toMatch(/^\d{6}$/);
+    expect(new Date(expiresAt).getTime() - deps.clock.now().getTime()).toBe(600_000);
+    expect((await getSession(deps, alice, created.id)).status).toBe('pending');
+
+    const redemption = await redeemPin(deps, `${pin.slice(0, 3)} ${pin.slice(3)}`, customer);
+    expect(redemption.sessionId).toBe(created.id);
+    expect(redemption.technician.displayName).toBe('Alice Adler');
+    expect(redemption.applet.fileName).toMatch(/^RemoteSupport_[A-Za-z0-9_-]{32}\.cjs$/);
+    expect((await getSession(deps, alice, created.id)).status).toBe('connecting');
+
+    const ticket = ticketFromFileName(redemption.applet.fileName);
+    expect(await sessionForTicket(deps, ticket)).toBe(created.id);
+    await technicianConnected(deps, 'tech-conn-1', alice);
+    await appletConnected(deps, 'applet-conn-1', created.id, { ip: customer.ip });
+    expect((await getSession(deps, alice, created.id)).status).toBe('waiting');
+    expect((await customerProgress(deps, redemption.progress.token)).status).toBe('waiting');
+
+    await appletHello(deps, 'applet-conn-1', { os: 'Linux', cpus: 4, hostname: 'erika-pc' });
+    const started = await startSession(deps, alice, created.id);
+    expect(started.status).toBe('active');
+    expect(started.customer?.systemInfo).toMatchObject({ os: 'Linux', cpus: 4, hostname: 'erika-pc' });
+    expect(deps.notifier.toConnections).toContainEqual({
+      connectionId: 'applet-conn-1',
+      message: { type: 'session.started', sessionId: created.id, technician: { displayName: 'Alice Adler' } },
+    });
+
+    await chat(deps, 'applet-conn-1', created.id, 'Hallo!');
+    await chat(deps, 'tech-conn-1', created.id, 'Guten Tag');
+    const closed = await closeSession(deps, alice, created.id);
+    expect(closed.status).toBe('closed');
+    expect(closed.closeReason).toBe('technician_closed');
+    expect(deps.notifier.toConnections.at(-1)).toEqual({
+      connectionId: 'applet-conn-1',
+      message: { type: 'session.closed', sessionId: created.id, reason: 'technician_closed' },
+    });
+
+    const log = await getSessionLog(deps, alice, created.id);
+    expect(log.map((entry) => entry.type)).toEqual([
+      'created',
+      'pin_generated',
+      'pin_redeemed',
+      'applet_connected',
+      'system_info',
+      'started',
+      'chat',
+      'chat',
+      'closed',
+    ]);
+    expect(log[1]?.message).toBe(`PIN code ${pin} created`);
+    expect(log[2]?.details).toMatchObject({ ip: customer.ip, userAgent: customer.userAgent });
+    expect(log[6]?.details).toEqual({ from: 'customer', text: 'Hallo!' });
+    expect(log[7]?.details).toEqual({ from: 'technician', text: 'Guten Tag' });
+    expect(await listSessions(deps, alice)).not.toContainEqual(expect.objectContaining({ id: created.id }));
+    // The ticket dies with the session.
+    expect(await sessionForTicket(deps, ticket)).toBeUndefined();
+  });
+
+  it('stores the PIN only as a keyed hash: the table never holds the digits', async () => {
+    const deps = testDependencies(table);
+    const { session, pin } = await sessionWithPin(deps);
+    const secret = await deps.pinSecret();
+    const stored = await table.client.send(new GetCommand({ TableName: table.name, Key: keys.pin(hashPin(secret, pin)) }));
+    expect(stored.Item?.sessionId).toBe(session.id);
+    const raw = JSON.stringify((await table.client.send(new GetCommand({ TableName: table.name, Key: keys.session(session.id) }))).Item);
+    expect(raw).not.toContain(pin);
+  });
+
+  it('lets exactly one of 20 concurrent redeems of one PIN win', async () => {
+    const deps = testDependencies(table, { redeemFailuresPerClient: 1000 });
+    const { session, pin } = await sessionWithPin(deps);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => redeemPin(deps, pin, { ip: `198.51.100.${i}` })),
+    );
+    const winners = results.filter((result) => result.status === 'fulfilled');
+    expect(winners).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(PinInvalid);
+    }
+    expect((await getSession(deps, alice, session.id)).status).toBe('connecting');
+    const redeemedEntries = (await getSessionLog(deps, alice, session.id)).filter((entry) => entry.type === 'pin_redeemed');
+    expect(redeemedEntries).toHaveLength(1);
+  });
+
+  it('lets exactly one of 20 concurrent starts win', async () => {
+    const deps = testDependencies(table);
+    const { session, pin } = await sessionWithPin(deps);
+    await redeemPin(deps, pin, customer);
+    await appletConnected(deps, 'applet-race', session.id, {});
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => startSession(deps, alice, session.id)));
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(InvalidTransition);
+    }
+    const starts = (await getSessionLog(deps, alice, session.id)).filter((entry) => entry.type === 'started');
+    expect(starts).toHaveLength(1);
+  });
+
+  it('leaves exactly one live PIN when a session gets PINs generated concurrently', async () => {
+    const deps = testDependencies(table);
+    const session = await createSession(deps, alice, 'Concurrent');
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => generatePin(deps, alice, session.id)));
+    const pins = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.pin] : []));
+    expect(pins.length).toBeGreaterThanOrEqual(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(InvalidTransition);
+    }
+    const outcomes = [];
+    for (const pin of pins) outcomes.push(await redeemPin(deps, pin, customer).then(() => 'ok', (error: unknown) => error));
+    expect(outcomes.filter((outcome) => outcome === 'ok')).toHaveLength(1);
+  });
+
+  it('replaces the previous PIN when a new one is generated', async () => {
+    const deps = testDependencies(table);
+    const { session, pin: first } = await sessionWithPin(deps);
+    const { pin: second } = await generatePin(deps, alice, session.id);
+    await expect(redeemPin(deps, first, customer)).rejects.toBeInstanceOf(PinInvalid);
+    await expect(redeemPin(deps, second, customer)).resolves.toMatchObject({ sessionId: session.id });
+    const log = await getSessionLog(deps, alice, session.id);
+    expect(log.filter((entry) => entry.type === 'pin_generated' || entry.type === 'pin_replaced')).toHaveLength(2);
+  });
+
+  it('gives the same answer for unknown, expired and used PINs', async () => {
+    const deps = testDependencies(table, { redeemFailuresPerClient: 1000 });
+    const used = await sessionWithPin(deps);
+    await redeemPin(deps, used.pin, customer);
+    const expired = await sessionWithPin(deps);
+    deps.clock.advanceSeconds(601);
+    const unknown = used.pin === '000000' ? '000001' : '000000';
+    const errors = await Promise.all(
+      [used.pin, expired.pin, unknown].map((pin) => redeemPin(deps, pin, customer).then(() => undefined, (error: unknown) => error)),
+    );
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(PinInvalid);
+      expect((error as PinInvalid).message).toBe(new PinInvalid().message);
+    }
+  });
+});
+
+describe('expiry without TTL deletion', () => {
+  it('treats a PIN past its validity as absent while DynamoDB still holds it, and the sweeper finalizes the session', async () => {
+    const deps = testDependencies(table);
+    const { session, pin } = await sessionWithPin(deps);
+    deps.clock.advanceSeconds(600);
+
+    await expect(redeemPin(deps, pin, customer)).rejects.toBeInstanceOf(PinInvalid);
+    const secret = await deps.pinSecret();
+    const lingering = await table.client.send(new GetCommand({ TableName: table.name, Key: keys.pin(hashPin(secret, pin)) }));
+    expect(lingering.Item).toBeDefined();
+
+    const view = await getSession(deps, alice, session.id);
+    expect(view.status).toBe('expired');
+    expect(view.closeReason).toBe('pin_expired');
+    expect((await listSessions(deps, alice)).find((s) => s.id === session.id)?.status).toBe('expired');
+
+    const swept = await sweepTimeouts(deps);
+    expect(swept.finalized).toBeGreaterThanOrEqual(1);
+    const stored = await table.client.send(new GetCommand({ TableName: table.name, Key: keys.session(session.id) }));
+    expect(stored.Item?.status).toBe('expired');
+    expect(stored.Item?.gsi2pk).toBeUndefined();
+    expect(deps.notifier.toTechnicians).toContainEqual({
+      technicianId: alice.id,
+      message: { type: 'session.updated', session: expect.objectContaining({ id: session.id, status: 'expired' }) },
+    });
+    expect((await getSessionLog(deps, alice, session.id)).at(-1)?.type).toBe('expired');
+
+    // An expired session can get a fresh PIN, which works.
+    const again = await generatePin(deps, alice, session.id);
+    await expect(redeemPin(deps, again.pin, customer)).resolves.toMatchObject({ sessionId: session.id });
+  });
+
+  it('times out a connecting session and refuses its applet afterwards', async () => {
+    const deps = testDependencies(table, { connectingTimeoutSeconds: 60 });
+    const { session, pin } = await sessionWithPin(deps);
+    await redeemPin(deps, pin, customer);
+    deps.clock.advanceSeconds(61);
+    expect((await getSession(deps, alice, session.id)).status).toBe('timed_out');
+    await expect(appletConnected(deps, 'late-applet', session.id, {})).rejects.toBeInstanceOf(Forbidden);
+    await sweepTimeouts(deps);
+    expect((await getSession(deps, alice, session.id)).closeReason).toBe('connecting_timed_out');
+  });
+
+  it('times out a waiting session and tells its applet', async () => {
+    const deps = testDependencies(table, { waitingTimeoutSeconds: 120 });
+    const { session, pin } = await sessionWithPin(deps);
+    await redeemPin(deps, pin, customer);
+    await appletConnected(deps, 'waiting-applet', session.id, {});
+    deps.clock.advanceSeconds(121);
+    await expect(startSession(deps, alice, session.id)).rejects.toBeInstanceOf(InvalidTransition);
+    await sweepTimeouts(deps);
+    expect(deps.notifier.toConnections).toContainEqual({
+      connectionId: 'waiting-applet',
+      message: { type: 'session.closed', sessionId: session.id, reason: 'waiting_timed_out' },
+    });
+  });
+
+  it('never times out a waiting session when the waiting time-out is 0', async () => {
+    const deps = testDependencies(table, { waitingTimeoutSeconds: 0 });
+    const { session, pin } = await sessionWithPin(deps);
+    await redeemPin(deps, pin, customer);
+    await appletConnected(deps, 'patient-applet', session.id, {});
+    deps.clock.advanceSeconds(30 * 86_400);
+    expect((await getSession(deps, alice, session.id)).status).toBe('waiting');
+    await expect(startSession(deps, alice, session.id)).resolves.toMatchObject({ status: 'active' });
+  });
+});
+
+describe('PIN space', () => {
+  it('draws 100 distinct live PINs from a 2-digit space and answers the 101st with pin_space_exhausted', async () => {
+    const small = await createTestTable({ seed: true });
+    try {
+      const deps = testDependencies(small, { pinDigits: 2, pinMaxDraws: 3000 });
+      const pins = new Set<string>();
+      for (let i = 0; i < 100; i += 1) {
+        const session = await createSession(deps, alice, `Customer ${i}`);
+        pins.add((await generatePin(deps, alice, session.id)).pin);
+      }
+      expect(pins.size).toBe(100);
+      const last = await createSession(deps, alice, 'One too many');
+      const exhausted = testDependencies(small, { pinDigits: 2, pinMaxDraws: 8 });
+      await expect(generatePin({ ...exhausted, pinSecret: deps.pinSecret }, alice, last.id)).rejects.toBeInstanceOf(PinSpaceExhausted);
+      // Once PINs expire their slots are free again, though DynamoDB has not deleted them.
+      deps.clock.advanceSeconds(601);
+      await expect(generatePin(deps, alice, last.id)).resolves.toMatchObject({ pin: expect.stringMatching(/^\d{2}$/) });
+    } finally {
+      await small.drop();
+    }
+  }, 120_000);
+});
+
+describe('guessing limits', () => {
+  it('answers 429 with Retry-After once a client used up its failures, even for a correct PIN, while other clients go on', async () => {
+    const deps = testDependencies(table, { redeemFailuresPerClient: 3, redeemFailureWindowSeconds: 600 });
+    const { session, pin } = await sessionWithPin(deps);
+    const wrong = pin === '999999' ? '999998' : '999999';
+    const attacker = { ip: '192.0.2.66' };
+    for (let i = 0; i < 3; i += 1) await expect(redeemPin(deps, wrong, attacker)).rejects.toBeInstanceOf(PinInvalid);
+    const blocked = await redeemPin(deps, pin, attacker).catch((error: unknown) => error);
+    expect(blocked).toBeInstanceOf(TooManyAttempts);
+    expect((blocked as TooManyAttempts).retryAfterSeconds).toBeGreaterThan(0);
+    expect((blocked as TooManyAttempts).retryAfterSeconds).toBeLessThanOrEqual(600);
+    const redemption = await redeemPin(deps, pin, customer);
+    expect(redemption.sessionId).toBe(session.id);
+  });
+});
+
+describe('permissions and ownership', () => {
+  it('refuses session creation without privateSessions and PIN creation without pinCode, naming the permission and logging it', async () => {
+    const deps = testDependencies(table);
+    await expect(createSession(deps, carol, 'Nobody')).rejects.toMatchObject({ code: 'forbidden', permission: 'privateSessions' });
+    const bobs = await createSession(deps, bob, 'Max');
+    const denied = await generatePin(deps, bob, bobs.id).catch((error: unknown) => error);
+    expect(denied).toBeInstanceOf(MissingPermission);
+    expect((denied as MissingPermission).message).toContain("'pinCode'");
+    const log = await getSessionLog(deps, bob, bobs.id);
+    expect(log.at(-1)).toMatchObject({ type: 'denied', details: { permission: 'pinCode' } });
+    expect((await getSession(deps, bob, bobs.id)).status).toBe('created');
+  });
+
+  it('hides other technicians sessions as not found and records the attempt in their log', async () => {
+    const deps = testDependencies(table);
+    const { session } = await sessionWithPin(deps);
+    await expect(getSession(deps, bob, session.id)).rejects.toBeInstanceOf(NotFound);
+    await expect(startSession(deps, bob, session.id)).rejects.toBeInstanceOf(NotFound);
+    await expect(closeSession(deps, bob, session.id)).rejects.toBeInstanceOf(NotFound);
+    expect((await listSessions(deps, bob)).map((s) => s.id)).not.toContain(session.id);
+    const log = await getSessionLog(deps, alice, session.id);
+    expect(log.filter((entry) => entry.type === 'denied')).toHaveLength(3);
+    expect((await getSession(deps, alice, session.id)).status).toBe('pending');
+  });
+
+  it('refuses chat before the session is active, and from a connection of another session', async () => {
+    const deps = testDependencies(table);
+    const { session, pin } = await sessionWithPin(deps);
+    await redeemPin(deps, pin, customer);
+    await appletConnected(deps, 'applet-a', session.id, {});
+    await expect(chat(deps, 'applet-a', session.id, 'too early')).rejects.toBeInstanceOf(InvalidTransition);
+    const other = await sessionWithPin(deps, 'Other customer');
+    await redeemPin(deps, other.pin, customer);
+    await appletConnected(deps, 'applet-b', other.session.id, {});
+    await expect(chat(deps, 'applet-b', session.id, 'intruding')).rejects.toBeInstanceOf(NotFound);
+    await technicianConnected(deps, 'bob-conn', bob);
+    await expect(chat(deps, 'bob-conn', session.id, 'intruding')).rejects.toBeInstanceOf(NotFound);
+  });
+});
+
+describe('the customer side', () => {
+  it('lets the customer end the session from the applet, once', async () => {
+    const deps = testDependencies(table);
+    const { session, pin } = await sessionWithPin(deps);
+    await redeemPin(deps, pin, customer);
+    await appletConnected(deps, 'applet-end', session.id, {});
+    await startSession(deps, alice, session.id);
+    await customerEnds(deps, 'applet-end', session.id);
+    const view = await getSession(deps, alice, session.id);
+    expect(view).toMatchObject({ status: 'closed', closeReason: 'customer_ended' });
+    await expect(customerEnds(deps, 'applet-end', session.id)).rejects.toBeInstanceOf(InvalidTransition);
+  });
+
+  it('marks the customer disconnected when the applet drops, and back when it reconnects', async () => {
+    const deps = testDependencies(table);
+    const { session, pin } = await sessionWithPin(deps);
+    await redeemPin(deps, pin, customer);
+    await appletConnected(deps, 'applet-1', session.id, {});
+    await startSession(deps, alice, session.id);
+    await disconnected(deps, 'applet-1');
+    expect((await getSession(deps, alice, session.id)).customer?.connected).toBe(false);
+    await appletConnected(deps, 'applet-2', session.id, {});
+    const view = await getSession(deps, alice, session.id);
+    expect(view.status).toBe('active');
+    expect(view.customer?.connected).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@
  *   const problems = watchPageProblems(page);       // uncaught errors, console errors, CSP reports
  *   ...
  *   expect(formatViolations(await runAxe(page))).toBe('');
+ *   await saveScreenshot(page, 'docs/screenshots/x.png'); // only with SCREENSHOTS=1
  *   await browser.close();
  *
  * Each `launchChromium()` starts its own browser process; Playwright gives it a
@@ -16,7 +17,10 @@
  * (cookies, localStorage), cheaper than a new browser.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 
 export const chromiumExecutablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -111,4 +115,20 @@ export function formatViolations(violations: readonly AxeViolation[]): string {
       violation.nodes.map((node) => `${violation.id} (${violation.impact ?? 'n/a'}): ${violation.help} at ${JSON.stringify(node.target)}`),
     )
     .join('\n');
+}
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Documentation screenshots are written only on request, so `npm test` leaves the tree untouched. */
+export const screenshotsEnabled = process.env.SCREENSHOTS === '1';
+
+/**
+ * Writes a full-page PNG (path relative to the repository root) when
+ * SCREENSHOTS=1; otherwise does nothing. Tests must not depend on the image.
+ */
+export async function saveScreenshot(page: Page, relativePath: string): Promise<void> {
+  if (!screenshotsEnabled) return;
+  const file = path.join(repositoryRoot, relativePath);
+  await mkdir(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
 }

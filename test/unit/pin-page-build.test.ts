@@ -45,7 +45,7 @@ describe('PIN page build', () => {
     expect(html).toMatch(/<label for="pin"[^>]*>PIN<\/label>/);
     expect(html).toMatch(/<input id="pin"[^>]*inputmode="numeric"[^>]*autocomplete="one-time-code"/);
     expect(html).toMatch(/<button id="connect" type="submit"[^>]*>Connect to technician<\/button>/);
-    expect(html).toContain('<noscript>');
+    expect(html).toContain('This page needs JavaScript');
   });
 
   it('has no inline script or style and loads nothing from another origin', () => {

@@ -3,6 +3,11 @@
  * form is on screen before any script runs. Elements whose text the script
  * swaps per language carry `data-text="<key of PinStrings>"`; the page holds
  * no inline script or style (the CSP allows only 'self').
+ *
+ * The "needs JavaScript" note is plain markup that CSS reveals after a short
+ * delay and the script removes at once: unlike <noscript> it also shows when
+ * the script is blocked or the browser cannot run it, and it never flashes
+ * for the customers whose browser runs the script.
  */
 import type { PinStrings } from './i18n.ts';
 import { de } from './strings/de.ts';
@@ -65,7 +70,7 @@ export function renderPinPageHtml(assets: PinPageAssets, strings: PinStrings): s
 <button id="connect" type="submit" class="primary" ${text('connectButton')}</button>
 <button id="retry" type="submit" class="secondary" hidden ${text('retryButton')}</button>
 <p id="pin-status" class="hint" role="status"></p>
-<noscript><p class="note">${escapeHtml(strings.noScript)}</p><p class="note" lang="de">${escapeHtml(de.noScript)}</p></noscript>
+<div id="script-note" class="script-note"><p>${escapeHtml(strings.noScript)}</p><p lang="de">${escapeHtml(de.noScript)}</p></div>
 </form>
 <p class="privacy" ${text('privacyNote')}</p>
 </section>

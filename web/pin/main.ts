@@ -349,5 +349,6 @@ languageSwitch.addEventListener('click', (event) => {
   render();
 });
 
+document.getElementById('script-note')?.remove();
 languageSwitch.hidden = false;
 render();

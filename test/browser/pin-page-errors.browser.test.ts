@@ -1,0 +1,164 @@
+/**
+ * What the customer sees when redeeming does not work. The page and the API
+ * are the real local runtime; only the failures a healthy local service
+ * cannot produce on demand (429 with a short Retry-After, 503, a dropped
+ * connection, a failing progress endpoint) are stubbed with `page.route`.
+ */
+import type { Browser, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatViolations, launchChromium, runAxe, saveScreenshot, watchPageProblems } from '../support/browser.ts';
+import { getToken, startRuntimeProcess } from '../support/runtime.ts';
+
+let runtime: Awaited<ReturnType<typeof startRuntimeProcess>>;
+let browser: Browser;
+let technicianToken: string;
+
+beforeAll(async () => {
+  [runtime, browser] = await Promise.all([startRuntimeProcess(), launchChromium()]);
+  technicianToken = await getToken(runtime.url, 'alice');
+});
+
+afterAll(async () => {
+  await Promise.allSettled([browser?.close(), runtime?.stop()]);
+});
+
+async function livePin(): Promise<string> {
+  const headers = { authorization: `Bearer ${technicianToken}`, 'content-type': 'application/json' };
+  const created = await fetch(`${runtime.url}/api/sessions`, { method: 'POST', headers, body: JSON.stringify({ customerName: 'Error Path' }) });
+  const { session } = (await created.json()) as { session: { id: string } };
+  const generated = await fetch(`${runtime.url}/api/sessions/${session.id}/pin`, { method: 'POST', headers });
+  return ((await generated.json()) as { pin: string }).pin;
+}
+
+async function openPage(): Promise<{ page: Page; redeemRequests: string[]; problems: string[] }> {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const problems = watchPageProblems(page).messages;
+  const redeemRequests: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/pin/redeem')) redeemRequests.push(request.postData() ?? '');
+  });
+  await page.goto(runtime.url);
+  return { page, redeemRequests, problems };
+}
+
+async function submit(page: Page, pin: string): Promise<void> {
+  await page.getByLabel('PIN').fill(pin);
+  await page.getByRole('button', { name: 'Connect to technician' }).click();
+}
+
+async function errorShown(page: Page, text: string): Promise<void> {
+  await page.locator('#pin-error', { hasText: text }).waitFor();
+}
+
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id);
+
+/** Expected failed responses show up as console errors; anything else is a real problem. */
+const unexpected = (problems: string[]) => problems.filter((line) => !line.includes('Failed to load resource'));
+
+function stubRedeem(page: Page, answer: (route: Route) => Promise<void>): Promise<void> {
+  return page.route('**/api/pin/redeem', answer);
+}
+
+describe('PIN page error paths', () => {
+  it('asks for all six digits without calling the service', async () => {
+    const { page, redeemRequests } = await openPage();
+    await submit(page, '12 34');
+    await errorShown(page, 'Please enter all 6 digits of the PIN.');
+    expect(await page.getByLabel('PIN').getAttribute('aria-invalid')).toBe('true');
+    expect(redeemRequests).toEqual([]);
+  });
+
+  it('says an unknown PIN is not valid or expired, the same words as for a used one, and passes axe', async () => {
+    const { page, redeemRequests, problems } = await openPage();
+    await submit(page, '000000');
+    const invalid = 'This PIN is not valid or has expired. Please ask your technician for a new one.';
+    await errorShown(page, invalid);
+    expect(await focusedId(page)).toBe('pin-error');
+    expect(await page.locator('#pin-error').getAttribute('aria-live')).toBe('assertive');
+    expect(await page.locator('#pin-error').textContent()).toBe(invalid);
+    await saveScreenshot(page, 'docs/screenshots/pin-error-invalid.png');
+    expect(formatViolations(await runAxe(page))).toBe('');
+
+    const pin = await livePin();
+    const other = await browser.newContext();
+    const first = await other.newPage();
+    await first.goto(runtime.url);
+    await submit(first, pin);
+    await first.locator('#download-step').waitFor();
+    await other.close();
+
+    await submit(page, pin);
+    await page.waitForFunction(() => document.activeElement?.id === 'pin-error' && !document.getElementById('pin-step')?.hidden);
+    expect(await page.locator('#pin-error').textContent()).toBe(invalid);
+    expect(redeemRequests).toEqual(['{"pin":"000000"}', `{"pin":"${pin}"}`]);
+    expect(unexpected(problems)).toEqual([]);
+  });
+
+  it('counts down Retry-After on too many attempts, then lets the customer try again', async () => {
+    const { page, problems } = await openPage();
+    await stubRedeem(page, (route) =>
+      route.fulfill({ status: 429, headers: { 'retry-after': '3' }, json: { error: { code: 'too_many_attempts', message: 'Too many attempts.' } } }),
+    );
+    await submit(page, '123456');
+    await errorShown(page, 'Too many attempts. Please wait 3 seconds, then try again.');
+    expect(await focusedId(page)).toBe('pin-error');
+    const button = page.getByRole('button', { name: 'Connect to technician' });
+    expect(await button.isDisabled()).toBe(true);
+    expect(await page.locator('#retry-countdown').textContent()).toMatch(/^You can try again in [123] seconds?\.$/);
+    await saveScreenshot(page, 'docs/screenshots/pin-error-too-many.png');
+    expect(formatViolations(await runAxe(page))).toBe('');
+
+    await page.locator('#retry-countdown', { hasText: 'You can try again in 1 second.' }).waitFor();
+    await errorShown(page, 'You can try again now.');
+    expect(await button.isDisabled()).toBe(false);
+    expect(await page.locator('#retry-countdown').isHidden()).toBe(true);
+    expect(unexpected(problems)).toEqual([]);
+  });
+
+  it('explains a network failure and retries on request, reaching the real service', async () => {
+    const { page, redeemRequests, problems } = await openPage();
+    await stubRedeem(page, (route) => route.abort('internetdisconnected'));
+    const pin = await livePin();
+    await submit(page, pin);
+    await errorShown(page, 'We could not reach the service. Please check your internet connection and try again.');
+    expect(await focusedId(page)).toBe('pin-error');
+
+    await page.unroute('**/api/pin/redeem');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Alice Adler is ready to help you' }).waitFor();
+    expect(redeemRequests).toHaveLength(2);
+    expect(unexpected(problems)).toEqual([]);
+  });
+
+  it('says the service is temporarily unavailable on 503, in German too', async () => {
+    const { page, problems } = await openPage();
+    await stubRedeem(page, (route) => route.fulfill({ status: 503, json: { error: { code: 'unavailable', message: 'x' } } }));
+    await submit(page, '123456');
+    await errorShown(page, 'The service is temporarily unavailable. Please try again in a moment.');
+    expect(await page.getByRole('button', { name: 'Try again' }).isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await errorShown(page, 'Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.');
+    expect(await page.getByRole('button', { name: 'Erneut versuchen' }).isVisible()).toBe(true);
+    expect(unexpected(problems)).toEqual([]);
+  });
+
+  it('keeps showing progress through a failing status endpoint and says when the status is gone', async () => {
+    const { page, problems } = await openPage();
+    let progressAnswer: 'fail' | 'gone' = 'fail';
+    await page.route('**/api/pin/progress', (route) =>
+      progressAnswer === 'fail'
+        ? route.fulfill({ status: 502, body: 'Bad Gateway' })
+        : route.fulfill({ status: 401, json: { error: { code: 'unauthorized', message: 'x' } } }),
+    );
+    await submit(page, await livePin());
+    await page.locator('#progress-trouble', { hasText: 'We are having trouble getting the latest status.' }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('#progress-status').getAttribute('data-status')).toBe('connecting');
+    progressAnswer = 'gone';
+    await page.locator('#progress-status[data-status="gone"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('#progress-status').textContent()).toContain('The status of this session is no longer available.');
+    expect(await page.locator('#progress-trouble').textContent()).toBe('');
+    expect(unexpected(problems)).toEqual([]);
+  });
+});

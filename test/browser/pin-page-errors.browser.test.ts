@@ -56,8 +56,8 @@ const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id
 /** Expected failed responses show up as console errors; anything else is a real problem. */
 const unexpected = (problems: string[]) => problems.filter((line) => !line.includes('Failed to load resource'));
 
-function stubRedeem(page: Page, answer: (route: Route) => Promise<void>): Promise<void> {
-  return page.route('**/api/pin/redeem', answer);
+async function stubRedeem(page: Page, answer: (route: Route) => Promise<void>): Promise<void> {
+  await page.route('**/api/pin/redeem', answer);
 }
 
 describe('PIN page error paths', () => {

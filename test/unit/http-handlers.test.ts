@@ -1,0 +1,338 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  Object.assign(process.env, {
+    TABLE_NAME: 'unit-table',
+    AWS_REGION: 'eu-central-1',
+    AWS_ACCESS_KEY_ID: 'unit',
+    AWS_SECRET_ACCESS_KEY: 'unit',
+    PIN_SECRET: 'unit-test-secret-of-at-least-32-bytes!',
+    WEBSOCKET_MANAGEMENT_ENDPOINT: 'http://127.0.0.1:9',
+    PIN_MAX_DRAWS: '3',
+    PERMISSION_CACHE_SECONDS: '0',
+    LOG_LEVEL: 'SILENT',
+  });
+});
+
+import { handler as createSession } from '#http/create-session';
+import { handler as generatePin } from '#http/generate-pin';
+import { handler as redeemPin } from '#http/redeem-pin';
+import { handler as startSession } from '#http/start-session';
+import { handler as closeSession } from '#http/close-session';
+import { handler as getSession } from '#http/get-session';
+import { handler as customerProgress } from '#http/customer-progress';
+import { handler as openApi } from '#http/openapi';
+
+expect.extend(allCustomMatcher);
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const management = mockClient(ApiGatewayManagementApiClient);
+
+const aliceClaims = {
+  sub: 'alice-sub',
+  'cognito:username': 'alice',
+  'cognito:groups': '[Support]',
+  name: 'Alice Adler',
+};
+const sessionId = '0b8f7a52-3c43-4f5e-9d4e-3d2a1c0f9e11';
+
+function event(options: { body?: string; claims?: Record<string, string>; id?: string; headers?: Record<string, string> } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+  return {
+    version: '2.0',
+    routeKey: 'POST /api/x',
+    rawPath: '/api/x',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
+    body: options.body,
+    isBase64Encoded: false,
+    pathParameters: options.id ? { id: options.id } : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'unit',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method: 'POST', path: '/api/x', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'unit' },
+      requestId: 'r',
+      routeKey: 'POST /api/x',
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: options.claims ?? {}, scopes: [] } },
+    },
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+const supportGroup = { name: 'Support', permissions: { privateSessions: true, pinCode: true } };
+
+function grantGroups(...groups: { name: string; permissions: Record<string, boolean> }[]) {
+  dynamo.on(BatchGetCommand).resolves({ Responses: { 'unit-table': groups } });
+}
+
+function storedSession(overrides: Record<string, unknown> = {}) {
+  return {
+    pk: `SESSION#${sessionId}`,
+    sk: 'SESSION',
+    id: sessionId,
+    customerName: 'Erika',
+    status: 'created',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    statusChangedAt: '2026-01-01T00:00:00.000Z',
+    technicianId: 'alice-sub',
+    technicianUsername: 'alice',
+    technicianDisplayName: 'Alice Adler',
+    ...overrides,
+  };
+}
+
+const bodyOf = (result: APIGatewayProxyStructuredResultV2) => JSON.parse(result.body ?? '{}');
+
+function cancelled(...codes: string[]) {
+  return new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+}
+
+beforeEach(() => {
+  dynamo.reset();
+  management.reset();
+  dynamo.on(QueryCommand).resolves({ Items: [] });
+});
+
+describe('create-session', () => {
+  it('answers 401 when the authorizer passed no technician', async () => {
+    const result = (await createSession(event({ body: '{"customerName":"Erika"}' }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(401);
+    expect(bodyOf(result).error.code).toBe('unauthorized');
+    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it.each([
+    ['not JSON', '{"customerName":', 'not valid JSON'],
+    ['a missing name', '{}', 'customerName'],
+    ['a blank name', '{"customerName":"   "}', 'customerName'],
+    ['a name with control characters', '{"customerName":"a\\u0000b"}', 'control'],
+    ['a wrong type', '{"customerName":42}', 'customerName'],
+  ])('answers 400 validation_failed for %s', async (_case, body, mentions) => {
+    const result = (await createSession(event({ body, claims: aliceClaims }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).error.code).toBe('validation_failed');
+    expect(bodyOf(result).error.message).toContain(mentions);
+    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it('answers 413 for an oversized body', async () => {
+    const result = (await createSession(event({ body: JSON.stringify({ customerName: 'x'.repeat(20_000) }), claims: aliceClaims }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(413);
+    expect(bodyOf(result).error.code).toBe('payload_too_large');
+  });
+
+  it('answers 403 naming privateSessions for a group without it', async () => {
+    grantGroups({ name: 'Observers', permissions: { privateSessions: false, pinCode: false } });
+    const result = (await createSession(event({ body: '{"customerName":"Erika"}', claims: { ...aliceClaims, 'cognito:groups': '[Observers]' } }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(403);
+    expect(bodyOf(result).error.message).toContain('privateSessions');
+    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it('writes the session with a create-only condition and its first log entry in one transaction', async () => {
+    grantGroups(supportGroup);
+    dynamo.on(TransactWriteCommand).resolves({});
+    const result = (await createSession(event({ body: '{"customerName":"  Erika  "}', claims: aliceClaims }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(201);
+    expect(bodyOf(result).session).toMatchObject({ customerName: 'Erika', status: 'created', technician: { username: 'alice' } });
+    const items = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items[0]?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(items[1]?.Put?.Item).toMatchObject({ type: 'created', kind: 'log' });
+  });
+
+  it('answers 503 with Retry-After when DynamoDB throttles', async () => {
+    grantGroups(supportGroup);
+    dynamo.on(TransactWriteCommand).rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    const result = (await createSession(event({ body: '{"customerName":"Erika"}', claims: aliceClaims }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('2');
+    expect(bodyOf(result).error.code).toBe('unavailable');
+  });
+
+  it('answers a generic 500 without a stack for an unexpected failure', async () => {
+    grantGroups(supportGroup);
+    dynamo.on(TransactWriteCommand).rejects(new TypeError('secret internal detail at line 42'));
+    const result = (await createSession(event({ body: '{"customerName":"Erika"}', claims: aliceClaims }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(500);
+    expect(bodyOf(result)).toEqual({ error: { code: 'internal', message: expect.any(String) } });
+    expect(result.body).not.toContain('secret internal detail');
+  });
+});
+
+describe('generate-pin', () => {
+  it('answers 400 for a malformed session id without touching the table', async () => {
+    const result = (await generatePin(event({ claims: aliceClaims, id: "x' OR 1=1" }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(400);
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it('answers 404 for a missing session', async () => {
+    dynamo.on(GetCommand).resolves({});
+    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(404);
+    expect(bodyOf(result).error.code).toBe('not_found');
+  });
+
+  it("answers 404 for another technician's session and logs the attempt there", async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession({ technicianId: 'someone-else' }) });
+    dynamo.on(PutCommand).resolves({});
+    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(404);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ type: 'denied', sessionId }) });
+  });
+
+  it('answers 403 naming pinCode for a group without it', async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession() });
+    dynamo.on(PutCommand).resolves({});
+    grantGroups({ name: 'Support', permissions: { privateSessions: true, pinCode: false } });
+    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(403);
+    expect(bodyOf(result).error.message).toContain("'pinCode'");
+  });
+
+  it('answers 409 for a session that is already active', async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'active' }) });
+    grantGroups(supportGroup);
+    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result).error.code).toBe('invalid_transition');
+  });
+
+  it('draws again on a PIN collision and gives up with 503 pin_space_exhausted after the configured draws', async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession() });
+    grantGroups(supportGroup);
+    dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
+    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(503);
+    expect(bodyOf(result).error.code).toBe('pin_space_exhausted');
+    expect(result.headers?.['retry-after']).toBeDefined();
+    expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
+  });
+
+  it('answers 409 when the session changed under it (lost race on the session condition)', async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession() });
+    grantGroups(supportGroup);
+    dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None'));
+    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(409);
+    expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+  });
+
+  it('returns six digits and never writes them to the table in the clear', async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession() });
+    grantGroups(supportGroup);
+    dynamo.on(TransactWriteCommand).resolves({});
+    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(201);
+    const { pin } = bodyOf(result);
+    expect(pin).toMatch(/^\d{6}$/);
+    const written = JSON.stringify(dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input);
+    expect(written).not.toContain(`"${pin}"`);
+    expect(written).not.toContain(`PIN code ${pin}`);
+  });
+});
+
+describe('redeem-pin', () => {
+  it.each(['12345', '1234567', 'abcdef', '12 34 5x'])('answers 400 for the malformed PIN %s without counting a failure', async (pin) => {
+    const result = (await redeemPin(event({ body: JSON.stringify({ pin }) }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(400);
+    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('answers 404 pin_invalid for an unknown PIN and counts the failure for the client and overall', async () => {
+    dynamo.on(BatchGetCommand).resolves({ Responses: { 'unit-table': [] } });
+    dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
+    const result = (await redeemPin(event({ body: '{"pin":"123-456"}' }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(404);
+    expect(bodyOf(result).error.code).toBe('pin_invalid');
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 2);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { Key: expect.objectContaining({ pk: 'RATE#redeem-fail#203.0.113.9' }) });
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { Key: expect.objectContaining({ pk: 'RATE#redeem-fail#global' }) });
+  });
+
+  it('answers 429 with Retry-After once the client used up its failures', async () => {
+    dynamo.on(BatchGetCommand).resolves({
+      Responses: { 'unit-table': [{ pk: 'RATE#redeem-fail#203.0.113.9', sk: `WINDOW#${Math.floor(Date.now() / 1000 / 600)}`, count: 10 }] },
+    });
+    const result = (await redeemPin(event({ body: '{"pin":"123456"}' }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(429);
+    const retryAfter = Number(result.headers?.['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it('answers pin_invalid when it loses the race for a PIN', async () => {
+    // A live PIN item for whichever PIN key is asked for; the transaction then finds it gone.
+    dynamo.on(BatchGetCommand).callsFake((input) => {
+      const pinKey = input.RequestItems['unit-table'].Keys.find((key: { sk: string }) => key.sk === 'PIN');
+      return { Responses: { 'unit-table': [{ ...pinKey, sessionId, technicianDisplayName: 'Alice', ttl: Math.floor(Date.now() / 1000) + 300 }] } };
+    });
+    dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None', 'None'));
+    dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
+    const result = (await redeemPin(event({ body: '{"pin":"123456"}' }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(404);
+    expect(bodyOf(result).error.code).toBe('pin_invalid');
+  });
+});
+
+describe('start-session and close-session', () => {
+  it('answers 409 naming the status when the session is not waiting', async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'connecting' }) });
+    const result = (await startSession(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result).error.message).toContain('connecting');
+  });
+
+  it('answers 409 when another start won the race', async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'waiting' }) });
+    dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
+    const result = (await startSession(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(409);
+  });
+
+  it('answers 409 for closing a closed session', async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'closed' }) });
+    const result = (await closeSession(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(409);
+  });
+
+  it('maps a transaction conflict to 409 as well', async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'waiting' }) });
+    dynamo.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'None'));
+    const result = (await startSession(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(409);
+  });
+});
+
+describe('reads', () => {
+  it('reports a pending session past its PIN validity as expired', async () => {
+    dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'pending', deadlineAt: '2020-01-01T00:00:00.000Z', pinExpiresAt: '2020-01-01T00:00:00.000Z' }) });
+    const result = (await getSession(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
+    expect(bodyOf(result).session).toMatchObject({ status: 'expired', closeReason: 'pin_expired' });
+  });
+
+  it('answers 401 for a missing or unknown progress token', async () => {
+    expect(((await customerProgress(event({}))) as APIGatewayProxyStructuredResultV2).statusCode).toBe(401);
+    dynamo.on(GetCommand).resolves({});
+    const result = (await customerProgress(event({ headers: { authorization: 'Bearer nope' } }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(401);
+  });
+
+  it('serves an OpenAPI 3 document naming every route of the route table', async () => {
+    const { httpRoutes } = await import('#routes');
+    const document = JSON.parse((await openApi()).body as string);
+    expect(document.openapi).toMatch(/^3\./);
+    for (const route of httpRoutes) expect(document.paths[route.path][route.method.toLowerCase()].operationId).toBe(route.name);
+  });
+});

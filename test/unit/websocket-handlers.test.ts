@@ -1,0 +1,152 @@
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyWebsocketEventV2, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  Object.assign(process.env, {
+    TABLE_NAME: 'unit-table',
+    AWS_REGION: 'eu-central-1',
+    AWS_ACCESS_KEY_ID: 'unit',
+    AWS_SECRET_ACCESS_KEY: 'unit',
+    PIN_SECRET: 'unit-test-secret-of-at-least-32-bytes!',
+    WEBSOCKET_MANAGEMENT_ENDPOINT: 'http://127.0.0.1:9',
+    JWT_ISSUER: 'http://127.0.0.1:9/dev',
+    JWT_AUDIENCE: 'unit',
+    LOG_LEVEL: 'SILENT',
+  });
+});
+
+import { handler as authorizer } from '#websocket/authorizer';
+import { handler as chat } from '#websocket/chat';
+import { handler as fallback } from '#websocket/default';
+import { handler as hello } from '#websocket/hello';
+import { handler as connect } from '#websocket/connect';
+
+expect.extend(allCustomMatcher);
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const management = mockClient(ApiGatewayManagementApiClient);
+
+function message(body: string, connectionId = 'sender-1'): APIGatewayProxyWebsocketEventV2 {
+  return {
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      connectionId,
+      routeKey: 'chat',
+      eventType: 'MESSAGE',
+      messageId: 'm',
+      extendedRequestId: 'e',
+      requestTime: '',
+      messageDirection: 'IN',
+      stage: 'prod',
+      connectedAt: 0,
+      requestTimeEpoch: 0,
+      requestId: 'r',
+      domainName: 'localhost',
+      apiId: 'unit',
+    },
+  };
+}
+
+const sentTo = (connectionId: string) =>
+  management
+    .commandCalls(PostToConnectionCommand)
+    .filter((call) => call.args[0].input.ConnectionId === connectionId)
+    .map((call) => JSON.parse(new TextDecoder().decode(call.args[0].input.Data as Uint8Array)));
+
+beforeEach(() => {
+  dynamo.reset();
+  management.reset();
+  management.on(PostToConnectionCommand).resolves({});
+});
+
+describe('$default and malformed messages', () => {
+  it.each([
+    ['not JSON', 'hello?', 'not valid JSON'],
+    ['no action', '{"text":"hi"}', 'action'],
+    ['an unknown action', '{"action":"dance"}', 'action'],
+  ])('tells the sender about %s and keeps the connection', async (_case, body, mentions) => {
+    const result = await fallback(message(body));
+    expect(result).toEqual({ statusCode: 200 });
+    const [reply] = sentTo('sender-1');
+    expect(reply).toMatchObject({ type: 'error', code: 'validation_failed' });
+    expect(reply.message).toContain(mentions);
+  });
+
+  it('rejects a chat message with a wrong session id shape before reading anything', async () => {
+    await chat(message('{"action":"chat","sessionId":"SESSION#x","text":"hi"}'));
+    expect(sentTo('sender-1')[0]).toMatchObject({ type: 'error', code: 'validation_failed' });
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it('tells an unregistered connection to reconnect', async () => {
+    dynamo.on(GetCommand).resolves({});
+    await hello(message('{"action":"hello","systemInfo":{"os":"Linux"}}'));
+    expect(sentTo('sender-1')[0]).toMatchObject({ type: 'error', code: 'forbidden' });
+  });
+
+  it('refuses hello from a technician connection', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { connectionId: 'sender-1', role: 'technician', technicianId: 't' } });
+    await hello(message('{"action":"hello","systemInfo":{}}'));
+    expect(sentTo('sender-1')[0]).toMatchObject({ type: 'error', code: 'forbidden' });
+  });
+});
+
+describe('stale connections', () => {
+  it('deletes exactly the connection that answered 410 Gone, not the sender', async () => {
+    const sessionId = '0b8f7a52-3c43-4f5e-9d4e-3d2a1c0f9e11';
+    dynamo.on(GetCommand, { Key: { pk: 'CONN#applet-1', sk: 'CONN' } }).resolves({ Item: { connectionId: 'applet-1', role: 'applet', sessionId } });
+    dynamo.on(GetCommand, { Key: { pk: `SESSION#${sessionId}`, sk: 'SESSION' } }).resolves({
+      Item: { id: sessionId, status: 'active', technicianId: 'alice-sub', technicianDisplayName: 'Alice', customerName: 'Erika', appletConnectionId: 'applet-1' },
+    });
+    dynamo.on(QueryCommand).resolves({ Items: [{ connectionId: 'stale-console' }, { connectionId: 'live-console' }] });
+    management.on(PostToConnectionCommand, { ConnectionId: 'stale-console' }).rejects(new GoneException({ message: 'gone', $metadata: {} }));
+    dynamo.on(DeleteCommand).resolves({});
+
+    await chat(message(JSON.stringify({ action: 'chat', sessionId, text: 'Hallo' }), 'applet-1'));
+
+    expect(dynamo).toHaveReceivedCommandTimes(DeleteCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: 'CONN#stale-console', sk: 'CONN' } });
+    expect(sentTo('live-console')[0]).toMatchObject({ type: 'chat', from: 'customer', text: 'Hallo' });
+  });
+});
+
+describe('$connect', () => {
+  function authorizerEvent(query: Record<string, string>): APIGatewayRequestAuthorizerEvent {
+    return { type: 'REQUEST', methodArn: 'arn:aws:execute-api:eu-central-1:0:api/prod/$connect', queryStringParameters: query } as unknown as APIGatewayRequestAuthorizerEvent;
+  }
+
+  it('refuses a connection with neither token nor ticket', async () => {
+    await expect(authorizer(authorizerEvent({}))).rejects.toThrow('Unauthorized');
+  });
+
+  it('refuses an unknown or expired ticket', async () => {
+    dynamo.on(GetCommand).resolves({});
+    await expect(authorizer(authorizerEvent({ ticket: 'a'.repeat(32) }))).rejects.toThrow('Unauthorized');
+    dynamo.on(GetCommand).resolves({ Item: { sessionId: 's', ttl: 1 } });
+    await expect(authorizer(authorizerEvent({ ticket: 'a'.repeat(32) }))).rejects.toThrow('Unauthorized');
+  });
+
+  it('lets a live ticket in, bound to its one session', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { sessionId: 'the-session', ttl: Math.floor(Date.now() / 1000) + 60 } });
+    const policy = await authorizer(authorizerEvent({ ticket: 'a'.repeat(32) }));
+    expect(policy.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
+    expect(policy.context).toEqual({ role: 'applet', sessionId: 'the-session' });
+  });
+
+  it('rejects $connect without an authorizer context', async () => {
+    const event = { ...message(''), requestContext: { ...message('').requestContext, routeKey: '$connect', eventType: 'CONNECT' } };
+    expect(await connect(event as never)).toEqual({ statusCode: 401 });
+  });
+
+  it('rejects an applet whose session has ended with 403', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { id: 's', status: 'closed', technicianId: 't', technicianDisplayName: 'A', customerName: 'E' } });
+    const base = message('');
+    const event = { ...base, requestContext: { ...base.requestContext, routeKey: '$connect', eventType: 'CONNECT', authorizer: { role: 'applet', sessionId: 's' } } };
+    expect(await connect(event as never)).toEqual({ statusCode: 403 });
+  });
+});

@@ -1,4 +1,9 @@
-import type { PinStrings } from '../i18n.ts';
+import type { PinStrings, RunStep } from '../i18n.ts';
+
+/** The applet's own question (applet/src/i18n.ts), quoted so the customer recognises it. */
+const confirmStep: RunStep = {
+  text: 'Wenn die App fragt „Verbindung zum Techniker herstellen? [j/N]“, geben Sie j ein und drücken Sie die Eingabetaste.',
+};
 
 /**
  * Every German string of the PIN page. Button and status wording follow the
@@ -38,7 +43,8 @@ export const de: PinStrings = {
   downloadIntro: 'Drei kurze Schritte, dann kann Ihr Techniker Ihren Bildschirm sehen.',
   stepDownloadTitle: 'Support-App herunterladen',
   downloadButton: 'Support-App herunterladen',
-  downloadFileNote: (fileName) => `Dateiname: ${fileName}`,
+  downloadFileNote: (fileName) =>
+    `Dateiname: ${fileName}. Bitte behalten Sie diesen Namen bei: Daran erkennt die App Ihre Sitzung.`,
   stepRunTitle: 'Support-App starten',
   runSteps: (fileName) => ({
     windows: [
@@ -47,16 +53,19 @@ export const de: PinStrings = {
         text: 'Klicken Sie oben in die Adressleiste, geben Sie cmd ein und drücken Sie die Eingabetaste. Ein Terminalfenster öffnet sich in diesem Ordner.',
       },
       { text: 'Geben Sie diesen Befehl ein und drücken Sie die Eingabetaste:', command: `node ${fileName}` },
+      confirmStep,
     ],
     macos: [
       { text: 'Öffnen Sie das Terminal (unter Programme › Dienstprogramme).' },
       { text: 'Wechseln Sie in Ihren Download-Ordner:', command: 'cd ~/Downloads' },
       { text: 'Starten Sie die Support-App:', command: `node ${fileName}` },
+      confirmStep,
     ],
     linux: [
       { text: 'Öffnen Sie ein Terminal.' },
       { text: 'Wechseln Sie in Ihren Download-Ordner:', command: 'cd ~/Downloads' },
       { text: 'Starten Sie die Support-App:', command: `node ${fileName}` },
+      confirmStep,
     ],
   }),
   osNames: { windows: 'Windows', macos: 'macOS', linux: 'Linux' },
@@ -77,7 +86,7 @@ export const de: PinStrings = {
   statusDetails: {
     connecting: () => 'Wir warten darauf, dass die Support-App auf Ihrem Computer startet.',
     waiting: (technician) => `Die Support-App ist verbunden. ${technician} ist gleich für Sie da.`,
-    active: (technician) => `${technician} ist der Sitzung beigetreten.`,
+    active: (technician) => `${technician} ist der Sitzung beigetreten. Im Fenster der Support-App können Sie chatten.`,
     closed: () => 'Die Sitzung wurde beendet. Sie können diese Seite und die Support-App schließen.',
     expired: () => 'Diese Sitzung ist abgelaufen. Bitte fragen Sie Ihren Techniker nach einer neuen PIN.',
     timed_out: () => 'Der Verbindungsaufbau hat zu lange gedauert. Bitte fragen Sie Ihren Techniker nach einer neuen PIN.',

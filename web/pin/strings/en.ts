@@ -1,4 +1,7 @@
-import type { PinStrings } from '../i18n.ts';
+import type { PinStrings, RunStep } from '../i18n.ts';
+
+/** The applet's own question (applet/src/i18n.ts), quoted so the customer recognises it. */
+const confirmStep: RunStep = { text: 'When the app asks "Connect to the technician? [y/N]", type y and press Enter.' };
 
 /** Every English string of the PIN page. Plain words: the reader may be stressed and on the phone. */
 export const en: PinStrings = {
@@ -33,23 +36,26 @@ export const en: PinStrings = {
   downloadIntro: 'Three short steps, and your technician can see your screen.',
   stepDownloadTitle: 'Download the support app',
   downloadButton: 'Download the support app',
-  downloadFileNote: (fileName) => `File name: ${fileName}`,
+  downloadFileNote: (fileName) => `File name: ${fileName}. Please keep this name: it tells the app which session to join.`,
   stepRunTitle: 'Start the support app',
   runSteps: (fileName) => ({
     windows: [
       { text: 'Open your Downloads folder in File Explorer.' },
       { text: 'Click the address bar at the top, type cmd and press Enter. A terminal window opens in that folder.' },
       { text: 'Type this command and press Enter:', command: `node ${fileName}` },
+      confirmStep,
     ],
     macos: [
       { text: 'Open Terminal (in Applications › Utilities).' },
       { text: 'Go to your Downloads folder:', command: 'cd ~/Downloads' },
       { text: 'Start the support app:', command: `node ${fileName}` },
+      confirmStep,
     ],
     linux: [
       { text: 'Open a terminal.' },
       { text: 'Go to your Downloads folder:', command: 'cd ~/Downloads' },
       { text: 'Start the support app:', command: `node ${fileName}` },
+      confirmStep,
     ],
   }),
   osNames: { windows: 'Windows', macos: 'macOS', linux: 'Linux' },
@@ -69,7 +75,7 @@ export const en: PinStrings = {
   statusDetails: {
     connecting: () => 'Waiting for the support app to start on your computer.',
     waiting: (technician) => `The support app is connected. ${technician} will join you in a moment.`,
-    active: (technician) => `${technician} has joined the session.`,
+    active: (technician) => `${technician} has joined the session. You can chat in the support app's window.`,
     closed: () => 'The session has ended. You can close this page and the support app.',
     expired: () => 'This session has expired. Please ask your technician for a new PIN.',
     timed_out: () => 'The connection took too long. Please ask your technician for a new PIN.',

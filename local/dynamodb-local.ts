@@ -138,7 +138,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       '-port',
       String(port),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: a terminal's Ctrl+C reaches only us, so we can close WebSockets ($disconnect
+    // handlers still need the database) before we stop Java ourselves.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
   const collect = (chunk: Buffer) => {

@@ -99,7 +99,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await refuseToWipe(siteDirectory);
     const buildStartedAt = performance.now();
     await buildSite(siteDirectory);
-    log.info(`Site built in ${Math.round(performance.now() - buildStartedAt)} ms (${path.relative(process.cwd(), siteDirectory) || '.'})`);
+    const shown = path.relative(process.cwd(), siteDirectory);
+    log.info(`Site built in ${Math.round(performance.now() - buildStartedAt)} ms (${shown.startsWith('..') ? siteDirectory : shown || '.'})`);
   })();
   siteBuilt.catch(() => undefined);
 

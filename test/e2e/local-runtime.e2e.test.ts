@@ -75,17 +75,23 @@ describe('local runtime process', () => {
     });
     expect([401, 403]).toContain(statusCode);
   });
-});
 
-describe('stopping the local runtime', () => {
+  // Last: it stops the runtime the other tests used.
   it('exits 0 on Ctrl+C (SIGINT) and leaves no Java process behind', async () => {
-    const runtime = await startRuntimeProcess();
     expect(isProcessRunning(runtime.dynamoDbPid)).toBe(true);
+    // An open connection makes shutdown run its $disconnect handler, which still needs DynamoDB Local.
+    const console = new WebSocket(`${runtime.wsUrl}?token=${encodeURIComponent(await getToken(runtime.url, 'alice'))}`);
+    await new Promise((resolve, reject) => {
+      console.on('open', resolve);
+      console.on('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
+    });
+    const consoleClosed = new Promise<number>((resolve) => console.on('close', (code) => resolve(code)));
     const startedStopping = performance.now();
     const exit = await runtime.stop('SIGINT');
     expect(exit.code).toBe(0);
     expect(performance.now() - startedStopping).toBeLessThan(5000);
     expect(isProcessRunning(runtime.dynamoDbPid)).toBe(false);
+    expect(await consoleClosed).toBe(1001);
     const afterSignal = runtime.lines.slice(runtime.lines.findIndex((line) => line.startsWith('Stopping')));
     expect(afterSignal.at(-1)).toBe('Stopped.');
     expect(afterSignal.join('\n')).not.toMatch(/error|exception|warning/i);

@@ -36,3 +36,39 @@ export function ticketFromFileName(fileName: string): string | undefined {
   const match = /_([A-Za-z0-9_-]{22,64}?)(?: ?\(\d+\))?\.c?js$/.exec(fileName);
   return match?.[1];
 }
+
+/**
+ * Reads back what the server baked in. Anything else (the untouched
+ * placeholder, a damaged copy) is `undefined`: the applet then needs --server.
+ */
+export function decodeServerConfig(encoded: string): AppletServerConfig | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const { httpOrigin, webSocketUrl } = parsed as Record<string, unknown>;
+    if (!isUrlWithScheme(httpOrigin, ['http:', 'https:']) || !isUrlWithScheme(webSocketUrl, ['ws:', 'wss:'])) return undefined;
+    return { httpOrigin, webSocketUrl };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The WebSocket URL of a server that serves `/ws` on its own origin (the local runtime). */
+export function webSocketUrlForOrigin(httpOrigin: string): string {
+  const url = new URL(httpOrigin);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}
+
+function isUrlWithScheme(value: unknown, schemes: readonly string[]): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    return schemes.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,138 @@
+import os from 'node:os';
+import path from 'node:path';
+import { defaultBackoffPolicy } from './backoff.ts';
+import { appletVersion, bakedServerConfigText } from './build-constants.ts';
+import { parseArguments } from './cli.ts';
+import { ReconnectingConnection, type TransportFactory } from './connection.ts';
+import { detectLanguage, messagesFor, type Messages } from './i18n.ts';
+import { outputLine } from './output.ts';
+import { connectUrl, displayHost, resolveServer, resolveTicket } from './server.ts';
+import { CustomerSession } from './session.ts';
+import { collectSystemInfo, intlFacts } from './system-info.ts';
+import { createTerminal, type Terminal } from './terminal.ts';
+import { webSocketTransport } from './ws-transport.ts';
+
+export const exitCodes = {
+  closed: 0,
+  notConnected: 1,
+  usage: 2,
+  ticketRejected: 3,
+  gaveUp: 4,
+  interrupted: 130,
+  terminated: 143,
+} as const;
+
+export interface AppletProcess {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream;
+  onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  /** Overridable for tests; the default is the `ws` client. */
+  readonly transport?: TransportFactory;
+}
+
+/** Runs the applet to its end and returns the exit code (see docs/applet.md). */
+export async function runApplet(host: AppletProcess): Promise<number> {
+  const parsed = parseArguments(host.argv.slice(2));
+  const facts = intlFacts();
+  const language = ('language' in parsed ? parsed.language : undefined) ?? detectLanguage(host.env, facts.locale);
+  const messages = messagesFor(language);
+  const command = `node ${path.basename(host.argv[1] ?? 'RemoteSupport.cjs')}`;
+  const writeError = (text: string) => host.stderr.write(`${text}\n`);
+
+  switch (parsed.kind) {
+    case 'help':
+      host.stdout.write(`${messages.usage(command)}\n`);
+      return exitCodes.closed;
+    case 'version':
+      host.stdout.write(`${appletVersion()}\n`);
+      return exitCodes.closed;
+    case 'invalid':
+      writeError(messages.invalidArguments(parsed.problem));
+      writeError(messages.usage(command));
+      return exitCodes.usage;
+  }
+
+  const { options } = parsed;
+  const ticket = resolveTicket(options, host.argv[1]);
+  if (!ticket) {
+    writeError(messages.noTicket);
+    return exitCodes.usage;
+  }
+  const server = resolveServer(options, bakedServerConfigText());
+  if (!server) {
+    writeError(messages.noServer);
+    return exitCodes.usage;
+  }
+
+  const terminal = createTerminal(host.stdin, host.stdout);
+  let interrupt: (code: number) => void = () => undefined;
+  const interrupted = new Promise<number>((resolve) => {
+    interrupt = (code) => {
+      writeError(messages.interrupted);
+      resolve(code);
+    };
+  });
+  host.onSignal('SIGINT', () => interrupt(exitCodes.interrupted));
+  host.onSignal('SIGTERM', () => interrupt(exitCodes.terminated));
+  terminal.onInterrupt(() => interrupt(exitCodes.interrupted));
+
+  try {
+    if (!options.yes) {
+      terminal.print(messages.willConnectTo(displayHost(server)));
+      const answer = await Promise.race([terminal.ask(messages.confirmQuestion), interrupted]);
+      if (typeof answer === 'number') return answer;
+      if (answer === undefined || !messages.acceptsAnswer(answer)) {
+        terminal.print(messages.declined);
+        return exitCodes.notConnected;
+      }
+    }
+    terminal.print(outputLine.connecting(displayHost(server)));
+    return await Promise.race([runSession(host, terminal, messages, connectUrl(server.webSocketUrl, ticket)), interrupted]);
+  } finally {
+    terminal.close();
+  }
+}
+
+function runSession(host: AppletProcess, terminal: Terminal, messages: Messages, url: string): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const version = appletVersion();
+    const done = (code: number) => {
+      connection.stop();
+      resolve(code);
+    };
+    const session = new CustomerSession(
+      {
+        print: (line) => terminal.print(line),
+        send: (message) => connection.send(JSON.stringify(message)),
+        finish: done,
+        setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+        systemInfo: () => collectSystemInfo(os, { ...intlFacts(), appletVersion: version, nodeVersion: process.version }),
+      },
+      messages,
+    );
+    // Referenced by the session's ports above, which run only after start().
+    const connection = new ReconnectingConnection({
+      url,
+      transport: host.transport ?? webSocketTransport({ userAgent: `RemoteSupportApplet/${version} Node.js/${process.version}` }),
+      listener: {
+        connected: (isReconnect) => session.connected(isReconnect),
+        message: (text) => session.received(text),
+        lost: () => terminal.print(outputLine.connectionLost),
+        unreachable: () => terminal.print(outputLine.serverUnreachable),
+        rejected: () => {
+          terminal.print(messages.ticketRejected);
+          done(exitCodes.ticketRejected);
+        },
+        gaveUp: () => {
+          terminal.print(messages.gaveUp(defaultBackoffPolicy.giveUpAfterMs / 1000));
+          done(exitCodes.gaveUp);
+        },
+      },
+    });
+    terminal.onLine((line) => session.typed(line));
+    connection.start();
+  });
+}

@@ -1,0 +1,188 @@
+import type { CloseReason, SystemInfo } from '../../lambdas/domain/session-model.ts';
+import type { Messages } from './i18n.ts';
+import { outputLine } from './output.ts';
+
+/** What the applet sends (SPEC section 5). */
+export type ClientMessage =
+  | { readonly action: 'hello'; readonly systemInfo: SystemInfo }
+  | { readonly action: 'chat'; readonly sessionId: string; readonly text: string }
+  | { readonly action: 'end'; readonly sessionId: string };
+
+export interface SessionPorts {
+  /** One line on stdout. */
+  print(line: string): void;
+  /** `false` when not connected: the message was not sent. */
+  send(message: ClientMessage): boolean;
+  /** The applet is done; exit with this code. */
+  finish(exitCode: number): void;
+  setTimeout(callback: () => void, ms: number): void;
+  systemInfo(): SystemInfo;
+}
+
+export const maxChatLength = 2000;
+/** How long /quit waits for the server to confirm with session.closed. */
+export const endConfirmationTimeoutMs = 5000;
+
+const endedStatuses: readonly string[] = ['closed', 'expired', 'timed_out'];
+
+/**
+ * The customer's side of one session: turns server messages into output lines
+ * and typed lines into chat or end requests. Knows nothing of sockets or
+ * terminals, so it is tested with plain functions.
+ */
+export class CustomerSession {
+  private sessionId: string | undefined;
+  /** A string, not SessionStatus: a newer server's status is shown rather than dropped. */
+  private status: string | undefined;
+  private technicianName: string | undefined;
+  private ending = false;
+  private endSent = false;
+  private finished = false;
+
+  constructor(
+    private readonly ports: SessionPorts,
+    private readonly messages: Messages,
+  ) {}
+
+  connected(isReconnect: boolean): void {
+    if (isReconnect) this.ports.print(outputLine.reconnected);
+    this.ports.send({ action: 'hello', systemInfo: this.ports.systemInfo() });
+    this.sendPendingEnd();
+  }
+
+  received(text: string): void {
+    const message = parseServerMessage(text);
+    if (!message) return;
+    switch (message.type) {
+      case 'session.state':
+        this.sessionId = message.session.id;
+        this.technicianName = message.session.technician?.displayName ?? this.technicianName;
+        this.statusChanged(message.session.status);
+        this.sendPendingEnd();
+        break;
+      case 'session.started':
+        this.sessionId ??= message.sessionId;
+        this.technicianName = message.technician?.displayName ?? this.technicianName;
+        this.statusChanged('active');
+        break;
+      case 'session.closed':
+        this.ports.print(outputLine.closed(message.reason));
+        this.ports.print(this.messages.closedHint);
+        this.finish(0);
+        break;
+      case 'chat':
+        // The customer's own lines come back only as echoes; they are already on screen.
+        if (message.from !== 'customer') this.ports.print(outputLine.chat(message.from, message.text));
+        break;
+      case 'error':
+        this.ports.print(outputLine.error(message.code, message.message));
+        break;
+    }
+  }
+
+  typed(line: string): void {
+    const text = line.trim();
+    if (!text || this.finished) return;
+    if (/^\/(quit|end)$/i.test(text)) {
+      this.end();
+    } else if (this.status !== 'active' || !this.sessionId) {
+      this.ports.print(this.messages.chatNotOpenYet);
+    } else if (text.length > maxChatLength) {
+      this.ports.print(this.messages.messageTooLong(maxChatLength));
+    } else if (!this.ports.send({ action: 'chat', sessionId: this.sessionId, text })) {
+      this.ports.print(this.messages.notConnected);
+    }
+  }
+
+  /** The customer ends the session: ask the server, exit once it confirms (or after a grace period). */
+  end(): void {
+    if (this.ending || this.finished) return;
+    this.ending = true;
+    this.ports.print(this.messages.endingSession);
+    this.sendPendingEnd();
+    this.ports.setTimeout(() => this.finish(0), endConfirmationTimeoutMs);
+  }
+
+  private sendPendingEnd(): void {
+    if (this.ending && !this.endSent && this.sessionId) {
+      this.endSent = this.ports.send({ action: 'end', sessionId: this.sessionId });
+    }
+  }
+
+  private statusChanged(status: string): void {
+    const unchanged = status === this.status;
+    this.status = status;
+    if (!unchanged) {
+      this.ports.print(outputLine.status(status, this.technicianName));
+      if (status === 'waiting') this.ports.print(this.messages.waitingHint);
+      if (status === 'active') this.ports.print(this.messages.activeHint);
+    }
+    if (endedStatuses.includes(status)) {
+      this.ports.print(this.messages.closedHint);
+      this.finish(0);
+    }
+  }
+
+  private finish(exitCode: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.ports.finish(exitCode);
+  }
+}
+
+type ServerMessage =
+  | { type: 'session.state'; session: { id: string; status: string; technician?: { displayName?: string } } }
+  | { type: 'session.started'; sessionId?: string; technician?: { displayName?: string } }
+  | { type: 'session.closed'; reason: CloseReason | string }
+  | { type: 'chat'; from: string; text: string }
+  | { type: 'error'; code: string; message: string };
+
+/**
+ * Accepts the server messages the applet acts on, checked field by field;
+ * anything else (unknown types, malformed JSON) is `undefined` and ignored, so
+ * a newer server cannot crash an older applet.
+ */
+export function parseServerMessage(text: string): ServerMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  const technician = displayNameOf(value.technician);
+  switch (value.type) {
+    case 'session.state': {
+      const session = value.session;
+      if (!isRecord(session) || typeof session.id !== 'string' || typeof session.status !== 'string') return undefined;
+      return {
+        type: 'session.state',
+        session: { id: session.id, status: session.status, technician: displayNameOf(session.technician) },
+      };
+    }
+    case 'session.started':
+      return { type: 'session.started', sessionId: stringOrUndefined(value.sessionId), technician };
+    case 'session.closed':
+      return { type: 'session.closed', reason: stringOrUndefined(value.reason) ?? 'unknown' };
+    case 'chat':
+      if (typeof value.text !== 'string') return undefined;
+      return { type: 'chat', from: stringOrUndefined(value.from) ?? 'technician', text: value.text };
+    case 'error':
+      return { type: 'error', code: stringOrUndefined(value.code) ?? 'error', message: stringOrUndefined(value.message) ?? '' };
+    default:
+      return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function displayNameOf(value: unknown): { displayName?: string } | undefined {
+  if (!isRecord(value)) return undefined;
+  return { displayName: stringOrUndefined(value.displayName) };
+}

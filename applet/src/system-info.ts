@@ -1,0 +1,68 @@
+import os from 'node:os';
+import type { SystemInfo } from '../../lambdas/domain/session-model.ts';
+
+/** The parts of node:os the applet reads; tests pass a fake. */
+export type OperatingSystemProbe = Pick<typeof os, 'type' | 'platform' | 'release' | 'version' | 'arch' | 'hostname' | 'cpus' | 'totalmem' | 'uptime'>;
+
+export interface RuntimeFacts {
+  readonly appletVersion: string;
+  readonly nodeVersion: string;
+  readonly locale?: string;
+  readonly timeZone?: string;
+}
+
+const friendlyPlatformNames: Partial<Record<NodeJS.Platform, string>> = { win32: 'Windows', darwin: 'macOS', linux: 'Linux' };
+
+/** Long enough for any real value, short enough that a hostile hostname cannot bloat the session log. */
+const maxTextLength = 200;
+
+/**
+ * What the technician sees about the customer's computer. Every probe is
+ * guarded: a field the platform cannot report is left out rather than failing
+ * the connection.
+ */
+export function collectSystemInfo(probe: OperatingSystemProbe, facts: RuntimeFacts): SystemInfo {
+  const cpus = attempt(() => probe.cpus());
+  const release = attempt(() => probe.release());
+  const version = attempt(() => probe.version());
+  const info: Record<string, string | number | undefined> = {
+    os: text(attempt(() => friendlyPlatformNames[probe.platform()] ?? probe.type())),
+    osVersion: text(release && version && !version.includes(release) ? `${release} (${version})` : (version ?? release)),
+    arch: text(attempt(() => probe.arch())),
+    hostname: text(attempt(() => probe.hostname())),
+    cpus: cpus?.length || undefined,
+    cpuModel: text(cpus?.[0]?.model.trim()),
+    memoryBytes: count(attempt(() => probe.totalmem())),
+    uptimeSeconds: count(attempt(() => Math.floor(probe.uptime()))),
+    locale: text(facts.locale),
+    timeZone: text(facts.timeZone),
+    appletVersion: text(facts.appletVersion),
+    nodeVersion: text(facts.nodeVersion),
+  };
+  return Object.fromEntries(Object.entries(info).filter(([, value]) => value !== undefined)) as SystemInfo;
+}
+
+/** The locale and time zone as Intl resolves them on this machine. */
+export function intlFacts(): { locale?: string; timeZone?: string } {
+  return attempt(() => {
+    const { locale, timeZone } = Intl.DateTimeFormat().resolvedOptions();
+    return { locale, timeZone };
+  }) ?? {};
+}
+
+function attempt<T>(probe: () => T): T | undefined {
+  try {
+    return probe();
+  } catch {
+    return undefined;
+  }
+}
+
+function text(value: string | undefined): string | undefined {
+  const cleaned = value?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  return cleaned ? cleaned.slice(0, maxTextLength) : undefined;
+}
+
+function count(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
+}

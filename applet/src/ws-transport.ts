@@ -1,0 +1,56 @@
+import WebSocket from 'ws';
+import type { TransportFactory } from './connection.ts';
+
+export interface WebSocketTransportOptions {
+  readonly userAgent: string;
+  /** A server that accepts TCP but never answers the upgrade counts as unreachable after this. */
+  readonly handshakeTimeoutMs?: number;
+  /**
+   * Ping frames while idle, so NATs and proxies keep the connection open while
+   * the customer waits for the technician.
+   */
+  readonly keepAliveMs?: number;
+}
+
+/** The applet's transport: the `ws` client (Node 20 has no stable global WebSocket). */
+export function webSocketTransport(options: WebSocketTransportOptions): TransportFactory {
+  return (url, handlers) => {
+    const socket = new WebSocket(url, {
+      handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+      perMessageDeflate: false,
+      headers: { 'User-Agent': options.userAgent },
+    });
+    let rejectedStatus: number | undefined;
+    let keepAlive: ReturnType<typeof setInterval> | undefined;
+    let ended = false;
+
+    socket.on('unexpected-response', (_request, response) => {
+      rejectedStatus = response.statusCode;
+      response.resume();
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      keepAlive = setInterval(() => socket.ping(), options.keepAliveMs ?? 60_000);
+      keepAlive.unref();
+      handlers.onOpen();
+    });
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      handlers.onMessage(text);
+    });
+    // Every failure (refused, reset, timed out, rejected) is followed by 'close', handled there.
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      if (ended) return;
+      ended = true;
+      clearInterval(keepAlive);
+      handlers.onClose(rejectedStatus);
+    });
+
+    return {
+      send: (text) => socket.send(text),
+      close: () => (socket.readyState === WebSocket.OPEN ? socket.close(1000) : socket.terminate()),
+    };
+  };
+}

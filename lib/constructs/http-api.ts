@@ -88,11 +88,12 @@ export class HttpApi extends Construct {
         });
       }
     }
+    // RouteSettings is untyped JSON in CloudFormation: keys are passed through, hence the CloudFormation casing.
     const cfnStage = this.stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = Object.fromEntries(
       publicRouteKeys.map((routeKey) => [
         routeKey,
-        { throttlingRateLimit: httpThrottling.publicRoute.rateLimit, throttlingBurstLimit: httpThrottling.publicRoute.burstLimit },
+        { ThrottlingRateLimit: httpThrottling.publicRoute.rateLimit, ThrottlingBurstLimit: httpThrottling.publicRoute.burstLimit },
       ]),
     );
   }

@@ -13,7 +13,8 @@ let css: string;
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(os.tmpdir(), 'console-build-'));
   await buildConsole(outDir);
-  [html, script, css] = await Promise.all(['index.html', 'console.js', 'console.css'].map((file) => readFile(path.join(outDir, 'console', file), 'utf8')));
+  const read = (file: string) => readFile(path.join(outDir, 'console', file), 'utf8');
+  [html, script, css] = await Promise.all([read('index.html'), read('console.js'), read('console.css')]);
 }, 30_000);
 
 afterAll(async () => {

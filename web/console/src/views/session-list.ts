@@ -197,7 +197,7 @@ export class SessionList {
 
   #updateCount(): void {
     this.#empty.hidden = this.#rows.size > 0;
-    setText(this.#count, this.ctx.t('sessionCount', { count: this.#rows.size }));
+    setText(this.#count, this.#rows.size === 1 ? this.ctx.t('sessionCountOne') : this.ctx.t('sessionCount', { count: this.#rows.size }));
   }
 
   /** Focuses the row's name, e.g. after an arrival notice sends the technician here. */

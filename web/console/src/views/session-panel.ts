@@ -42,7 +42,7 @@ export class SessionPanel {
   readonly #close: HTMLButtonElement;
   readonly #error: HTMLParagraphElement;
   readonly #systemInfo: HTMLDivElement;
-  readonly #chatList: HTMLOListElement;
+  readonly #chatList: HTMLDivElement;
   readonly #chatEmpty: HTMLParagraphElement;
   readonly #chatInput: HTMLInputElement;
   readonly #chatSend: HTMLButtonElement;
@@ -77,7 +77,7 @@ export class SessionPanel {
     this.#close = h('button', { type: 'button', class: 'danger', onclick: () => actions.close(this.#session.id) }, t('close'));
     this.#error = h('p', { class: 'error', role: 'alert' });
     this.#systemInfo = h('div', { class: 'system-info' });
-    this.#chatList = h('ol', { class: 'chat-messages', role: 'log', 'aria-labelledby': chatHeadingId });
+    this.#chatList = h('div', { class: 'chat-messages', role: 'log', 'aria-labelledby': chatHeadingId });
     this.#chatEmpty = h('p', { class: 'empty' }, t('chatEmpty'));
     this.#chatInput = h('input', { id: chatInputId, type: 'text', autocomplete: 'off', maxlength: 2000 });
     this.#chatSend = h('button', { type: 'submit', class: 'primary' }, t('send'));
@@ -199,8 +199,8 @@ export class SessionPanel {
       const mine = message.from === 'technician';
       this.#chatList.appendChild(
         h(
-          'li',
-          { class: mine ? 'mine' : 'theirs' },
+          'div',
+          { class: mine ? 'message mine' : 'message theirs' },
           h('span', { class: 'sender' }, mine ? t('you') : this.#session.customerName),
           message.at ? h('time', { datetime: message.at }, formatClockTime(message.at, locale)) : null,
           h('span', { class: 'text' }, message.text),

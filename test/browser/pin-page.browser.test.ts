@@ -114,6 +114,9 @@ describe('PIN page with the real runtime and applet', () => {
       });
     expect(await page.locator('#progress-status').textContent()).toContain('Please wait');
     await saveScreenshot(page, 'docs/screenshots/pin-waiting.png');
+    await page.reload();
+    await progressStatus(page, 'waiting').waitFor();
+    expect(await page.getByRole('link', { name: 'Download the support app' }).getAttribute('download')).toBe(fileName);
 
     await technicianCall('POST', `/api/sessions/${sessionId}/start`);
     await progressStatus(page, 'active').waitFor();
@@ -125,6 +128,8 @@ describe('PIN page with the real runtime and applet', () => {
     await progressStatus(page, 'closed').waitFor();
     expect(await page.locator('#progress-status').textContent()).toContain('The session has ended.');
     await saveScreenshot(page, 'docs/screenshots/pin-ended.png');
+    await page.reload();
+    await page.getByRole('button', { name: 'Connect to technician' }).waitFor();
     expect(await page.locator('#script-note').count()).toBe(0);
     expect(problems).toEqual([]);
   });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, fetchProgress, loadApiBaseUrl, nextPollDelayMs, parseRetryAfter, redeemPin, type Fetch } from '../../web/pin/api.ts';
+import {
+  apiUrl,
+  fetchProgress,
+  loadApiBaseUrl,
+  nextPollDelayMs,
+  parseRetryAfter,
+  parseStoredRedeemResult,
+  redeemPin,
+  type Fetch,
+} from '../../web/pin/api.ts';
 
 const base = 'https://support.example.com/';
 
@@ -106,5 +115,17 @@ describe('helpers', () => {
     expect(await loadApiBaseUrl(respond(200, { apiBaseUrl: 'https://api.example.com' }).fetch)).toBe('https://api.example.com');
     expect(await loadApiBaseUrl(respond(404, {}).fetch)).toBe('/api');
     expect(await loadApiBaseUrl(failing)).toBe('/api');
+  });
+});
+
+describe('the redeem result kept for a reload', () => {
+  it('round-trips through JSON and rejects anything tampered or incomplete', async () => {
+    const outcome = await redeemPin(respond(200, redeemed).fetch, '/api', '012345', base);
+    if (outcome.kind !== 'redeemed') throw new Error('expected a redeemed outcome');
+    expect(parseStoredRedeemResult(JSON.stringify(outcome.result), base)).toEqual(outcome.result);
+    expect(parseStoredRedeemResult(JSON.stringify({ ...outcome.result, downloadUrl: 'javascript:alert(1)' }), base)).toBeUndefined();
+    expect(parseStoredRedeemResult(JSON.stringify({ ...outcome.result, progressToken: '' }), base)).toBeUndefined();
+    expect(parseStoredRedeemResult('{not json', base)).toBeUndefined();
+    expect(parseStoredRedeemResult(null, base)).toBeUndefined();
   });
 });

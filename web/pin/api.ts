@@ -74,19 +74,48 @@ function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
-/** Reads a redeem response defensively; anything missing makes it unusable rather than half-shown. */
+/** Anything missing or not a web link makes the result unusable rather than half-shown. */
+function completeRedeemResult(fields: Partial<Record<keyof RedeemResult, unknown>>, base: string): RedeemResult | undefined {
+  const sessionId = nonEmptyString(fields.sessionId);
+  const technicianName = nonEmptyString(fields.technicianName);
+  const downloadUrl = safeUrl(fields.downloadUrl, base);
+  const fileName = nonEmptyString(fields.fileName);
+  const progressUrl = safeUrl(fields.progressUrl, base);
+  const progressToken = nonEmptyString(fields.progressToken);
+  if (!sessionId || !technicianName || !downloadUrl || !fileName || !progressUrl || !progressToken) return undefined;
+  return { sessionId, technicianName, downloadUrl, fileName, progressUrl, progressToken };
+}
+
+/** Reads a redeem response defensively. */
 export function readRedeemResult(body: unknown, base: string): RedeemResult | undefined {
   const root = record(body);
   const applet = record(root?.applet);
   const progress = record(root?.progress);
-  const sessionId = nonEmptyString(root?.sessionId);
-  const technicianName = nonEmptyString(record(root?.technician)?.displayName);
-  const downloadUrl = safeUrl(applet?.downloadUrl, base);
-  const fileName = nonEmptyString(applet?.fileName);
-  const progressUrl = safeUrl(progress?.url, base);
-  const progressToken = nonEmptyString(progress?.token);
-  if (!sessionId || !technicianName || !downloadUrl || !fileName || !progressUrl || !progressToken) return undefined;
-  return { sessionId, technicianName, downloadUrl, fileName, progressUrl, progressToken };
+  return completeRedeemResult(
+    {
+      sessionId: root?.sessionId,
+      technicianName: record(root?.technician)?.displayName,
+      downloadUrl: applet?.downloadUrl,
+      fileName: applet?.fileName,
+      progressUrl: progress?.url,
+      progressToken: progress?.token,
+    },
+    base,
+  );
+}
+
+/**
+ * A redeem result kept in sessionStorage so that reloading the tab returns to
+ * the download step instead of asking for a PIN that is already used up.
+ */
+export function parseStoredRedeemResult(raw: string | null, base: string): RedeemResult | undefined {
+  if (!raw) return undefined;
+  try {
+    const stored = record(JSON.parse(raw));
+    return stored ? completeRedeemResult(stored, base) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function fetchWithTimeout(fetchImpl: Fetch, url: string, init: RequestInit): Promise<Response> {

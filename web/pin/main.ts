@@ -4,7 +4,7 @@
  * in `view`; `render()` writes it to the DOM, so a language switch is just
  * another render.
  */
-import { fetchProgress, loadApiBaseUrl, nextPollDelayMs, redeemPin, type RedeemResult } from './api.ts';
+import { fetchProgress, loadApiBaseUrl, nextPollDelayMs, parseStoredRedeemResult, redeemPin, type RedeemResult } from './api.ts';
 import {
   chooseLanguage,
   languageStorageKey,
@@ -71,6 +71,26 @@ function storeLanguage(language: Language): void {
     localStorage.setItem(languageStorageKey, language);
   } catch {
     // Private modes may refuse storage; the choice then lasts for this visit only.
+  }
+}
+
+const redeemedStorageKey = 'pin-page.redeemed';
+
+function readRedeemed(): RedeemResult | undefined {
+  try {
+    return parseStoredRedeemResult(sessionStorage.getItem(redeemedStorageKey), location.href);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kept per tab while the session runs, forgotten once it has ended. */
+function rememberRedeemed(result: RedeemResult | undefined): void {
+  try {
+    if (result) sessionStorage.setItem(redeemedStorageKey, JSON.stringify(result));
+    else sessionStorage.removeItem(redeemedStorageKey);
+  } catch {
+    // Without storage a reload simply shows the PIN form again.
   }
 }
 
@@ -267,6 +287,7 @@ async function pollProgress(failures: number): Promise<void> {
   const outcome = await fetchProgress(fetch.bind(window), view.result.progressUrl, view.result.progressToken);
   const current = view;
   if (outcome.kind === 'gone') {
+    rememberRedeemed(undefined);
     view = { ...current, statusGone: true, pollTrouble: false };
     render();
     return;
@@ -277,9 +298,14 @@ async function pollProgress(failures: number): Promise<void> {
       ? { ...current, status: outcome.status, technicianName: outcome.technicianName ?? current.technicianName, pollTrouble: false }
       : { ...current, pollTrouble: nextFailures >= 2 };
   render();
-  if (view.step === 'download' && !endStatuses.includes(view.status)) {
-    setTimeout(() => void pollProgress(nextFailures), nextPollDelayMs(nextFailures));
-  }
+  if (view.step !== 'download') return;
+  if (endStatuses.includes(view.status)) rememberRedeemed(undefined);
+  else setTimeout(() => void pollProgress(nextFailures), nextPollDelayMs(nextFailures));
+}
+
+function showDownloadStep(result: RedeemResult): void {
+  view = { step: 'download', result, status: 'connecting', technicianName: result.technicianName, pollTrouble: false, statusGone: false };
+  render();
 }
 
 async function submitPin(): Promise<void> {
@@ -296,15 +322,8 @@ async function submitPin(): Promise<void> {
   const outcome = await redeemPin(fetch.bind(window), await apiBaseUrl, pin, location.href);
   switch (outcome.kind) {
     case 'redeemed':
-      view = {
-        step: 'download',
-        result: outcome.result,
-        status: 'connecting',
-        technicianName: outcome.result.technicianName,
-        pollTrouble: false,
-        statusGone: false,
-      };
-      render();
+      rememberRedeemed(outcome.result);
+      showDownloadStep(outcome.result);
       downloadHeading.focus();
       setTimeout(() => void pollProgress(0), nextPollDelayMs(0));
       return;
@@ -351,4 +370,10 @@ languageSwitch.addEventListener('click', (event) => {
 
 document.getElementById('script-note')?.remove();
 languageSwitch.hidden = false;
-render();
+const restored = readRedeemed();
+if (restored) {
+  showDownloadStep(restored);
+  void pollProgress(0);
+} else {
+  render();
+}

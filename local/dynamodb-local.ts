@@ -30,6 +30,8 @@ export interface DynamoDbLocal {
   readonly pid: number;
   /** Milliseconds from spawn until the first ListTables answered. */
   readonly startMilliseconds: number;
+  /** Settles when the Java process has exited, for whatever reason. */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
   /** Kills the Java process and waits until it is gone. Idempotent. */
   stop(): Promise<void>;
 }
@@ -157,9 +159,15 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 
   installExitHook();
   liveProcesses.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => liveProcesses.delete(child));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const watchdog = child.pid === undefined ? undefined : startWatchdog(child.pid);
+  void exited.then(() => {
+    liveProcesses.delete(child);
+    // Its job is done; left alone it would one day kill whatever process reuses Java's pid.
+    watchdog?.kill('SIGKILL');
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -190,6 +198,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     endpoint,
     port,
     pid: child.pid ?? -1,
+    exited,
     startMilliseconds: Math.round(performance.now() - startedAt),
     stop,
   };

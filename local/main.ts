@@ -87,8 +87,23 @@ process.on('unhandledRejection', (error) => {
   void shutDown('unexpected error', 1);
 });
 
+// An orphaned runtime can no longer be stopped with Ctrl+C (e.g. a test runner that was killed): stop with the parent.
+const parentPid = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(parentPid, 0);
+  } catch {
+    void shutDown('the process that started it is gone', 0);
+  }
+}, 1000).unref();
+
 try {
-  runtime = await startLocalRuntime({ port, dataDirectory, siteDirectory: process.env.SITE_DIR || undefined });
+  runtime = await startLocalRuntime({
+    port,
+    dataDirectory,
+    siteDirectory: process.env.SITE_DIR || undefined,
+    onDynamoDbExit: () => void shutDown('DynamoDB Local stopped unexpectedly', 1),
+  });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') fail(`port ${port} is in use; start with another one, e.g. PORT=3001 npm start`);

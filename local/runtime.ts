@@ -34,6 +34,8 @@ export interface LocalRuntimeOptions {
   /** Default true: build the site before serving it. */
   readonly buildSite?: boolean;
   readonly log?: Logger;
+  /** Called when the DynamoDB Local this runtime started dies while the runtime is up (it cannot serve without it). */
+  readonly onDynamoDbExit?: () => void;
 }
 
 export interface LocalRuntime {
@@ -110,7 +112,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let rawClient: DynamoDBClient | undefined;
   let table: Table | undefined;
 
+  let stopRequested = false;
   const stopAll = async () => {
+    stopRequested = true;
     await sweeper?.stop();
     await gateway?.close();
     table?.client.destroy();
@@ -123,6 +127,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (!endpoint) {
       dynamoDbLocal = await startDynamoDbLocal({ dataDirectory: options.dataDirectory });
       endpoint = dynamoDbLocal.endpoint;
+      void dynamoDbLocal.exited.then(({ code, signal }) => {
+        if (stopRequested) return;
+        log.error(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`})`);
+        options.onDynamoDbExit?.();
+      });
       const storage = options.dataDirectory ? `data in ${options.dataDirectory}` : 'in memory';
       log.info(`DynamoDB Local ready in ${dynamoDbLocal.startMilliseconds} ms (pid ${dynamoDbLocal.pid}, ${storage}, ${endpoint})`);
     }

@@ -14,6 +14,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatViolations, launchChromium, runAxe, saveScreenshot, watchPageProblems } from '../support/browser.ts';
 import { getToken, startRuntimeProcess } from '../support/runtime.ts';
@@ -241,14 +243,27 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     const alice = await openConsole('Alice Adler', { locale: 'de-DE' });
     const { page } = alice;
     await page.getByRole('heading', { name: 'Aktive Sitzungen' }).waitFor();
-    await page.getByRole('button', { name: 'Neue Sitzung' }).click();
+
+    // Keyboard only: the shortcut opens the dialog with the focus in Name, Enter creates the PIN code,
+    // the focus moves to the copy button, Escape closes and returns the focus to "Neue Sitzung".
+    const focused = () => page.evaluate(() => document.activeElement?.textContent || document.activeElement?.getAttribute('name'));
+    await page.keyboard.press('Alt+Shift+KeyN');
     const dialog = page.getByRole('dialog', { name: 'Neue Sitzung erstellen' });
-    await dialog.getByRole('textbox', { name: 'Name' }).fill('Erika Musterfrau');
+    await dialog.waitFor();
+    expect(await focused()).toBe('customerName');
+    await page.keyboard.press('Enter');
+    await dialog.getByText('Geben Sie den Namen des Kunden bzw. eine andere Kundenkennung ein.').waitFor();
+    expect(await dialog.getByRole('textbox', { name: 'Name' }).getAttribute('aria-invalid')).toBe('true');
+    await page.keyboard.type('Erika Musterfrau');
     await dialog.getByRole('tab', { name: 'PIN-Code' }).waitFor();
-    await dialog.getByRole('button', { name: 'PIN-Code erstellen' }).click();
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'PIN-Code kopieren' }).waitFor();
+    expect(await focused()).toBe('PIN-Code kopieren');
     const pin = (await dialog.locator('.pin').getAttribute('data-pin')) ?? '';
     await dialog.getByText(/^Noch (10:00|9:5\d) gültig$/).waitFor();
-    await dialog.getByRole('button', { name: 'Fertig' }).click();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await focused()).toBe('Neue Sitzung');
     await expectStatus(page, 'Erika Musterfrau', 'PIN-Code ausgegeben');
 
     const redeemed = await fetch(`${runtime.url}/api/pin/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin }) });
@@ -267,6 +282,35 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(carol.problems).toEqual([]);
     expect(alice.problems).toEqual([]);
+  });
+
+  it('reconnects by itself after the server drops the WebSocket and catches up on what it missed', async () => {
+    const { page, problems } = await openConsole('Alice Adler');
+    await page.getByText('Live updates on').waitFor();
+    const token = await getToken(runtime.url, 'alice');
+    const { technician } = await technicianCall<{ technician: { id: string } }>(token, 'GET', '/api/me');
+
+    // API Gateway drops idle connections; the local gateway's @connections DELETE does the same.
+    const dynamoDbEndpoint = /DynamoDB Local ready .*(http:\/\/127\.0\.0\.1:\d+)/.exec(runtime.lines.join('\n'))?.[1];
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: dynamoDbEndpoint, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    );
+    const { Items: connections = [] } = await documents.send(
+      new ScanCommand({ TableName: 'remote-support', FilterExpression: 'kind = :kind AND technicianId = :technician', ExpressionAttributeValues: { ':kind': 'connection', ':technician': technician.id } }),
+    );
+    expect(connections.length).toBeGreaterThan(0);
+    for (const connection of connections) {
+      const dropped = await fetch(`${runtime.url}/@connections/${encodeURIComponent(String(connection.connectionId))}`, { method: 'DELETE' });
+      expect(dropped.status).toBeLessThan(300);
+    }
+    await page.getByText(/^Live updates interrupted\. Reconnecting in \d+ s…$/).waitFor();
+
+    // Changed while the console is not listening: only the catch-up after reconnecting can show it.
+    await technicianCall(token, 'POST', '/api/sessions', { customerName: 'Missed While Offline' });
+    await page.getByText('Live updates on').waitFor({ timeout: 15_000 });
+    await expectStatus(page, 'Missed While Offline', 'Created');
+    documents.destroy();
+    expect(problems).toEqual([]);
   });
 
   it('stays fast with 100 sessions in the list and sorts them by a click', async () => {

@@ -141,6 +141,8 @@ export class TechnicianConsole {
       },
       t('newSession'),
     );
+    // The dialog may be opened by the shortcut from anywhere; closing it always lands on its opener.
+    this.#dialog.element.addEventListener('close', () => newSessionButton.focus());
     const toolbar = h(
       'div',
       { role: 'toolbar', 'aria-label': t('sessionToolbar'), class: 'toolbar' },

@@ -23,7 +23,7 @@ export const de: PinStrings = {
   connectingButtonBusy: 'PIN wird geprüft…',
   noScript:
     'Diese Seite benötigt JavaScript, um die Verbindung herzustellen. Bitte aktivieren Sie JavaScript in Ihrem Browser oder fragen Sie Ihren Techniker.',
-  privacyNote: 'Ihr Techniker sieht Ihren Computer erst, wenn Sie die Support-App starten und er die Sitzung startet.',
+  privacyNote: 'Über Ihren Computer wird erst etwas übermittelt, wenn Sie die Support-App starten und der Verbindung zustimmen.',
 
   errorPinIncomplete: 'Bitte geben Sie alle 6 Ziffern der PIN ein.',
   errorPinInvalid: 'Diese PIN ist ungültig oder abgelaufen. Bitte fragen Sie Ihren Techniker nach einer neuen PIN.',
@@ -40,7 +40,7 @@ export const de: PinStrings = {
   retryNow: 'Sie können es jetzt erneut versuchen.',
 
   downloadHeading: (technician) => `${technician} ist bereit, Ihnen zu helfen`,
-  downloadIntro: 'Drei kurze Schritte, dann kann Ihr Techniker Ihren Bildschirm sehen.',
+  downloadIntro: 'Drei kurze Schritte, dann kann Ihr Techniker Ihnen helfen.',
   stepDownloadTitle: 'Support-App herunterladen',
   downloadButton: 'Support-App herunterladen',
   downloadFileNote: (fileName) =>

@@ -16,7 +16,7 @@ export const en: PinStrings = {
   connectButton: 'Connect to technician',
   connectingButtonBusy: 'Checking the PIN…',
   noScript: 'This page needs JavaScript to connect you. Please turn on JavaScript in your browser, or ask your technician for help.',
-  privacyNote: 'Your technician can only see your computer after you start the support app and they start the session.',
+  privacyNote: 'Nothing about your computer is shared until you start the support app and agree to connect.',
 
   errorPinIncomplete: 'Please enter all 6 digits of the PIN.',
   errorPinInvalid: 'This PIN is not valid or has expired. Please ask your technician for a new one.',
@@ -33,7 +33,7 @@ export const en: PinStrings = {
   retryNow: 'You can try again now.',
 
   downloadHeading: (technician) => `${technician} is ready to help you`,
-  downloadIntro: 'Three short steps, and your technician can see your screen.',
+  downloadIntro: 'Three short steps, and your technician can help you.',
   stepDownloadTitle: 'Download the support app',
   downloadButton: 'Download the support app',
   downloadFileNote: (fileName) => `File name: ${fileName}. Please keep this name: it tells the app which session to join.`,

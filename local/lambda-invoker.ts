@@ -83,8 +83,11 @@ export function lazyEntryHandler(root: string, entry: string): LambdaHandler {
       return module.handler as LambdaHandler;
     }, (error: unknown) => {
       // The usual case while a handler is still being written: say so in one line instead of a resolver stack.
-      const missing = error as { code?: string; url?: string };
-      if (missing.code === 'ERR_MODULE_NOT_FOUND' && missing.url === url) throw new Error(`handler module ${entry} does not exist (yet)`);
+      const missing = error as { code?: string; url?: string; message?: string };
+      const aboutThisFile = missing.url === url || String(missing.message).includes(url);
+      if ((missing.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(String(missing.message))) && aboutThisFile) {
+        throw new Error(`handler module ${entry} does not exist (yet)`);
+      }
       throw error;
     });
     loaded.catch(() => {

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext, lazyEntryHandler, type Logger } from '../../local/lambda-invoker.ts';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
+import { dynamoDbEndpoint } from '../support/dynamodb.ts';
+
+/** The runtime in-process, against the integration project's DynamoDB Local, with the real route table. */
+describe('startLocalRuntime', () => {
+  let runtime: LocalRuntime;
+  let siteDirectory: string;
+  const infos: string[] = [];
+  const errors: string[] = [];
+  const log: Logger = { info: (message) => void infos.push(message), error: (message) => void errors.push(message) };
+
+  beforeAll(async () => {
+    siteDirectory = mkdtempSync(path.join(os.tmpdir(), 'runtime-site-'));
+    process.env.PIN_VALIDITY_SECONDS = '7';
+    runtime = await startLocalRuntime({
+      port: 0,
+      dynamoDbEndpoint: dynamoDbEndpoint(),
+      tableName: `runtime-${Date.now()}`,
+      siteDirectory,
+      sweepIntervalSeconds: 3600,
+      log,
+    });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    delete process.env.PIN_VALIDITY_SECONDS;
+    rmSync(siteDirectory, { recursive: true, force: true });
+  });
+
+  it('gives the handlers the environment the stack would, pointing at this runtime', () => {
+    expect(process.env.TABLE_NAME).toBe(runtime.table.name);
+    expect(process.env.DYNAMODB_ENDPOINT).toBe(dynamoDbEndpoint());
+    expect(process.env.WEBSOCKET_MANAGEMENT_ENDPOINT).toBe(runtime.url);
+    expect(process.env.JWT_ISSUER).toBe(`${runtime.url}/dev`);
+    expect(process.env.JWT_AUDIENCE).toBe('local-console');
+    expect(process.env.PIN_SECRET).toMatch(/^[0-9a-f]{64}$/);
+    expect(process.env.AWS_REGION).toBe('us-east-1');
+    expect(infos.join('\n')).toContain('Tunables from the environment: PIN_VALIDITY_SECONDS=7');
+  });
+
+  it('serves the real handlers of the route table and the seeded directory', async () => {
+    const openapi = await fetch(`${runtime.url}/api/openapi.json`);
+    expect(openapi.status).toBe(200);
+    expect(((await openapi.json()) as { openapi?: string }).openapi).toMatch(/^3\./);
+    const config = (await (await fetch(`${runtime.url}/config.json`)).json()) as { auth: { technicians: { username: string }[] } };
+    expect(config.auth.technicians.map((technician) => technician.username)).toEqual(['alice', 'bob', 'carol']);
+    expect((await fetch(`${runtime.url}/console/`)).status).toBe(200);
+  });
+
+  it('runs the scheduled jobs on demand without errors', async () => {
+    await runtime.sweeper.runNow();
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses to start with an out-of-range tunable, naming it', async () => {
+    process.env.PIN_DIGITS = '99';
+    try {
+      await expect(startLocalRuntime({ port: 0, dynamoDbEndpoint: dynamoDbEndpoint(), log })).rejects.toThrow(/PIN_DIGITS/);
+    } finally {
+      delete process.env.PIN_DIGITS;
+    }
+  });
+});
+
+describe('lazyEntryHandler', () => {
+  it('fails only the call, says which handler is missing, and loads the file once it exists', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'handlers-'));
+    try {
+      const missing = lazyEntryHandler(root, 'later.mjs');
+      const call = () => (missing as (event: unknown, context: unknown) => Promise<unknown>)({}, lambdaContext('later', 1000));
+      await expect(call()).rejects.toThrow('handler module later.mjs does not exist (yet)');
+      writeFileSync(path.join(root, 'later.mjs'), 'export const handler = async () => ({ statusCode: 204 });\n');
+      await expect(call()).resolves.toEqual({ statusCode: 204 });
+
+      writeFileSync(path.join(root, 'no-export.mjs'), 'export const notTheHandler = 1;\n');
+      const wrong = lazyEntryHandler(root, 'no-export.mjs') as (event: unknown, context: unknown) => Promise<unknown>;
+      await expect(wrong({}, lambdaContext('wrong', 1000))).rejects.toThrow('no-export.mjs does not export a handler function');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

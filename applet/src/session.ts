@@ -19,7 +19,8 @@ export interface SessionPorts {
   systemInfo(): SystemInfo;
 }
 
-export const maxChatLength = 2000;
+/** The service's limit (lambdas/websocket/messages.ts); longer lines are refused here, with a note. */
+export const maxChatLength = 4000;
 /** How long /quit waits for the server to confirm with session.closed. */
 export const endConfirmationTimeoutMs = 5000;
 

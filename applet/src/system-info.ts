@@ -13,8 +13,11 @@ export interface RuntimeFacts {
 
 const friendlyPlatformNames: Partial<Record<NodeJS.Platform, string>> = { win32: 'Windows', darwin: 'macOS', linux: 'Linux' };
 
-/** Long enough for any real value, short enough that a hostile hostname cannot bloat the session log. */
-const maxTextLength = 200;
+/**
+ * The service's limits per field (lambdas/websocket/messages.ts): one overlong
+ * value would get the whole hello refused, so each is cut to fit.
+ */
+const maxLengths = { os: 100, osVersion: 200, arch: 40, hostname: 255, cpuModel: 200, locale: 50, timeZone: 100, appletVersion: 40, nodeVersion: 40 } as const;
 
 /**
  * What the technician sees about the customer's computer. Every probe is
@@ -26,18 +29,18 @@ export function collectSystemInfo(probe: OperatingSystemProbe, facts: RuntimeFac
   const release = attempt(() => probe.release());
   const version = attempt(() => probe.version());
   const info: Record<string, string | number | undefined> = {
-    os: text(attempt(() => friendlyPlatformNames[probe.platform()] ?? probe.type())),
-    osVersion: text(release && version && !version.includes(release) ? `${release} (${version})` : (version ?? release)),
-    arch: text(attempt(() => probe.arch())),
-    hostname: text(attempt(() => probe.hostname())),
+    os: text(attempt(() => friendlyPlatformNames[probe.platform()] ?? probe.type()), maxLengths.os),
+    osVersion: text(release && version && !version.includes(release) ? `${release} (${version})` : (version ?? release), maxLengths.osVersion),
+    arch: text(attempt(() => probe.arch()), maxLengths.arch),
+    hostname: text(attempt(() => probe.hostname()), maxLengths.hostname),
     cpus: cpus?.length || undefined,
-    cpuModel: text(cpus?.[0]?.model.trim()),
+    cpuModel: text(cpus?.[0]?.model.trim(), maxLengths.cpuModel),
     memoryBytes: count(attempt(() => probe.totalmem())),
     uptimeSeconds: count(attempt(() => Math.floor(probe.uptime()))),
-    locale: text(facts.locale),
-    timeZone: text(facts.timeZone),
-    appletVersion: text(facts.appletVersion),
-    nodeVersion: text(facts.nodeVersion),
+    locale: text(facts.locale, maxLengths.locale),
+    timeZone: text(facts.timeZone, maxLengths.timeZone),
+    appletVersion: text(facts.appletVersion, maxLengths.appletVersion),
+    nodeVersion: text(facts.nodeVersion, maxLengths.nodeVersion),
   };
   return Object.fromEntries(Object.entries(info).filter(([, value]) => value !== undefined)) as SystemInfo;
 }
@@ -58,9 +61,9 @@ function attempt<T>(probe: () => T): T | undefined {
   }
 }
 
-function text(value: string | undefined): string | undefined {
+function text(value: string | undefined, maxLength: number): string | undefined {
   const cleaned = value?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim();
-  return cleaned ? cleaned.slice(0, maxTextLength) : undefined;
+  return cleaned ? cleaned.slice(0, maxLength) : undefined;
 }
 
 function count(value: number | undefined): number | undefined {

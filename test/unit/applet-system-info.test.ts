@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { systemInfoSchema } from '../../lambdas/websocket/messages.ts';
 import { collectSystemInfo, intlFacts, type OperatingSystemProbe } from '../../applet/src/system-info.ts';
 
 const facts = { appletVersion: '1.2.3', nodeVersion: 'v20.20.2', locale: 'de-DE', timeZone: 'Europe/Berlin' };
@@ -64,8 +65,21 @@ describe('applet system info', () => {
   });
 
   it('keeps hostile values short and free of control characters', () => {
-    const info = collectSystemInfo(probe({ hostname: () => `evil\u001b[2J\n${'x'.repeat(500)}` }), facts);
+    const info = collectSystemInfo(probe({ hostname: () => `evil\u001b[2J\n${'x'.repeat(500)}`, type: () => 'y'.repeat(500), platform: () => 'aix' }), facts);
     expect(info.hostname).toMatch(/^evil \[2J x+$/);
-    expect(info.hostname?.length).toBe(200);
+    expect(info.hostname?.length).toBe(255);
+    expect(info.os?.length).toBe(100);
+  });
+
+  it('always fits what the service accepts in a hello, so no field is dropped', () => {
+    const extreme = collectSystemInfo(probe({ hostname: () => 'h'.repeat(1000), version: () => 'v'.repeat(1000), arch: () => 'a'.repeat(100) }), {
+      ...facts,
+      locale: 'l'.repeat(100),
+      timeZone: 't'.repeat(300),
+      appletVersion: '9'.repeat(100),
+    });
+    for (const info of [extreme, collectSystemInfo(os, { ...intlFacts(), appletVersion: '1.2.3', nodeVersion: process.version })]) {
+      expect(systemInfoSchema.strict().parse(info)).toEqual(info);
+    }
   });
 });

@@ -25,6 +25,7 @@ describe('local runtime process', () => {
     expect(output).toContain(`WebSocket API       ${runtime.wsUrl}`);
     expect(output).not.toMatch(/warning|error|exception/i);
     expect(isProcessRunning(runtime.dynamoDbPid)).toBe(true);
+    expect(runtime.dynamoDbEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('serves /config.json for the pages', async () => {

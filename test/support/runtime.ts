@@ -29,6 +29,8 @@ export interface RuntimeProcess {
   readonly pid: number;
   /** Process id of its DynamoDB Local (Java). */
   readonly dynamoDbPid: number;
+  /** Its DynamoDB Local, e.g. to arrange data the API cannot (table `remote-support`). */
+  readonly dynamoDbEndpoint: string;
   /** Every line the runtime printed so far, stdout and stderr interleaved; keeps growing while it runs. */
   readonly lines: string[];
   /** Resolves on the first printed line that matches, e.g. a handler's log line; rejects after timeoutMs. */
@@ -144,13 +146,14 @@ export async function startRuntimeProcess(env: Record<string, string> = {}, opti
     throw error;
   }
   const url = readyLine.slice('Ready: '.length);
-  const dynamoDbPid = Number(/DynamoDB Local ready .*\(pid (\d+)/.exec(lines.join('\n'))?.[1] ?? NaN);
+  const dynamoDbLine = /DynamoDB Local ready .*\(pid (\d+), .*(http:\/\/127\.0\.0\.1:\d+)\)/.exec(lines.join('\n'));
   return {
     url,
     wsUrl: `${url.replace(/^http/, 'ws')}/ws`,
     port: Number(new URL(url).port),
     pid,
-    dynamoDbPid,
+    dynamoDbPid: Number(dynamoDbLine?.[1] ?? NaN),
+    dynamoDbEndpoint: dynamoDbLine?.[2] ?? '',
     lines,
     waitForLine,
     exited,

@@ -14,7 +14,9 @@ let browser: Browser;
 let technicianToken: string;
 
 beforeAll(async () => {
-  [runtime, browser] = await Promise.all([startRuntimeProcess(), launchChromium()]);
+  // Chromium first: when it is missing the file fails at once, with no runtime left to stop.
+  browser = await launchChromium();
+  runtime = await startRuntimeProcess();
   technicianToken = await getToken(runtime.url, 'alice');
 });
 

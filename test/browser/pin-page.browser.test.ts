@@ -23,11 +23,9 @@ let downloadDirectory: string;
 const applets: ChildProcess[] = [];
 
 beforeAll(async () => {
-  [runtime, browser, downloadDirectory] = await Promise.all([
-    startRuntimeProcess(),
-    launchChromium(),
-    mkdtemp(path.join(tmpdir(), 'pin-page-download-')),
-  ]);
+  // Chromium first: when it is missing the file fails at once, with no runtime left to stop.
+  browser = await launchChromium();
+  [runtime, downloadDirectory] = await Promise.all([startRuntimeProcess(), mkdtemp(path.join(tmpdir(), 'pin-page-download-'))]);
   technicianToken = await getToken(runtime.url, 'alice');
 });
 

@@ -90,13 +90,14 @@ export async function runApplet(host: AppletProcess): Promise<number> {
       }
     }
     terminal.print(outputLine.connecting(displayHost(server)));
-    return await Promise.race([runSession(host, terminal, messages, connectUrl(server.webSocketUrl, ticket)), interrupted]);
+    return await Promise.race([runSession(host, terminal, messages, connectUrl(server.webSocketUrl, ticket), interrupted), interrupted]);
   } finally {
     terminal.close();
   }
 }
 
-function runSession(host: AppletProcess, terminal: Terminal, messages: Messages, url: string): Promise<number> {
+/** Connects and runs the session until it ends; an interrupt closes the socket without ending the session. */
+function runSession(host: AppletProcess, terminal: Terminal, messages: Messages, url: string, interrupted: Promise<number>): Promise<number> {
   return new Promise<number>((resolve) => {
     const version = appletVersion();
     const done = (code: number) => {
@@ -123,16 +124,17 @@ function runSession(host: AppletProcess, terminal: Terminal, messages: Messages,
         lost: () => terminal.print(outputLine.connectionLost),
         unreachable: () => terminal.print(outputLine.serverUnreachable),
         rejected: () => {
-          terminal.print(messages.ticketRejected);
+          host.stderr.write(`${messages.ticketRejected}\n`);
           done(exitCodes.ticketRejected);
         },
         gaveUp: () => {
-          terminal.print(messages.gaveUp(defaultBackoffPolicy.giveUpAfterMs / 1000));
+          host.stderr.write(`${messages.gaveUp(defaultBackoffPolicy.giveUpAfterMs / 1000)}\n`);
           done(exitCodes.gaveUp);
         },
       },
     });
     terminal.onLine((line) => session.typed(line));
+    void interrupted.then(() => connection.stop());
     connection.start();
   });
 }

@@ -129,8 +129,8 @@ class AppletRun {
     this.child.stdin.write(`${line}\n`);
   }
 
-  kill(): void {
-    this.child.kill('SIGKILL');
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.child.kill(signal);
   }
 }
 
@@ -238,7 +238,7 @@ describe('applet bundle', () => {
   it('exits 3 with a clear message when the server refuses the ticket at the handshake', async () => {
     const applet = new AppletRun(await downloadedApplet(appletFileName('RemoteSupport', rejectedTicket)), ['--yes']);
     expect(await applet.exitCode).toBe(3);
-    expect(applet.stdout.all.join('\n')).toContain('The ticket is not valid or the session has ended');
+    expect(applet.stderr).toContain('The ticket is not valid or the session has ended');
     expect(applet.stdout.all.join('\n') + applet.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -253,6 +253,20 @@ describe('applet bundle', () => {
     send(connection, { type: 'session.closed', sessionId: 'sess-1', reason: 'customer_ended' });
     await applet.line(/^status: closed \(customer_ended\)$/);
     expect(await applet.exitCode).toBe(0);
+  });
+
+  it('Ctrl+C closes the connection without ending the session and exits 130', async () => {
+    const applet = new AppletRun(await downloadedApplet(appletFileName('RemoteSupport', ticket)), ['--yes']);
+    const connection = await server.connections.next();
+    await connection.messages.next(ofType('hello'));
+    send(connection, sessionState('waiting'));
+    await applet.line(/^status: waiting$/);
+    const closed = new Promise((resolve) => connection.socket.once('close', resolve));
+    applet.kill('SIGINT');
+    expect(await applet.exitCode).toBe(130);
+    await closed;
+    expect(connection.messages.all.filter(ofType('end'))).toEqual([]);
+    expect(applet.stderr).toContain('The session was not ended');
   });
 
   it('asks before connecting, in German on a German system, and connects only on yes', async () => {

@@ -42,6 +42,8 @@ export function serviceEnvironment(options: DeploymentOptions): Record<string, s
     [v.redeemFailuresGlobal]: String(options.redeemFailuresGlobal),
     [v.redeemFailureWindowSeconds]: String(defaultConfig.redeemFailureWindowSeconds),
     [v.appletFilePrefix]: defaultConfig.appletFilePrefix,
+    // Every request arrives through CloudFront, which sets CloudFront-Viewer-Address to the real client.
+    [v.trustViewerAddress]: 'true',
   };
 }
 
@@ -86,6 +88,7 @@ export class RemoteSupportStack extends Stack {
       webSocketStage: webSocketApi.stage,
       jwtIssuer: auth.issuer,
       jwtAudience: consoleClient.userPoolClientId,
+      siteOrigins: site.origins,
     });
     httpApi.addRoutes(httpRoutes, handlers.byName, new HttpJwtAuthorizer('TechnicianJwt', auth.issuer, { jwtAudience: [consoleClient.userPoolClientId] }));
     webSocketApi.addRoutes(webSocketRoutes, webSocketAuthorizer, handlers.byName);

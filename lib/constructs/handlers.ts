@@ -21,6 +21,8 @@ export interface HandlersProps {
   readonly webSocketStage: WebSocketStage;
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
+  /** Browser origins allowed to open the WebSocket (the site's). */
+  readonly siteOrigins: readonly string[];
 }
 
 /**
@@ -50,7 +52,7 @@ export class Handlers extends Construct {
       fn.bindTable(props.table, needs.table, props.indexNames);
       if (needs.pinSecret) fn.bindPinSecret(props.pinSecret);
       if (needs.postsToConnections) fn.bindConnectionsApi(props.webSocketStage);
-      if (needs.verifiesJwt) fn.bindJwtVerification(props.jwtIssuer, props.jwtAudience);
+      if (needs.verifiesJwt) fn.bindJwtVerification(props.jwtIssuer, props.jwtAudience, props.siteOrigins);
       byName.set(declaration.name, fn);
     }
     this.byName = byName;

@@ -140,10 +140,14 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
-  /** JWT_ISSUER + JWT_AUDIENCE: for the handler that verifies Cognito tokens itself (no grant needed, the JWKS is public). */
-  bindJwtVerification(issuer: string, audience: string): this {
+  /**
+   * JWT_ISSUER + JWT_AUDIENCE for the handler that verifies Cognito tokens itself (no grant: the
+   * JWKS is public), and ALLOWED_ORIGINS: the only browser origins that may open the WebSocket.
+   */
+  bindJwtVerification(issuer: string, audience: string, allowedOrigins: readonly string[]): this {
     this.function.addEnvironment(environmentVariables.jwtIssuer, issuer);
     this.function.addEnvironment(environmentVariables.jwtAudience, audience);
+    this.function.addEnvironment(environmentVariables.allowedOrigins, allowedOrigins.join(','));
     return this;
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, Fn, Stack, Token, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -74,8 +74,10 @@ export class Site extends Construct {
   readonly bucket: Bucket;
   readonly logBucket: Bucket;
   readonly distribution: Distribution;
-  /** https://<custom domain or distribution domain> */
+  /** https://<custom domain or distribution domain>: where users are sent. */
   readonly origin: string;
+  /** Every origin the site answers on (the distribution's own name works with a custom domain too). */
+  readonly origins: readonly string[];
 
   constructor(scope: Construct, id: string, props: SiteProps) {
     super(scope, id);
@@ -87,7 +89,8 @@ export class Site extends Construct {
       objectOwnership: ObjectOwnership.OBJECT_WRITER,
       lifecycleRules: [{ expiration: Duration.days(90) }],
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: false,
+      // A disposable deployment (-c removalPolicy=destroy) must be able to go away in one `cdk destroy`.
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
     Validations.of(this.logBucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -104,6 +107,7 @@ export class Site extends Construct {
       versioned: true,
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: props.removalPolicy,
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
 
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
@@ -198,7 +202,9 @@ export class Site extends Construct {
       });
     }
 
-    this.origin = `https://${props.domainName ?? this.distribution.distributionDomainName}`;
+    const distributionOrigin = `https://${this.distribution.distributionDomainName}`;
+    this.origin = props.domainName ? `https://${props.domainName}` : distributionOrigin;
+    this.origins = props.domainName ? [this.origin, distributionOrigin] : [distributionOrigin];
   }
 
   /**

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { deploymentOptionsFromContext, defaultDeploymentOptions } from '../../lib/deployment-options.ts';
 import { synthesize } from './synth.ts';
@@ -37,7 +38,7 @@ describe('deployment options', () => {
 
 describe('optional features in the template', () => {
   it('serves a custom domain with its certificate and TLS 1.2, empties on destroy, mails alarms', () => {
-    const { template } = synthesize({
+    const { template, stack } = synthesize({
       domainName: 'support.example.com',
       certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
       removalPolicy: 'destroy',
@@ -55,10 +56,16 @@ describe('optional features in the template', () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     expect(template.toJSON().Outputs.PinPageUrl.Value).toBe('https://support.example.com/');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^websocket-authorizer '),
+      Environment: { Variables: Match.objectLike({ ALLOWED_ORIGINS: { 'Fn::Join': ['', ['https://support.example.com,https://', Match.anyValue()]] } }) },
+    });
+    expect(new AwsSolutionsChecks().validateScope(stack).violations.map((violation) => violation.ruleName)).toEqual([]);
   }, 120_000);
 
   it('attaches a WAF web ACL with a per-IP rate rule when enabled in us-east-1, and refuses elsewhere', () => {
-    const { template } = synthesize({ enableWaf: true, wafRateLimit: 500 }, 'us-east-1');
+    const { template, stack } = synthesize({ enableWaf: true, wafRateLimit: 500 }, 'us-east-1');
+    expect(new AwsSolutionsChecks().validateScope(stack).violations.map((violation) => violation.ruleName)).toEqual([]);
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'CLOUDFRONT',
       Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP' } }, Action: { Block: {} } })]),

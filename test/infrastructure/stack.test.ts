@@ -86,6 +86,7 @@ describe('functions from the route table', () => {
 
       expect(env[environmentVariables.jwtIssuer] !== undefined, declaration.name).toBe(needs.verifiesJwt === true);
       expect(env[environmentVariables.jwtAudience] !== undefined, declaration.name).toBe(needs.verifiesJwt === true);
+      expect(env[environmentVariables.allowedOrigins] !== undefined, declaration.name).toBe(needs.verifiesJwt === true);
 
       const known = new Set([...tableStatements, ...secretStatements, ...connectionStatements]);
       const rest = statements.filter((statement) => !known.has(statement)).map((statement) => actionsOf(statement).sort().join(','));
@@ -104,6 +105,13 @@ describe('functions from the route table', () => {
   it('passes the deployment tunables to the handlers', () => {
     const env = (functionOf('redeem-pin')[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env).toMatchObject({ PIN_VALIDITY_SECONDS: '600', REDEEM_FAILURES_PER_CLIENT: '10', WAITING_TIMEOUT_SECONDS: '3600' });
+    // Behind CloudFront the rate limit must key on the viewer's address, not CloudFront's.
+    expect(env[environmentVariables.trustViewerAddress]).toBe('true');
+  });
+
+  it('lets only the site origin open the WebSocket from a browser', () => {
+    const env = (functionOf(webSocketAuthorizer.name)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env[environmentVariables.allowedOrigins]).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^SiteDistribution/), 'DomainName'] }]] });
   });
 
   it('runs each scheduled job on its EventBridge rate', () => {

@@ -41,6 +41,10 @@ export const environmentVariables = {
   redeemFailureWindowSeconds: 'REDEEM_FAILURE_WINDOW_SECONDS',
   permissionCacheSeconds: 'PERMISSION_CACHE_SECONDS',
   appletFilePrefix: 'APPLET_FILE_PREFIX',
+  /** Comma-separated origins a browser may open the WebSocket from; unset = any (local development). */
+  allowedOrigins: 'ALLOWED_ORIGINS',
+  /** "true" behind CloudFront: count PIN failures by the CloudFront-Viewer-Address header. */
+  trustViewerAddress: 'TRUST_CLOUDFRONT_VIEWER_ADDRESS',
 } as const;
 
 export const defaultConfig: ServiceConfig = {

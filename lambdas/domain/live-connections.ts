@@ -4,7 +4,7 @@ import type { ConnectionItem, TokenItem } from '#storage/store';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
 import { Forbidden, InvalidTransition, NotFound } from './errors.ts';
-import { hashToken } from './secrets.ts';
+import { hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
 import type { SystemInfo } from './session-model.ts';
 import { allowedFrom, describeStatus, effectiveStatus, type SessionItem } from './session-rules.ts';
@@ -17,12 +17,21 @@ const CONNECTION_RECORD_SECONDS = 3 * 3600;
 /** Statuses in which the customer's applet may be connected. */
 const appletMayConnect = ['connecting', 'waiting', 'active'] as const;
 
+/** How long a resume ticket (handed to a connected applet for its next reconnect) lives; outlasts API Gateway's 2-hour connections. */
+const RESUME_TICKET_SECONDS = 3 * 3600;
+
+export interface TicketGrant {
+  readonly sessionId: string;
+  readonly ticketHash: string;
+}
+
 /** The session a ticket opens, if the ticket is live; used by the $connect authorizer. */
-export async function sessionForTicket(deps: Dependencies, ticket: string | undefined): Promise<string | undefined> {
+export async function sessionForTicket(deps: Dependencies, ticket: string | undefined): Promise<TicketGrant | undefined> {
   if (!ticket || ticket.length < 16 || ticket.length > 128) return undefined;
-  const item = await deps.store.getToken<TokenItem>(keys.ticket(hashToken(ticket)));
+  const ticketHash = hashToken(ticket);
+  const item = await deps.store.getToken<TokenItem>(keys.ticket(ticketHash));
   if (!item || Number(item.ttl) <= epochSeconds(deps.clock.now())) return undefined;
-  return item.sessionId;
+  return { sessionId: item.sessionId, ticketHash };
 }
 
 export async function technicianConnected(deps: Dependencies, connectionId: string, technician: Technician): Promise<void> {
@@ -38,7 +47,13 @@ export async function technicianConnected(deps: Dependencies, connectionId: stri
  * waiting for the technician; a waiting or active one (a reconnect) just
  * learns its new connection.
  */
-export async function appletConnected(deps: Dependencies, connectionId: string, sessionId: string, client: { ip?: string }): Promise<SessionItem> {
+export async function appletConnected(
+  deps: Dependencies,
+  connectionId: string,
+  grant: TicketGrant,
+  client: { ip?: string },
+): Promise<SessionItem> {
+  const { sessionId, ticketHash } = grant;
   const session = await deps.store.getSession(sessionId);
   if (!session) throw new NotFound();
   const now = deps.clock.now();
@@ -52,9 +67,20 @@ export async function appletConnected(deps: Dependencies, connectionId: string, 
   const set: Record<string, unknown> = arriving
     ? { status: 'waiting', appletConnectionId: connectionId, deadlineAt: waitingDeadline, updatedAt: now.toISOString(), statusChangedAt: now.toISOString() }
     : { appletConnectionId: connectionId, updatedAt: now.toISOString() };
-  const remove = arriving && !waitingDeadline ? ['deadlineAt'] : [];
+  const remove = arriving && !waitingDeadline ? ['deadlineAt', 'ticketHash'] : ['ticketHash'];
+  const ticketCondition = conditions.notExpiredAt(epochSeconds(now));
   try {
     await deps.store.transact([
+      // Tickets are single-use: this connect consumes it; a concurrent connect with the same ticket loses.
+      {
+        Delete: {
+          TableName: deps.store.table.name,
+          Key: keys.ticket(ticketHash),
+          ConditionExpression: `${ticketCondition.expression} AND sessionId = :sessionId`,
+          ExpressionAttributeNames: ticketCondition.names,
+          ExpressionAttributeValues: { ...ticketCondition.values, ':sessionId': sessionId },
+        },
+      },
       deps.store.sessionUpdate({
         sessionId,
         when: [conditions.statusIn([session.status]), conditions.deadlineNotPassed(now.toISOString())],
@@ -90,7 +116,11 @@ async function connectionOf(deps: Dependencies, connectionId: string): Promise<C
   return connection;
 }
 
-/** The applet introduces itself with the customer's system info and learns the session's state. */
+/**
+ * The applet introduces itself with the customer's system info and learns the
+ * session's state, plus a fresh single-use ticket for its next reconnect (the
+ * one it connected with is spent).
+ */
 export async function appletHello(deps: Dependencies, connectionId: string, systemInfo: SystemInfo): Promise<void> {
   const connection = await connectionOf(deps, connectionId);
   if (connection.role !== 'applet' || !connection.sessionId) throw new Forbidden('Only the applet sends hello.');
@@ -99,13 +129,23 @@ export async function appletHello(deps: Dependencies, connectionId: string, syst
   const now = deps.clock.now();
   const current = effectiveStatus(session, now).status;
   let updated = session;
+  let resumeTicket: string | undefined;
   if ((appletMayConnect as readonly string[]).includes(current)) {
-    const set = { systemInfo, updatedAt: now.toISOString() };
+    const ticket = newOpaqueToken();
+    const ticketHash = hashToken(ticket);
+    const set = { systemInfo, ticketHash, updatedAt: now.toISOString() };
     try {
       await deps.store.transact([
-        deps.store.sessionUpdate({ sessionId: session.id, when: [conditions.statusIn(appletMayConnect)], set }),
+        deps.store.sessionUpdate({
+          sessionId: session.id,
+          when: [conditions.statusIn(appletMayConnect), conditions.attributeEquals('appletConnectionId', connectionId)],
+          set,
+        }),
+        deps.store.tokenPut(keys.ticket(ticketHash), { sessionId: session.id, ttl: epochSeconds(addSeconds(now, RESUME_TICKET_SECONDS)) }, 'ticket'),
+        ...(session.ticketHash ? [deps.store.tokenDelete(keys.ticket(session.ticketHash))] : []),
         deps.store.logPut(session.id, logEntry(now, 'system_info', actors.customer(session.customerName), 'The applet reported the system info', { systemInfo })),
       ]);
+      resumeTicket = ticket;
       updated = applyUpdate(session, set);
       await notifySessionChanged(deps, updated);
     } catch (error) {
@@ -117,6 +157,7 @@ export async function appletHello(deps: Dependencies, connectionId: string, syst
   await deps.notifier.toConnection(connectionId, {
     type: 'session.state',
     session: { id: updated.id, status, technician: { displayName: updated.technicianDisplayName } },
+    ...(resumeTicket ? { resumeTicket } : {}),
   });
   if (status === 'closed' || status === 'expired' || status === 'timed_out') {
     await deps.notifier.toConnection(connectionId, {

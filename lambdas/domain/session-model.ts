@@ -95,7 +95,12 @@ export type ServerMessage =
   | { readonly type: 'session.updated'; readonly session: SessionView }
   | { readonly type: 'session.started'; readonly sessionId: string; readonly technician: { readonly displayName: string } }
   | { readonly type: 'session.closed'; readonly sessionId: string; readonly reason: CloseReason }
-  | { readonly type: 'session.state'; readonly session: { readonly id: string; readonly status: SessionStatus; readonly technician: { readonly displayName: string } } }
+  | {
+      readonly type: 'session.state';
+      readonly session: { readonly id: string; readonly status: SessionStatus; readonly technician: { readonly displayName: string } };
+      /** Single-use ticket for the applet's next reconnect; the one it connected with is spent. */
+      readonly resumeTicket?: string;
+    }
   | {
       readonly type: 'chat';
       readonly sessionId: string;

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { isLostRace, cancellationReasons, conditions } from '#storage/conditions';
 import { keys } from '#storage/keys';
 import type { Store, TransactItem } from '#storage/store';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
-import { InvalidTransition, MissingPermission, NotFound, PinSpaceExhausted } from './errors.ts';
+import { InvalidTransition, MissingPermission, NotFound, PinSpaceExhausted, ValidationFailed } from './errors.ts';
 import { drawPin, hashPin, sealForLog } from './secrets.ts';
 import { actors, logEntry, revealPins } from './session-log.ts';
 import type { CloseReason, SessionLogEntry, SessionStatus, SessionView } from './session-model.ts';
@@ -69,12 +69,25 @@ function invalidTransition(action: string, status: SessionStatus): InvalidTransi
   return new InvalidTransition(`Cannot ${action}: the session is ${describeStatus(status)}.`);
 }
 
-export async function createSession(deps: Dependencies, technician: Technician, customerName: string): Promise<SessionView> {
+/** A retried create with the same Idempotency-Key lands on the same session id, and so on the create-only condition. */
+function sessionIdFor(technician: Technician, idempotencyKey: string | undefined): string {
+  if (!idempotencyKey) return randomUUID();
+  const hex = createHash('sha256').update(`${technician.id}\n${idempotencyKey}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export async function createSession(
+  deps: Dependencies,
+  technician: Technician,
+  customerName: string,
+  idempotencyKey?: string,
+): Promise<SessionView> {
   await deps.permissions.require(technician, ['privateSessions'], 'create a private session');
   const now = deps.clock.now();
   const at = now.toISOString();
   const session: SessionItem = {
-    id: randomUUID(),
+    id: sessionIdFor(technician, idempotencyKey),
     customerName,
     status: 'created',
     createdAt: at,
@@ -84,10 +97,19 @@ export async function createSession(deps: Dependencies, technician: Technician, 
     technicianUsername: technician.username,
     technicianDisplayName: technician.displayName,
   };
-  await deps.store.transact([
-    deps.store.sessionPut(session),
-    deps.store.logPut(session.id, logEntry(now, 'created', actors.technician(technician), `Session created for "${customerName}"`)),
-  ]);
+  try {
+    await deps.store.transact([
+      deps.store.sessionPut(session),
+      deps.store.logPut(session.id, logEntry(now, 'created', actors.technician(technician), `Session created for "${customerName}"`)),
+    ]);
+  } catch (error) {
+    if (idempotencyKey && cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') {
+      const existing = await deps.store.getSession(session.id);
+      if (existing && existing.technicianId === technician.id && existing.customerName === customerName) return toSessionView(existing, now);
+      throw new ValidationFailed('This Idempotency-Key was already used for a different session.', ['Idempotency-Key: reused']);
+    }
+    throw error;
+  }
   await notifySessionChanged(deps, session);
   return toSessionView(session, now);
 }

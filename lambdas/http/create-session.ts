@@ -11,7 +11,11 @@ const body = z.object({
     .refine((name) => !/\p{Cc}/u.test(name), 'no control characters'),
 });
 
+/** Optional: a client that retries a create sends the same key and gets the same session, never a second one. */
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, 'Idempotency-Key: 8-128 letters, digits, . _ : -').optional();
+
 export const handler = technicianRoute(async (request, deps) => {
   const { customerName } = parseWith(body, request.body ?? {});
-  return { status: 201, body: { session: await createSession(deps, request.technician, customerName) } };
+  const key = parseWith(idempotencyKey, request.headers['idempotency-key']);
+  return { status: 201, body: { session: await createSession(deps, request.technician, customerName, key) } };
 });

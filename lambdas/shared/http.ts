@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { Dependencies } from '#domain/dependencies';
 import { DomainError, PayloadTooLarge, ValidationFailed, errorBody, internalErrorBody } from '#domain/errors';
 import { technicianFromClaims, type Technician } from '#domain/technician';
+import { environmentVariables } from '#domain/config';
+import { viewerAddressIp } from '#domain/client-identity';
 import { dependencies } from './dependencies.ts';
 import { logger } from './logger.ts';
 
@@ -96,13 +98,16 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.inf
   return parsed.data;
 }
 
+const trustViewerAddress = process.env[environmentVariables.trustViewerAddress] === 'true';
+
 function requestFrom(event: Event): HttpRequest {
   const headers = event.headers ?? {};
+  const viewerIp = trustViewerAddress ? viewerAddressIp(headers['cloudfront-viewer-address']) : undefined;
   return {
     body: decodeBody(event),
     pathParameters: event.pathParameters ?? {},
     headers,
-    client: { ip: event.requestContext?.http?.sourceIp ?? 'unknown', userAgent: event.requestContext?.http?.userAgent ?? headers['user-agent'] },
+    client: { ip: viewerIp ?? event.requestContext?.http?.sourceIp ?? 'unknown', userAgent: event.requestContext?.http?.userAgent ?? headers['user-agent'] },
   };
 }
 

@@ -1,11 +1,27 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { sessionForTicket } from '#domain/live-connections';
+import { environmentVariables } from '#domain/config';
 import { technicianFromClaims } from '#domain/technician';
 import { dependencies } from '#shared/dependencies';
 import { jwtVerifierFromEnvironment } from '#shared/jwt-verifier';
 import { logger } from '#shared/logger';
 
 const verifyJwt = jwtVerifierFromEnvironment();
+
+const allowedOrigins = (process.env[environmentVariables.allowedOrigins] ?? '')
+  .split(',')
+  .map((origin) => origin.trim().replace(/\/$/, ''))
+  .filter(Boolean);
+
+/**
+ * Browsers send Origin; a page on another site must not open a technician's
+ * socket with a token it got hold of. The applet (not a browser) sends none.
+ */
+function originAllowed(headers: Record<string, string | undefined> | null): boolean {
+  if (allowedOrigins.length === 0) return true;
+  const origin = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'origin')?.[1];
+  return origin === undefined || allowedOrigins.includes(origin.replace(/\/$/, ''));
+}
 
 function allow(event: APIGatewayRequestAuthorizerEvent, principalId: string, context: Record<string, string>): APIGatewayAuthorizerResult {
   return {
@@ -21,6 +37,10 @@ function allow(event: APIGatewayRequestAuthorizerEvent, principalId: string, con
  */
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const query = event.queryStringParameters ?? {};
+  if (!originAllowed(event.headers)) {
+    logger.info('WebSocket origin refused', { event: 'websocket_origin_refused' });
+    throw new Error('Unauthorized');
+  }
   if (query.token) {
     try {
       const technician = technicianFromClaims(await verifyJwt(query.token));
@@ -37,8 +57,8 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     }
   }
   if (query.ticket) {
-    const sessionId = await sessionForTicket(dependencies(), query.ticket);
-    if (sessionId) return allow(event, `applet:${sessionId}`, { role: 'applet', sessionId });
+    const grant = await sessionForTicket(dependencies(), query.ticket);
+    if (grant) return allow(event, `applet:${grant.sessionId}`, { role: 'applet', sessionId: grant.sessionId, ticketHash: grant.ticketHash });
     logger.info('WebSocket ticket refused', { event: 'websocket_ticket_refused' });
   }
   throw new Error('Unauthorized');

@@ -32,8 +32,8 @@ export const handler = async (event: ConnectEvent): Promise<APIGatewayProxyResul
       });
       return { statusCode: 200 };
     }
-    if (context.role === 'applet' && context.sessionId) {
-      await appletConnected(deps, connectionId, context.sessionId, { ip: event.requestContext.identity?.sourceIp });
+    if (context.role === 'applet' && context.sessionId && context.ticketHash) {
+      await appletConnected(deps, connectionId, { sessionId: context.sessionId, ticketHash: context.ticketHash }, { ip: event.requestContext.identity?.sourceIp });
       return { statusCode: 200 };
     }
     return { statusCode: 401 };

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { InvalidTransition, MissingPermission, NotFound, PinInvalid, PinSpaceExhausted, TooManyAttempts, Forbidden } from '#domain/errors';
 import { appletConnected, appletHello, chat, customerEnds, disconnected, sessionForTicket, technicianConnected } from '#domain/live-connections';
 import { customerProgress, redeemPin } from '#domain/pin-redemption';
@@ -24,7 +24,24 @@ afterAll(async () => {
   await table.drop();
 });
 
-async function sessionWithPin(deps: ReturnType<typeof testDependencies>, name = 'Erika Mustermann') {
+type Deps = ReturnType<typeof testDependencies>;
+
+/** The applet connecting with the ticket from its downloaded file's name. */
+async function appletJoins(deps: Deps, connectionId: string, redemption: { applet: { fileName: string } }) {
+  const grant = await sessionForTicket(deps, ticketFromFileName(redemption.applet.fileName));
+  if (!grant) throw new Error('the ticket from the redemption opens no session');
+  return appletConnected(deps, connectionId, grant, {});
+}
+
+/** The resume ticket the server handed a connection in its last session.state. */
+function resumeTicketSentTo(deps: Deps, connectionId: string): string {
+  const state = deps.notifier.toConnections.filter((sent) => sent.connectionId === connectionId && sent.message.type === 'session.state').at(-1);
+  const ticket = state?.message.type === 'session.state' ? state.message.resumeTicket : undefined;
+  if (!ticket) throw new Error(`no resume ticket was sent to ${connectionId}`);
+  return ticket;
+}
+
+async function sessionWithPin(deps: Deps, name = 'Erika Mustermann') {
   const session = await createSession(deps, alice, name);
   const { pin } = await generatePin(deps, alice, session.id);
   return { session, pin };
@@ -48,9 +65,11 @@ describe('the session lifecycle against DynamoDB Local', () => {
     expect((await getSession(deps, alice, created.id)).status).toBe('connecting');
 
     const ticket = ticketFromFileName(redemption.applet.fileName);
-    expect(await sessionForTicket(deps, ticket)).toBe(created.id);
+    expect((await sessionForTicket(deps, ticket))?.sessionId).toBe(created.id);
     await technicianConnected(deps, 'tech-conn-1', alice);
-    await appletConnected(deps, 'applet-conn-1', created.id, { ip: customer.ip });
+    await appletJoins(deps, 'applet-conn-1', redemption);
+    // Single-use: the downloaded file's ticket is spent once the applet is in.
+    expect(await sessionForTicket(deps, ticket)).toBeUndefined();
     expect((await getSession(deps, alice, created.id)).status).toBe('waiting');
     expect((await customerProgress(deps, redemption.progress.token)).status).toBe('waiting');
 
@@ -90,8 +109,8 @@ describe('the session lifecycle against DynamoDB Local', () => {
     expect(log[6]?.details).toEqual({ from: 'customer', text: 'Hallo!' });
     expect(log[7]?.details).toEqual({ from: 'technician', text: 'Guten Tag' });
     expect(await listSessions(deps, alice)).not.toContainEqual(expect.objectContaining({ id: created.id }));
-    // The ticket dies with the session.
-    expect(await sessionForTicket(deps, ticket)).toBeUndefined();
+    // The resume ticket dies with the session.
+    expect(await sessionForTicket(deps, resumeTicketSentTo(deps, 'applet-conn-1'))).toBeUndefined();
   });
 
   it('stores the PIN only as a keyed hash: the table never holds the digits', async () => {
@@ -123,8 +142,8 @@ describe('the session lifecycle against DynamoDB Local', () => {
   it('lets exactly one of 20 concurrent starts win', async () => {
     const deps = testDependencies(table);
     const { session, pin } = await sessionWithPin(deps);
-    await redeemPin(deps, pin, customer);
-    await appletConnected(deps, 'applet-race', session.id, {});
+    const redemption = await redeemPin(deps, pin, customer);
+    await appletJoins(deps, 'applet-race', redemption);
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => startSession(deps, alice, session.id)));
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     for (const result of results) {
@@ -210,10 +229,12 @@ describe('expiry without TTL deletion', () => {
   it('times out a connecting session and refuses its applet afterwards', async () => {
     const deps = testDependencies(table, { connectingTimeoutSeconds: 60 });
     const { session, pin } = await sessionWithPin(deps);
-    await redeemPin(deps, pin, customer);
+    const redemption = await redeemPin(deps, pin, customer);
+    const grant = await sessionForTicket(deps, ticketFromFileName(redemption.applet.fileName));
     deps.clock.advanceSeconds(61);
     expect((await getSession(deps, alice, session.id)).status).toBe('timed_out');
-    await expect(appletConnected(deps, 'late-applet', session.id, {})).rejects.toBeInstanceOf(Forbidden);
+    expect(await sessionForTicket(deps, ticketFromFileName(redemption.applet.fileName))).toBeUndefined();
+    await expect(appletConnected(deps, 'late-applet', grant!, {})).rejects.toBeInstanceOf(Forbidden);
     await sweepTimeouts(deps);
     expect((await getSession(deps, alice, session.id)).closeReason).toBe('connecting_timed_out');
   });
@@ -221,8 +242,8 @@ describe('expiry without TTL deletion', () => {
   it('times out a waiting session and tells its applet', async () => {
     const deps = testDependencies(table, { waitingTimeoutSeconds: 120 });
     const { session, pin } = await sessionWithPin(deps);
-    await redeemPin(deps, pin, customer);
-    await appletConnected(deps, 'waiting-applet', session.id, {});
+    const redemption = await redeemPin(deps, pin, customer);
+    await appletJoins(deps, 'waiting-applet', redemption);
     deps.clock.advanceSeconds(121);
     await expect(startSession(deps, alice, session.id)).rejects.toBeInstanceOf(InvalidTransition);
     await sweepTimeouts(deps);
@@ -235,8 +256,8 @@ describe('expiry without TTL deletion', () => {
   it('never times out a waiting session when the waiting time-out is 0', async () => {
     const deps = testDependencies(table, { waitingTimeoutSeconds: 0 });
     const { session, pin } = await sessionWithPin(deps);
-    await redeemPin(deps, pin, customer);
-    await appletConnected(deps, 'patient-applet', session.id, {});
+    const redemption = await redeemPin(deps, pin, customer);
+    await appletJoins(deps, 'patient-applet', redemption);
     deps.clock.advanceSeconds(30 * 86_400);
     expect((await getSession(deps, alice, session.id)).status).toBe('waiting');
     await expect(startSession(deps, alice, session.id)).resolves.toMatchObject({ status: 'active' });
@@ -282,6 +303,50 @@ describe('guessing limits', () => {
   });
 });
 
+describe('under a guessing attack', () => {
+  it('gives every client one attempt per window once the global budget is spent, so the customer with the right PIN still gets in', async () => {
+    // Its own table: the global failure counter is shared by everything in a table.
+    const attacked = await createTestTable({ seed: true });
+    onTestFinished(() => attacked.drop());
+    const deps = testDependencies(attacked, { redeemFailuresPerClient: 10, redeemFailuresGlobal: 5 });
+    const { session, pin } = await sessionWithPin(deps);
+    const wrong = pin === '999999' ? '999998' : '999999';
+    for (let i = 0; i < 5; i += 1) await expect(redeemPin(deps, wrong, { ip: `192.0.2.${i}` })).rejects.toBeInstanceOf(PinInvalid);
+    // A fresh attacker address gets one guess, then 429; one that already failed gets none.
+    await expect(redeemPin(deps, wrong, { ip: '192.0.2.100' })).rejects.toBeInstanceOf(PinInvalid);
+    await expect(redeemPin(deps, wrong, { ip: '192.0.2.100' })).rejects.toBeInstanceOf(TooManyAttempts);
+    await expect(redeemPin(deps, wrong, { ip: '192.0.2.1' })).rejects.toBeInstanceOf(TooManyAttempts);
+    // The real customer, typing the PIN the technician read out, is not locked out.
+    await expect(redeemPin(deps, pin, { ip: '198.51.100.50' })).resolves.toMatchObject({ sessionId: session.id });
+    const redeemed = (await getSessionLog(deps, alice, session.id)).find((entry) => entry.type === 'pin_redeemed');
+    expect(redeemed?.details).toMatchObject({ redeemedUnderAttack: true, failedAttemptsOverall: 6 });
+  });
+
+  it('counts an IPv6 client by its /64, so rotating addresses inside it does not buy guesses', async () => {
+    const deps = testDependencies(table, { redeemFailuresPerClient: 2 });
+    await expect(redeemPin(deps, '000000', { ip: '2001:db8:7:7::1' })).rejects.toBeInstanceOf(PinInvalid);
+    await expect(redeemPin(deps, '000000', { ip: '2001:db8:7:7::2' })).rejects.toBeInstanceOf(PinInvalid);
+    await expect(redeemPin(deps, '000000', { ip: '2001:db8:7:7::3' })).rejects.toBeInstanceOf(TooManyAttempts);
+  });
+});
+
+describe('retried requests', () => {
+  it('creates one session for a create retried with the same Idempotency-Key', async () => {
+    const deps = testDependencies(table);
+    const key = `retry-${Date.now()}`;
+    const first = await createSession(deps, alice, 'Retry customer', key);
+    const again = await createSession(deps, alice, 'Retry customer', key);
+    expect(again.id).toBe(first.id);
+    const sessions = (await listSessions(deps, alice)).filter((session) => session.customerName === 'Retry customer');
+    expect(sessions).toHaveLength(1);
+    expect((await getSessionLog(deps, alice, first.id)).filter((entry) => entry.type === 'created')).toHaveLength(1);
+    await expect(createSession(deps, alice, 'Someone else', key)).rejects.toMatchObject({ code: 'validation_failed' });
+    // Another technician's identical key is another session.
+    const bobs = await createSession(deps, bob, 'Retry customer', key);
+    expect(bobs.id).not.toBe(first.id);
+  });
+});
+
 describe('permissions and ownership', () => {
   it('refuses session creation without privateSessions and PIN creation without pinCode, naming the permission and logging it', async () => {
     const deps = testDependencies(table);
@@ -310,12 +375,11 @@ describe('permissions and ownership', () => {
   it('refuses chat before the session is active, and from a connection of another session', async () => {
     const deps = testDependencies(table);
     const { session, pin } = await sessionWithPin(deps);
-    await redeemPin(deps, pin, customer);
-    await appletConnected(deps, 'applet-a', session.id, {});
+    const redemption = await redeemPin(deps, pin, customer);
+    await appletJoins(deps, 'applet-a', redemption);
     await expect(chat(deps, 'applet-a', session.id, 'too early')).rejects.toBeInstanceOf(InvalidTransition);
     const other = await sessionWithPin(deps, 'Other customer');
-    await redeemPin(deps, other.pin, customer);
-    await appletConnected(deps, 'applet-b', other.session.id, {});
+    await appletJoins(deps, 'applet-b', await redeemPin(deps, other.pin, customer));
     await expect(chat(deps, 'applet-b', session.id, 'intruding')).rejects.toBeInstanceOf(NotFound);
     await technicianConnected(deps, 'bob-conn', bob);
     await expect(chat(deps, 'bob-conn', session.id, 'intruding')).rejects.toBeInstanceOf(NotFound);
@@ -326,8 +390,8 @@ describe('the customer side', () => {
   it('lets the customer end the session from the applet, once', async () => {
     const deps = testDependencies(table);
     const { session, pin } = await sessionWithPin(deps);
-    await redeemPin(deps, pin, customer);
-    await appletConnected(deps, 'applet-end', session.id, {});
+    const redemption = await redeemPin(deps, pin, customer);
+    await appletJoins(deps, 'applet-end', redemption);
     await startSession(deps, alice, session.id);
     await customerEnds(deps, 'applet-end', session.id);
     const view = await getSession(deps, alice, session.id);
@@ -338,14 +402,27 @@ describe('the customer side', () => {
   it('marks the customer disconnected when the applet drops, and back when it reconnects', async () => {
     const deps = testDependencies(table);
     const { session, pin } = await sessionWithPin(deps);
-    await redeemPin(deps, pin, customer);
-    await appletConnected(deps, 'applet-1', session.id, {});
+    const redemption = await redeemPin(deps, pin, customer);
+    await appletJoins(deps, 'applet-1', redemption);
+    await appletHello(deps, 'applet-1', { os: 'Linux' });
     await startSession(deps, alice, session.id);
     await disconnected(deps, 'applet-1');
     expect((await getSession(deps, alice, session.id)).customer?.connected).toBe(false);
-    await appletConnected(deps, 'applet-2', session.id, {});
+    const resume = await sessionForTicket(deps, resumeTicketSentTo(deps, 'applet-1'));
+    await appletConnected(deps, 'applet-2', resume!, {});
     const view = await getSession(deps, alice, session.id);
     expect(view.status).toBe('active');
     expect(view.customer?.connected).toBe(true);
+    // The spent resume ticket cannot connect a second applet.
+    await expect(appletConnected(deps, 'applet-3', resume!, {})).rejects.toBeInstanceOf(Forbidden);
+  });
+
+  it('lets exactly one of two applets racing with the same ticket in', async () => {
+    const deps = testDependencies(table);
+    const { pin } = await sessionWithPin(deps);
+    const redemption = await redeemPin(deps, pin, customer);
+    const grant = await sessionForTicket(deps, ticketFromFileName(redemption.applet.fileName));
+    const results = await Promise.allSettled([appletConnected(deps, 'twin-1', grant!, {}), appletConnected(deps, 'twin-2', grant!, {})]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { clientKeyFor, viewerAddressIp } from '#domain/client-identity';
 import { loadConfig } from '#domain/config';
 import { normalizePin } from '#domain/pin-redemption';
 import { drawPin, hashPin, openFromLog, sealForLog } from '#domain/secrets';
@@ -89,5 +90,26 @@ describe('configuration', () => {
   it('refuses a nonsensical value with the variable named', () => {
     expect(() => loadConfig({ PIN_VALIDITY_SECONDS: 'ten' })).toThrow(/PIN_VALIDITY_SECONDS/);
     expect(() => loadConfig({ PIN_DIGITS: '0' })).toThrow(/PIN_DIGITS/);
+  });
+});
+
+describe('client identity for failure counting', () => {
+  it.each([
+    ['203.0.113.9', '203.0.113.9'],
+    ['::ffff:203.0.113.9', '203.0.113.9'],
+    ['2001:db8:1:2:3:4:5:6', '2001:0db8:0001:0002::/64'],
+    ['2001:db8:1:2::99', '2001:0db8:0001:0002::/64'],
+    ['2001:db8::1', '2001:0db8:0000:0000::/64'],
+  ])('counts %s as %s', (ip, key) => {
+    expect(clientKeyFor(ip)).toBe(key);
+  });
+
+  it.each([
+    ['198.51.100.7:46532', '198.51.100.7'],
+    ['2001:db8::1:443', '2001:db8::1'],
+    ['garbage', undefined],
+    [undefined, undefined],
+  ])('reads CloudFront-Viewer-Address %j', (header, ip) => {
+    expect(viewerAddressIp(header)).toBe(ip);
   });
 });

@@ -2,7 +2,7 @@ import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand }
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyWebsocketEventV2, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
+import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
@@ -15,6 +15,7 @@ vi.hoisted(() => {
     WEBSOCKET_MANAGEMENT_ENDPOINT: 'http://127.0.0.1:9',
     JWT_ISSUER: 'http://127.0.0.1:9/dev',
     JWT_AUDIENCE: 'unit',
+    ALLOWED_ORIGINS: 'https://support.example.com',
     LOG_LEVEL: 'SILENT',
   });
 });
@@ -24,8 +25,6 @@ import { handler as chat } from '#websocket/chat';
 import { handler as fallback } from '#websocket/default';
 import { handler as hello } from '#websocket/hello';
 import { handler as connect } from '#websocket/connect';
-
-expect.extend(allCustomMatcher);
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const management = mockClient(ApiGatewayManagementApiClient);
@@ -124,6 +123,12 @@ describe('$connect', () => {
     await expect(authorizer(authorizerEvent({}))).rejects.toThrow('Unauthorized');
   });
 
+  it('refuses a browser page from another origin before looking at its credentials', async () => {
+    const event = { ...authorizerEvent({ ticket: 'a'.repeat(32) }), headers: { Origin: 'https://evil.example' } };
+    await expect(authorizer(event)).rejects.toThrow('Unauthorized');
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+  });
+
   it('refuses an unknown or expired ticket', async () => {
     dynamo.on(GetCommand).resolves({});
     await expect(authorizer(authorizerEvent({ ticket: 'a'.repeat(32) }))).rejects.toThrow('Unauthorized');
@@ -135,7 +140,8 @@ describe('$connect', () => {
     dynamo.on(GetCommand).resolves({ Item: { sessionId: 'the-session', ttl: Math.floor(Date.now() / 1000) + 60 } });
     const policy = await authorizer(authorizerEvent({ ticket: 'a'.repeat(32) }));
     expect(policy.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
-    expect(policy.context).toEqual({ role: 'applet', sessionId: 'the-session' });
+    expect(policy.context).toEqual({ role: 'applet', sessionId: 'the-session', ticketHash: expect.any(String) });
+    expect(JSON.stringify(policy)).not.toContain('a'.repeat(32));
   });
 
   it('rejects $connect without an authorizer context', async () => {
@@ -146,7 +152,7 @@ describe('$connect', () => {
   it('rejects an applet whose session has ended with 403', async () => {
     dynamo.on(GetCommand).resolves({ Item: { id: 's', status: 'closed', technicianId: 't', technicianDisplayName: 'A', customerName: 'E' } });
     const base = message('');
-    const event = { ...base, requestContext: { ...base.requestContext, routeKey: '$connect', eventType: 'CONNECT', authorizer: { role: 'applet', sessionId: 's' } } };
+    const event = { ...base, requestContext: { ...base.requestContext, routeKey: '$connect', eventType: 'CONNECT', authorizer: { role: 'applet', sessionId: 's', ticketHash: 'h' } } };
     expect(await connect(event as never)).toEqual({ statusCode: 403 });
   });
 });

@@ -104,6 +104,12 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   const pendingDisconnects = new Set<Promise<void>>();
 
   const invoke = (bound: BoundHandler, event: unknown) => invokeHandler(bound, event, options.handlerTimeoutMs);
+  /** closeAll() waits for these, so shutdown does not cut a $disconnect short. */
+  const track = (disconnect: Promise<void>): Promise<void> => {
+    pendingDisconnects.add(disconnect);
+    void disconnect.finally(() => pendingDisconnects.delete(disconnect));
+    return disconnect;
+  };
 
   const baseContext = (connectionId: string, connectedAt: number, request: IncomingMessage, domainName: string) => {
     const now = new Date();
@@ -124,6 +130,11 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
 
   const handleUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> => {
     socket.on('error', () => undefined);
+    // Refuse a malformed handshake before any handler runs: $connect must not register a connection that cannot open.
+    const key = request.headers['sec-websocket-key'];
+    if (request.headers.upgrade?.toLowerCase() !== 'websocket' || !key || !/^[+/0-9A-Za-z]{22}==$/.test(key) || request.headers['sec-websocket-version'] !== '13') {
+      return rejectUpgrade(socket, 400);
+    }
     const connectionId = randomBytes(10).toString('base64');
     const connectedAt = Date.now();
     const domainName = request.headers.host ?? url.host;
@@ -153,6 +164,28 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       authorizerContext = { ...decision.context, principalId: decision.principalId, integrationLatency: Date.now() - connectedAt };
     }
 
+    const routeContext = (routeKey: string, eventType: string) => ({
+      routeKey,
+      eventType,
+      ...baseContext(connectionId, connectedAt, request, domainName),
+      ...(authorizerContext ? { authorizer: authorizerContext } : {}),
+    });
+    const disconnectEvent = (code: number, reason: string) => ({
+      headers,
+      multiValueHeaders,
+      requestContext: { ...routeContext('$disconnect', 'DISCONNECT'), disconnectStatusCode: code, disconnectReason: reason },
+      isBase64Encoded: false,
+    });
+    const runDisconnect = async (event: unknown) => {
+      const disconnectRoute = routesByKey.get('$disconnect');
+      if (!disconnectRoute) return;
+      try {
+        await invoke(disconnectRoute, event);
+      } catch (error) {
+        log.error(`[ws] $disconnect (${disconnectRoute.name}) failed:`, error);
+      }
+    };
+
     const connectRoute = routesByKey.get('$connect');
     if (connectRoute) {
       const event = {
@@ -175,7 +208,12 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
         return rejectUpgrade(socket, 500);
       }
     }
-    if (socket.destroyed) return;
+    // The same test ws's handleUpgrade makes before it silently drops a socket.
+    if (socket.destroyed || !socket.readable || !socket.writable) {
+      socket.destroy();
+      // The client left while $connect ran: whatever $connect registered must be cleaned up, as after any close.
+      return track(runDisconnect(disconnectEvent(1006, '')));
+    }
 
     server.handleUpgrade(request, socket, head, (webSocket) => {
       const connection = {
@@ -192,12 +230,6 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
         queue = queue.then(work, work);
         return queue;
       };
-      const routeContext = (routeKey: string, eventType: string) => ({
-        routeKey,
-        eventType,
-        ...baseContext(connectionId, connectedAt, request, domainName),
-        ...(authorizerContext ? { authorizer: authorizerContext } : {}),
-      });
 
       webSocket.on('message', (data: RawData, isBinary: boolean) => {
         connection.lastActiveAt = Date.now();
@@ -237,27 +269,8 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       webSocket.on('error', () => undefined);
       webSocket.on('close', (code: number, reason: Buffer) => {
         registry.delete(connectionId);
-        const disconnectRoute = routesByKey.get('$disconnect');
-        if (!disconnectRoute) return;
-        const event = {
-          headers,
-          multiValueHeaders,
-          requestContext: {
-            ...routeContext('$disconnect', 'DISCONNECT'),
-            disconnectStatusCode: code,
-            disconnectReason: reason.toString('utf8'),
-          },
-          isBase64Encoded: false,
-        };
-        const done = enqueue(async () => {
-          try {
-            await invoke(disconnectRoute, event);
-          } catch (error) {
-            log.error(`[ws] $disconnect (${disconnectRoute.name}) failed:`, error);
-          }
-        });
-        pendingDisconnects.add(done);
-        void done.finally(() => pendingDisconnects.delete(done));
+        const event = disconnectEvent(code, reason.toString('utf8'));
+        track(enqueue(() => runDisconnect(event)));
       });
     });
   };

@@ -37,6 +37,7 @@ const log: Logger = { info: () => undefined, error: (message) => void errors.pus
 let gateway: GatewayServer;
 let siteDirectory: string;
 let management: ApiGatewayManagementApiClient;
+let releaseSlowConnect: ((value: unknown) => void) | undefined;
 
 const echo = (event: Event) => {
   httpEvents.push(event);
@@ -101,9 +102,10 @@ beforeAll(async () => {
       {
         name: 'connect',
         routeKey: '$connect',
-        handler: (event: Event) => {
+        handler: async (event: Event) => {
           wsEvents.push(event);
           const query = (event.queryStringParameters ?? {}) as Record<string, string>;
+          if (query.slow) await new Promise((resolve) => (releaseSlowConnect = resolve));
           return { statusCode: query.refuse ? 409 : 200 };
         },
       },
@@ -484,6 +486,25 @@ describe('WebSocket API', () => {
     expect(eventsOf('$default')).toHaveLength(0);
   });
 
+  it('runs $disconnect for a client that leaves while $connect is still running', async () => {
+    const socket = new WebSocket(`${gateway.webSocketUrl}?slow=1`);
+    socket.on('error', () => undefined);
+    await expect.poll(() => releaseSlowConnect).toBeDefined();
+    socket.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let the server see the closed TCP connection
+    releaseSlowConnect?.(undefined);
+    releaseSlowConnect = undefined;
+    await expect.poll(() => eventsOf('$disconnect').length).toBe(1);
+    expect(eventsOf('$disconnect')[0]?.requestContext.connectionId).toBe(eventsOf('$connect')[0]?.requestContext.connectionId);
+    expect(gateway.connections.size).toBe(0);
+  });
+
+  it('refuses a malformed handshake with 400 before any handler runs', async () => {
+    const response = await rawRequest('/ws', { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'short' });
+    expect(response.status).toBe(400);
+    expect(wsEvents).toHaveLength(0);
+  });
+
   it('runs $disconnect when the client goes away', async () => {
     const opened = await openSocket('?ticket=t-4');
     opened.socket.close(1000, 'bye');
@@ -543,20 +564,26 @@ describe('site, config and applet downloads', () => {
     'does not serve %s from outside the site',
     async (attack) => {
       // fetch() would normalise the dots away; a raw request keeps them as an attacker sends them.
-      const response = await rawGet(attack);
+      const response = await rawRequest(attack);
       expect(response.status).toBe(404);
       expect(response.body).not.toContain('outside the site');
     },
   );
 });
 
-async function rawGet(requestPath: string): Promise<{ status: number; body: string }> {
+/** A request exactly as written (fetch would normalise paths and refuse upgrade headers). */
+async function rawRequest(requestPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   const http = await import('node:http');
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port: gateway.port, path: requestPath, method: 'GET' }, (response) => {
+    const request = http.request({ host: '127.0.0.1', port: gateway.port, path: requestPath, method: 'GET', headers }, (response) => {
       let body = '';
       response.on('data', (chunk: Buffer) => (body += chunk.toString()));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    // A refused upgrade arrives as an 'upgrade' or 'response' depending on the status line; both carry the status.
+    request.on('upgrade', (response, socket) => {
+      socket.destroy();
+      resolve({ status: response.statusCode ?? 0, body: '' });
     });
     request.on('error', reject);
     request.end();

@@ -82,9 +82,9 @@ process.on('uncaughtException', (error) => {
   console.error('local runtime: unexpected error:', error);
   void shutDown('unexpected error', 1);
 });
+// A handler that leaves a promise unawaited fails its invocation in AWS; here it must not take the whole runtime down.
 process.on('unhandledRejection', (error) => {
-  console.error('local runtime: unexpected error:', error);
-  void shutDown('unexpected error', 1);
+  console.error('local runtime: unhandled promise rejection (a handler did not await a promise; in AWS this fails the invocation):', error);
 });
 
 // An orphaned runtime can no longer be stopped with Ctrl+C (e.g. a test runner that was killed): stop with the parent.

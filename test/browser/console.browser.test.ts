@@ -309,6 +309,14 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     await technicianCall(token, 'POST', '/api/sessions', { customerName: 'Missed While Offline' });
     await page.getByText('Live updates on').waitFor({ timeout: 15_000 });
     await expectStatus(page, 'Missed While Offline', 'Created');
+
+    // A session without a PIN yet (created by another client) gets one from its session view.
+    await sessionRow(page, 'Missed While Offline').getByRole('button', { name: 'Missed While Offline' }).click();
+    const panel = page.getByRole('tabpanel', { name: 'Missed While Offline' });
+    await panel.getByRole('button', { name: 'Create PIN code' }).click();
+    expect(await panel.locator('.pin').getAttribute('data-pin')).toMatch(/^\d{6}$/);
+    await expectStatus(page, 'Missed While Offline', 'PIN code issued');
+    await panel.getByRole('button', { name: 'Create new PIN code' }).waitFor();
     documents.destroy();
     expect(problems).toEqual([]);
   });
@@ -347,7 +355,8 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     await expectStatus(page, 'Kunde 042', 'Closed');
     console.log(`100 sessions: list ready ${listReady} ms after sign-in, sort by customer ${sortTime.toFixed(1)} ms`);
     expect(listReady).toBeLessThan(3000);
-    expect(sortTime).toBeLessThan(200);
+    // Generous bounds: the figures are logged; the bounds catch an order-of-magnitude regression on a busy CI machine.
+    expect(sortTime).toBeLessThan(500);
     await saveScreenshot(page, 'docs/screenshots/console-100-sessions.png');
     expect(bob.problems).toEqual([]);
   });

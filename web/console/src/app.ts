@@ -85,6 +85,7 @@ export class TechnicianConsole {
 
   stop(): void {
     this.#live.stop();
+    for (const panel of this.#panels.values()) panel.dispose();
     if (this.#clock) clearInterval(this.#clock);
     for (const timer of this.#logRefreshTimers.values()) clearTimeout(timer);
     document.removeEventListener('keydown', this.#keyHandler);
@@ -201,6 +202,7 @@ export class TechnicianConsole {
       this.#assertiveAnnouncer,
     );
     this.#list.update(this.#store.all());
+    for (const panel of this.#panels.values()) panel.dispose();
     this.#panels.clear();
     for (const id of this.#openIds) this.#mountPanel(id);
     this.#selectPanel(this.#selectedId, false);
@@ -443,6 +445,7 @@ export class TechnicianConsole {
         start: (sessionId) => void this.#startSession(sessionId),
         close: (sessionId) => void this.#closeSession(sessionId),
         hide: (sessionId) => this.#closeTab(sessionId),
+        newPin: (sessionId) => void this.#newPin(sessionId),
         sendChat: (sessionId, text) => this.#sendChat(sessionId, text),
       },
       (event) => this.#onTabKey(event, id),
@@ -483,6 +486,7 @@ export class TechnicianConsole {
     if (index < 0) return;
     this.#openIds.splice(index, 1);
     const panel = this.#panels.get(id);
+    panel?.dispose();
     panel?.tab.remove();
     panel?.element.remove();
     this.#panels.delete(id);
@@ -504,6 +508,19 @@ export class TechnicianConsole {
       this.#openSession(id, false);
       this.#announce(this.#ctx.t('sessionStarted', { name: session.customerName }));
       this.#panels.get(id)?.focusChat();
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'invalid_transition') void this.#loadSessions(false);
+      this.#handleError(error, panel);
+    }
+  }
+
+  async #newPin(id: string): Promise<void> {
+    const panel = this.#panels.get(id);
+    panel?.setError('');
+    try {
+      const { pin, expiresAt } = await this.options.api.createPin(id);
+      this.#panels.get(id)?.showPin(pin, expiresAt);
+      this.#scheduleLogRefresh(id, 0);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'invalid_transition') void this.#loadSessions(false);
       this.#handleError(error, panel);

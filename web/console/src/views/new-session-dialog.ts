@@ -2,7 +2,7 @@ import type { SessionView } from '../../../../lambdas/domain/session-model.ts';
 import { describeError } from '../api.ts';
 import type { ViewContext } from '../context.ts';
 import { h, replaceChildren, setText, uniqueId } from '../dom.ts';
-import { formatDuration, groupPin, secondsUntil, spokenDigits } from '../format.ts';
+import { createPinDisplay, type PinDisplay } from './pin-display.ts';
 
 export const maxCustomerNameLength = 100;
 
@@ -22,7 +22,7 @@ export class NewSessionDialog {
   readonly #panel: HTMLDivElement;
   readonly #error: HTMLParagraphElement;
   readonly #closeButton: HTMLButtonElement;
-  #countdown: ReturnType<typeof setInterval> | undefined;
+  #pinDisplay: PinDisplay | undefined;
   #busy = false;
   /** Kept so that retrying after a failed PIN request does not create a second session. */
   #created: { name: string; session: SessionView } | undefined;
@@ -152,59 +152,16 @@ export class NewSessionDialog {
   }
 
   #showPin(name: string, pin: string, expiresAt: string): void {
-    const { t } = this.ctx;
-    const countdown = h('p', { class: 'pin-countdown' });
-    const copyStatus = h('p', { class: 'copy-status', role: 'status' });
-    const copyButton = h(
-      'button',
-      {
-        type: 'button',
-        class: 'primary',
-        onclick: () => {
-          void copyText(pin).then((copied) => setText(copyStatus, copied ? t('copied') : t('copyFailed')));
-        },
-      },
-      t('copyPin'),
-    );
-    replaceChildren(
-      this.#panel,
-      h(
-        'div',
-        { class: 'pin-result', role: 'status' },
-        h('p', { class: 'pin-caption' }, t('pinCodeFor', { name })),
-        h('p', { class: 'visually-hidden' }, t('pinSpoken', { digits: spokenDigits(pin) })),
-      ),
-      h('p', { class: 'pin', 'aria-hidden': 'true', 'data-pin': pin }, ...groupPin(pin).map((group) => h('span', { class: 'pin-group' }, group))),
-      h('div', { class: 'pin-actions' }, copyButton, countdown),
-      copyStatus,
-      h('p', { class: 'hint' }, t('pinCodeInstructions')),
-    );
-    setText(this.#closeButton, t('done'));
-    const tick = (): void => {
-      const left = secondsUntil(expiresAt, this.ctx.now());
-      setText(countdown, left > 0 ? t('pinValidFor', { time: formatDuration(left * 1000) }) : t('pinExpired'));
-      if (left === 0) {
-        countdown.classList.add('expired');
-        this.ctx.announce(t('pinExpired'));
-        this.#stopCountdown();
-      }
-    };
-    tick();
-    this.#countdown = setInterval(tick, 1000);
-    copyButton.focus();
+    this.#stopCountdown();
+    const display = createPinDisplay(this.ctx, name, pin, expiresAt);
+    this.#pinDisplay = display;
+    replaceChildren(this.#panel, ...display.elements);
+    setText(this.#closeButton, this.ctx.t('done'));
+    display.copyButton.focus();
   }
 
   #stopCountdown(): void {
-    if (this.#countdown) clearInterval(this.#countdown);
-    this.#countdown = undefined;
-  }
-}
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
+    this.#pinDisplay?.dispose();
+    this.#pinDisplay = undefined;
   }
 }

@@ -58,7 +58,7 @@ export class SessionList {
     this.#collator = new Intl.Collator(ctx.locale, { sensitivity: 'base', numeric: true });
     const headingId = uniqueId('active-sessions-heading');
     this.#body = h('tbody');
-    this.#empty = h('p', { class: 'empty' }, t('noSessions'));
+    this.#empty = h('p', { class: 'empty' }, ctx.me.permissions.privateSessions ? t('noSessions') : t('noSessionsPlain'));
     this.#count = h('p', { class: 'count' });
     const headerRow = h('tr');
     for (const column of columns) {

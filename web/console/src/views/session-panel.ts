@@ -4,11 +4,14 @@ import type { ViewContext } from '../context.ts';
 import { h, replaceChildren, setText, uniqueId } from '../dom.ts';
 import { formatBytes, formatClockTime, formatDuration } from '../format.ts';
 import { statusLabel, type MessageKey } from '../i18n.ts';
+import { createPinDisplay, type PinDisplay } from './pin-display.ts';
 
 export interface SessionPanelActions {
   readonly start: (id: string) => void;
   readonly close: (id: string) => void;
   readonly hide: (id: string) => void;
+  /** Issues a (fresh) PIN for a created, pending or expired session. */
+  readonly newPin: (id: string) => void;
   /** Returns an error sentence when the message could not be sent. */
   readonly sendChat: (id: string, text: string) => string | undefined;
 }
@@ -40,6 +43,9 @@ export class SessionPanel {
   readonly #status: HTMLParagraphElement;
   readonly #start: HTMLButtonElement;
   readonly #close: HTMLButtonElement;
+  readonly #newPin: HTMLButtonElement;
+  readonly #pinArea: HTMLDivElement;
+  #pinDisplay: PinDisplay | undefined;
   readonly #error: HTMLParagraphElement;
   readonly #systemInfo: HTMLDivElement;
   readonly #chatList: HTMLDivElement;
@@ -75,6 +81,8 @@ export class SessionPanel {
     this.#status = h('p', { class: 'session-status' });
     this.#start = h('button', { type: 'button', class: 'primary', onclick: () => actions.start(this.#session.id) }, t('start'));
     this.#close = h('button', { type: 'button', class: 'danger', onclick: () => actions.close(this.#session.id) }, t('close'));
+    this.#newPin = h('button', { type: 'button', class: 'secondary', onclick: () => actions.newPin(this.#session.id) }, t('createNewPinCode'));
+    this.#pinArea = h('div', { class: 'panel-pin' });
     this.#error = h('p', { class: 'error', role: 'alert' });
     this.#systemInfo = h('div', { class: 'system-info' });
     this.#chatList = h('div', { class: 'chat-messages', role: 'log', 'aria-labelledby': chatHeadingId });
@@ -104,8 +112,9 @@ export class SessionPanel {
         h('button', { type: 'button', class: 'secondary small', onclick: () => actions.hide(this.#session.id) }, t('closeTab')),
       ),
       this.#status,
-      h('div', { class: 'session-actions' }, this.#start, this.#close),
+      h('div', { class: 'session-actions' }, this.#start, this.#newPin, this.#close),
       this.#error,
+      this.#pinArea,
       h('div', { class: 'panel-grid' },
         h('section', { class: 'chat', 'aria-labelledby': chatHeadingId }, h('h3', { id: chatHeadingId }), this.#chatList, this.#chatEmpty, chatForm, this.#chatNote),
         h('section', { class: 'info' }, h('h3', {}, t('systemInfo')), this.#systemInfo),
@@ -132,6 +141,10 @@ export class SessionPanel {
     const chatHeading = this.element.querySelector('.chat h3');
     if (chatHeading) setText(chatHeading, t('chatWith', { name: session.customerName }));
     this.#start.hidden = session.status !== 'waiting';
+    const pinPossible = session.status === 'created' || session.status === 'pending' || session.status === 'expired';
+    this.#newPin.hidden = !pinPossible || !this.ctx.me.permissions.pinCode;
+    setText(this.#newPin, session.status === 'created' ? t('createPinCode') : t('createNewPinCode'));
+    if (session.status !== 'pending' && session.status !== 'created') this.#clearPin();
     const ended = session.status === 'closed';
     this.#close.hidden = ended;
     setText(this.#close, session.status === 'expired' || session.status === 'timed_out' ? t('dismiss') : t('close'));
@@ -151,6 +164,23 @@ export class SessionPanel {
       this.#status,
       t('statusLine', { status: statusLabel(t, session.status), time: formatDuration(this.ctx.now() - Date.parse(session.statusChangedAt ?? session.updatedAt)) }),
     );
+  }
+
+  showPin(pin: string, expiresAt: string): void {
+    this.#clearPin();
+    this.#pinDisplay = createPinDisplay(this.ctx, this.#session.customerName, pin, expiresAt);
+    replaceChildren(this.#pinArea, ...this.#pinDisplay.elements);
+    this.#pinDisplay.copyButton.focus();
+  }
+
+  #clearPin(): void {
+    this.#pinDisplay?.dispose();
+    this.#pinDisplay = undefined;
+    this.#pinArea.replaceChildren();
+  }
+
+  dispose(): void {
+    this.#clearPin();
   }
 
   setError(message: string): void {

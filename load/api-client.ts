@@ -47,7 +47,21 @@ export function closeHttpAgents(): void {
   agents.clear();
 }
 
-export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawResponse> {
+/**
+ * Sends the request; when a pooled keep-alive socket turns out to have been
+ * closed by the server in the meantime (ECONNRESET on a reused socket, so the
+ * server never saw the request), sends it once more on a fresh socket.
+ */
+export async function rawRequest(baseUrl: string, request: RawRequest): Promise<RawResponse> {
+  try {
+    return await sendOnce(baseUrl, request);
+  } catch (error) {
+    if ((error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return sendOnce(baseUrl, request);
+    throw error;
+  }
+}
+
+function sendOnce(baseUrl: string, request: RawRequest): Promise<RawResponse> {
   const base = new URL(baseUrl);
   const startedAt = performance.now();
   return new Promise((resolve, reject) => {
@@ -60,7 +74,7 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawRes
         path: request.path,
         agent: agentFor(request.localAddress),
         headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...request.headers },
-        timeout: request.timeoutMs ?? 30_000,
+        timeout: request.timeoutMs ?? 60_000,
       },
       (incoming) => {
         const chunks: Buffer[] = [];
@@ -79,7 +93,7 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawRes
       },
     );
     outgoing.on('timeout', () => outgoing.destroy(new Error(`${request.method} ${request.path} timed out`)));
-    outgoing.on('error', reject);
+    outgoing.on('error', (error) => reject(Object.assign(error, { reusedSocket: outgoing.reusedSocket })));
     outgoing.end(body);
   });
 }

@@ -54,7 +54,12 @@ async function sessionWithPin(customerName: string): Promise<{ sessionId: string
 }
 
 async function openPinPage(options: BrowserContextOptions = {}): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: 'en-US', acceptDownloads: true, ...options });
+  const context = await browser.newContext({
+    locale: 'en-US',
+    acceptDownloads: true,
+    permissions: ['clipboard-read', 'clipboard-write'],
+    ...options,
+  });
   const page = await context.newPage();
   const problems = watchPageProblems(page).messages;
   await page.goto(runtime.url);
@@ -101,10 +106,16 @@ describe('PIN page with the real runtime and applet', () => {
     expect(download.suggestedFilename()).toBe(fileName);
     const appletFile = path.join(downloadDirectory, download.suggestedFilename());
     await download.saveAs(appletFile);
-    expect((await stat(appletFile)).size).toBeGreaterThan(0);
-    expect(await page.getByText(`node ${fileName}`).first().isVisible()).toBe(true);
+    expect((await stat(appletFile)).size).toBeGreaterThan(1000);
 
-    const applet = runApplet(appletFile);
+    // Run exactly what the page tells the customer to run, taken from its copy button.
+    await page.getByRole('button', { name: `Copy: node ${fileName}` }).first().click();
+    await page.locator('#copy-status', { hasText: 'Command copied.' }).waitFor({ state: 'attached' });
+    const copiedCommand = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copiedCommand).toBe(`node ${fileName}`);
+    const [program, fileArgument] = copiedCommand.split(' ');
+    expect(program).toBe('node');
+    const applet = runApplet(path.join(downloadDirectory, fileArgument ?? ''));
     await progressStatus(page, 'waiting')
       .waitFor({ timeout: 20_000 })
       .catch((error: unknown) => {
@@ -158,7 +169,7 @@ describe('PIN page with the real runtime and applet', () => {
     expect(problems).toEqual([]);
   });
 
-  it('works with the keyboard alone on a 320 px wide phone', async () => {
+  it('works with the keyboard alone on a 320 px wide phone and at 200 % zoom', async () => {
     const { pin } = await sessionWithPin('Keyboard Customer');
     const { page, problems } = await openPinPage({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
     const horizontalOverflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -184,10 +195,20 @@ describe('PIN page with the real runtime and applet', () => {
     expect(await focusedId()).toBe('download-heading');
     await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('download-link');
+    const focusedName = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SUMMARY');
+    expect(await focusedName()).toBe('Copy: cd ~/Downloads');
+    await page.keyboard.press('Tab');
+    expect(await focusedName()).toMatch(/^Copy: node RemoteSupport_/);
+    await page.keyboard.press('Enter');
+    await page.locator('#copy-status', { hasText: 'Command copied.' }).waitFor({ state: 'attached' });
+    await page.keyboard.press('Tab');
+    expect(await focusedName()).toBe('SUMMARY');
     await page.keyboard.press('Enter');
     expect(await page.locator('details.other-systems').getAttribute('open')).not.toBeNull();
+    expect(await horizontalOverflow()).toBe(0);
+    // A 1280 x 720 window at 200 % zoom lays out like 640 x 360 CSS pixels.
+    await page.setViewportSize({ width: 640, height: 360 });
     expect(await horizontalOverflow()).toBe(0);
     expect(problems).toEqual([]);
   });

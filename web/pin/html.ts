@@ -86,6 +86,7 @@ export function renderPinPageHtml(assets: PinPageAssets, strings: PinStrings): s
 <li class="card">
 <h2 ${text('stepRunTitle')}</h2>
 <div id="run-instructions"></div>
+<p id="copy-status" class="visually-hidden" role="status"></p>
 </li>
 <li class="card">
 <h2 ${text('stepProgressTitle')}</h2>

@@ -50,6 +50,10 @@ export interface PinStrings {
   readonly osNames: Readonly<Record<OperatingSystem, string>>;
   readonly detectedOs: (os: string) => string;
   readonly otherSystems: string;
+  readonly copyButton: string;
+  readonly copiedButton: string;
+  readonly copiedStatus: string;
+  readonly copyManually: string;
   readonly nodeRequirement: string;
   readonly stepProgressTitle: string;
 

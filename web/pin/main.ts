@@ -107,6 +107,7 @@ const downloadHeading = byId('download-heading');
 const downloadLink = byId<HTMLAnchorElement>('download-link');
 const downloadFile = byId('download-file');
 const runInstructions = byId('run-instructions');
+const copyStatus = byId('copy-status');
 const progressTrack = byId('progress-track');
 const progressStatus = byId('progress-status');
 const progressTrouble = byId('progress-trouble');
@@ -176,17 +177,43 @@ function renderPinStep(current: PinView, text: PinStrings): void {
   setText(pinStatus, current.busy ? text.connectingButtonBusy : '');
 }
 
-function commandBlock(command: string): HTMLElement {
-  const pre = element('pre', 'command');
-  pre.append(element('code', undefined, command));
-  return pre;
+/**
+ * Typing a 40-character ticket file name is where customers get stuck, so
+ * every command can be copied; without clipboard access it is selected for
+ * Ctrl+C instead.
+ */
+async function copyCommand(command: string, code: HTMLElement, button: HTMLButtonElement, text: PinStrings): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(command);
+    setText(button, text.copiedButton);
+    setText(copyStatus, text.copiedStatus);
+    setTimeout(() => setText(button, text.copyButton), 2000);
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    const selection = getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+    setText(copyStatus, text.copyManually);
+  }
+}
+
+function commandBlock(command: string, text: PinStrings): HTMLElement {
+  const block = element('div', 'command');
+  const code = element('code', undefined, command);
+  const copy = element('button', 'copy', text.copyButton);
+  copy.type = 'button';
+  copy.setAttribute('aria-label', `${text.copyButton}: ${command}`);
+  copy.addEventListener('click', () => void copyCommand(command, code, copy, text));
+  block.append(code, copy);
+  return block;
 }
 
 function instructionsFor(system: OperatingSystem, text: PinStrings, fileName: string): HTMLElement {
   const list = element('ol', 'run-steps');
   for (const step of text.runSteps(fileName)[system]) {
     const item = element('li', undefined, step.text);
-    if (step.command) item.append(commandBlock(step.command));
+    if (step.command) item.append(commandBlock(step.command, text));
     list.append(item);
   }
   return list;
@@ -213,6 +240,7 @@ function renderInstructions(text: PinStrings, fileName: string): void {
   }
   content.push(disclosure, element('p', 'note', text.nodeRequirement));
   runInstructions.replaceChildren(...content);
+  setText(copyStatus, '');
 }
 
 function renderProgress(current: DownloadView, text: PinStrings): void {

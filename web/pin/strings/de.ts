@@ -71,6 +71,10 @@ export const de: PinStrings = {
   osNames: { windows: 'Windows', macos: 'macOS', linux: 'Linux' },
   detectedOs: (os) => `Anleitung für ${os}`,
   otherSystems: 'Anleitung für andere Systeme',
+  copyButton: 'Kopieren',
+  copiedButton: 'Kopiert',
+  copiedStatus: 'Befehl kopiert. Fügen Sie ihn im Terminal ein und drücken Sie die Eingabetaste.',
+  copyManually: 'Der Befehl ist markiert. Kopieren Sie ihn mit Strg+C (am Mac: Cmd+C).',
   nodeRequirement:
     'Die Support-App benötigt Node.js 20 oder neuer. Wird der Befehl nicht gefunden, installieren Sie zuerst Node.js von nodejs.org.',
   stepProgressTitle: 'Wie es weitergeht',

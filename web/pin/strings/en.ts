@@ -61,6 +61,10 @@ export const en: PinStrings = {
   osNames: { windows: 'Windows', macos: 'macOS', linux: 'Linux' },
   detectedOs: (os) => `Instructions for ${os}`,
   otherSystems: 'Instructions for other systems',
+  copyButton: 'Copy',
+  copiedButton: 'Copied',
+  copiedStatus: 'Command copied. Paste it into the terminal and press Enter.',
+  copyManually: 'The command is selected. Copy it with Ctrl+C (on a Mac: Cmd+C).',
   nodeRequirement: 'The support app needs Node.js 20 or newer. If the command is not found, install Node.js from nodejs.org first.',
   stepProgressTitle: 'What happens next',
 

@@ -74,7 +74,8 @@ export class Auth extends Construct {
     const domainPrefix = props.domainPrefix ?? Fn.join('-', [stack.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-'), Aws.ACCOUNT_ID]);
     this.domain = this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix } });
     this.hostedUiBaseUrl = `https://${domainPrefix}.auth.${stack.region}.amazoncognito.com`;
-    this.issuer = this.userPool.userPoolProviderUrl;
+    // Spelled out as the tokens' `iss` claim reads; the ProviderURL attribute's format is not documented as a URL.
+    this.issuer = `https://cognito-idp.${stack.region}.amazonaws.com/${this.userPool.userPoolId}`;
   }
 
   /** The console's app client; its id is the audience every technician token is checked against. */

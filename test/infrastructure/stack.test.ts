@@ -109,6 +109,14 @@ describe('functions from the route table', () => {
     expect(env[environmentVariables.trustViewerAddress]).toBe('true');
   });
 
+  it('gives the WebSocket authorizer the same issuer and audience as the HTTP API authorizer', () => {
+    const env = (functionOf(webSocketAuthorizer.name)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const httpAuthorizer = ofType('AWS::ApiGatewayV2::Authorizer').find(([, a]) => a.Properties.AuthorizerType === 'JWT')![1];
+    const jwt = httpAuthorizer.Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+    expect(env[environmentVariables.jwtIssuer]).toEqual(jwt.Issuer);
+    expect(env[environmentVariables.jwtAudience]).toEqual(jwt.Audience[0]);
+  });
+
   it('lets only the site origin open the WebSocket from a browser', () => {
     const env = (functionOf(webSocketAuthorizer.name)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env[environmentVariables.allowedOrigins]).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^SiteDistribution/), 'DomainName'] }]] });
@@ -176,7 +184,10 @@ describe('APIs', () => {
     synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Issuer: { 'Fn::GetAtt': [Match.anyValue(), 'ProviderURL'] }, Audience: [{ Ref: Match.stringLikeRegexp('Console') }] },
+      JwtConfiguration: {
+        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-central-1.amazonaws.com/', { Ref: Match.stringLikeRegexp('^AuthTechnicians') }]] },
+        Audience: [{ Ref: Match.stringLikeRegexp('Console') }],
+      },
     });
   });
 

@@ -90,14 +90,22 @@ export async function runApplet(host: AppletProcess): Promise<number> {
       }
     }
     terminal.print(outputLine.connecting(displayHost(server)));
-    return await Promise.race([runSession(host, terminal, messages, connectUrl(server.webSocketUrl, ticket), interrupted), interrupted]);
+    return await Promise.race([runSession(host, terminal, messages, { webSocketUrl: server.webSocketUrl, ticket }, interrupted), interrupted]);
   } finally {
     terminal.close();
   }
 }
 
 /** Connects and runs the session until it ends; an interrupt closes the socket without ending the session. */
-function runSession(host: AppletProcess, terminal: Terminal, messages: Messages, url: string, interrupted: Promise<number>): Promise<number> {
+function runSession(
+  host: AppletProcess,
+  terminal: Terminal,
+  messages: Messages,
+  target: { readonly webSocketUrl: string; readonly ticket: string },
+  interrupted: Promise<number>,
+): Promise<number> {
+  // Tickets are single-use: each connect spends one and the service's reply carries the next.
+  let ticket = target.ticket;
   return new Promise<number>((resolve) => {
     const version = appletVersion();
     const done = (code: number) => {
@@ -110,13 +118,16 @@ function runSession(host: AppletProcess, terminal: Terminal, messages: Messages,
         send: (message) => connection.send(JSON.stringify(message)),
         finish: done,
         setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+        ticketRenewed: (renewed) => {
+          ticket = renewed;
+        },
         systemInfo: () => collectSystemInfo(os, { ...intlFacts(), appletVersion: version, nodeVersion: process.version }),
       },
       messages,
     );
     // Referenced by the session's ports above, which run only after start().
     const connection = new ReconnectingConnection({
-      url,
+      url: () => connectUrl(target.webSocketUrl, ticket),
       transport: host.transport ?? webSocketTransport({ userAgent: `RemoteSupportApplet/${version} Node.js/${process.version}` }),
       listener: {
         connected: (isReconnect) => session.connected(isReconnect),

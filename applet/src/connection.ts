@@ -47,7 +47,8 @@ export const systemClock: Clock = {
 export const rejectionStatuses: ReadonlySet<number> = new Set([401, 403, 410]);
 
 export interface ReconnectingConnectionOptions {
-  readonly url: string;
+  /** Asked before every attempt: the ticket in it changes (the service hands out a fresh one per connection). */
+  readonly url: () => string;
   readonly transport: TransportFactory;
   readonly listener: ConnectionListener;
   readonly policy?: BackoffPolicy;
@@ -108,7 +109,7 @@ export class ReconnectingConnection {
   private attempt(): void {
     const generation = ++this.generation;
     const isCurrent = () => !this.stopped && generation === this.generation;
-    this.transport = this.options.transport(this.options.url, {
+    this.transport = this.options.transport(this.options.url(), {
       onOpen: () => {
         if (!isCurrent()) return;
         this.open = true;

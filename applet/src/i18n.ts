@@ -90,7 +90,7 @@ const english: Messages = {
   ticketRejected:
     'The ticket is not valid or the session has ended. Ask your technician for a new PIN and download the program again.',
   gaveUp: (seconds) => `Could not reach the server for ${seconds} seconds; giving up. Check your internet connection and try again.`,
-  interrupted: 'Interrupted. The session was not ended; run the program again to reconnect.',
+  interrupted: 'Interrupted. The connection is closed; the session stays open until your technician closes it.',
 };
 
 const german: Messages = {
@@ -136,7 +136,7 @@ const german: Messages = {
     'Das Ticket ist ungültig oder die Sitzung ist beendet. Bitten Sie Ihren Techniker um einen neuen PIN-Code und laden Sie das Programm erneut herunter.',
   gaveUp: (seconds) =>
     `Der Server war ${seconds} Sekunden lang nicht erreichbar; Abbruch. Prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.`,
-  interrupted: 'Abgebrochen. Die Sitzung wurde nicht beendet; starten Sie das Programm erneut, um sich wieder zu verbinden.',
+  interrupted: 'Abgebrochen. Die Verbindung ist getrennt; die Sitzung bleibt offen, bis Ihr Techniker sie schließt.',
 };
 
 export function messagesFor(language: Language): Messages {

@@ -1,4 +1,5 @@
 import type { CloseReason, SystemInfo } from '../../lambdas/domain/session-model.ts';
+import { ticketPattern } from './cli.ts';
 import type { Messages } from './i18n.ts';
 import { outputLine } from './output.ts';
 
@@ -17,6 +18,8 @@ export interface SessionPorts {
   finish(exitCode: number): void;
   setTimeout(callback: () => void, ms: number): void;
   systemInfo(): SystemInfo;
+  /** The service spent the ticket this connection used and handed out this one for the next connect. */
+  ticketRenewed(ticket: string): void;
 }
 
 /** The service's limit (lambdas/websocket/messages.ts); longer lines are refused here, with a note. */
@@ -56,6 +59,7 @@ export class CustomerSession {
     if (!message) return;
     switch (message.type) {
       case 'session.state':
+        if (message.resumeTicket) this.ports.ticketRenewed(message.resumeTicket);
         this.sessionId = message.session.id;
         this.technicianName = message.session.technician?.displayName ?? this.technicianName;
         this.statusChanged(message.session.status);
@@ -132,7 +136,7 @@ export class CustomerSession {
 }
 
 type ServerMessage =
-  | { type: 'session.state'; session: { id: string; status: string; technician?: { displayName?: string } } }
+  | { type: 'session.state'; session: { id: string; status: string; technician?: { displayName?: string } }; resumeTicket?: string }
   | { type: 'session.started'; sessionId?: string; technician?: { displayName?: string } }
   | { type: 'session.closed'; reason: CloseReason | string }
   | { type: 'chat'; from: string; text: string }
@@ -159,6 +163,7 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
       return {
         type: 'session.state',
         session: { id: session.id, status: session.status, technician: displayNameOf(session.technician) },
+        resumeTicket: typeof value.resumeTicket === 'string' && ticketPattern.test(value.resumeTicket) ? value.resumeTicket : undefined,
       };
     }
     case 'session.started':

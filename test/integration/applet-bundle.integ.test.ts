@@ -20,6 +20,8 @@ import { APPLET_CONFIG_PLACEHOLDER, appletFileName, embedServerConfig } from '..
 
 const ticket = 'tK3n_applet-integ_0123456789';
 const rejectedTicket = 'rejected_ticket_0123456789';
+/** Spent by its test, like the service spends a ticket on connect. */
+const flowTicket = 'flow_ticket_0123456789abcdef';
 const waitMs = 10_000;
 
 /** Items arriving over time, taken in order; `next` waits for the next one that matches. */
@@ -65,9 +67,10 @@ interface ClientConnection {
   readonly messages: Arrivals<Record<string, unknown>>;
 }
 
-/** Plays the service: accepts `?ticket=` on /ws, answers 401 for the rejected ticket. */
+/** Plays the service: accepts `?ticket=` on /ws, answers 401 for refused (e.g. spent) tickets. */
 class FakeServer {
   readonly connections = new Arrivals<ClientConnection>((items) => items.map((c) => c.url.search).join('\n'));
+  readonly refusedTickets = new Set([rejectedTicket]);
   private readonly http: Server;
   private readonly webSockets = new WebSocketServer({ noServer: true });
 
@@ -75,7 +78,7 @@ class FakeServer {
     this.http = createServer((_request, response) => response.writeHead(404).end());
     this.http.on('upgrade', (request: IncomingMessage, socket, head) => {
       const url = new URL(request.url ?? '/', 'http://fake');
-      if (url.pathname !== '/ws' || url.searchParams.get('ticket') === rejectedTicket) {
+      if (url.pathname !== '/ws' || this.refusedTickets.has(url.searchParams.get('ticket') ?? '')) {
         socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
         return;
       }
@@ -147,7 +150,11 @@ async function downloadedApplet(fileName: string): Promise<string> {
 
 const ofType = (type: string) => (message: Record<string, unknown>) => message.type === type || message.action === type;
 const send = (connection: ClientConnection, message: object) => connection.socket.send(JSON.stringify(message));
-const sessionState = (status: string) => ({ type: 'session.state', session: { id: 'sess-1', status, technician: { displayName: 'Alice Adler' } } });
+const sessionState = (status: string, resumeTicket?: string) => ({
+  type: 'session.state',
+  session: { id: 'sess-1', status, technician: { displayName: 'Alice Adler' } },
+  ...(resumeTicket ? { resumeTicket } : {}),
+});
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'applet-integ-'));
@@ -174,12 +181,12 @@ describe('applet bundle', () => {
     expect(required.filter((name) => !isBuiltin(name))).toEqual([]);
   });
 
-  it('runs a session: ticket from its name, hello, status and chat lines, chat once active, reconnect, exit 0 on close', async () => {
-    const applet = new AppletRun(await downloadedApplet(`${appletFileName('RemoteSupport', ticket).replace('.cjs', '')} (1).cjs`), ['--yes']);
+  it('runs a session: ticket from its name, hello, status and chat lines, chat once active, reconnect with the resume ticket, exit 0 on close', async () => {
+    const applet = new AppletRun(await downloadedApplet(`${appletFileName('RemoteSupport', flowTicket).replace('.cjs', '')} (1).cjs`), ['--yes']);
 
     const first = await server.connections.next();
     expect(first.url.pathname).toBe('/ws');
-    expect(first.url.searchParams.get('ticket')).toBe(ticket);
+    expect(first.url.searchParams.get('ticket')).toBe(flowTicket);
     const hello = await first.messages.next();
     expect(hello).toMatchObject({ action: 'hello' });
     expect(hello.systemInfo).toEqual({
@@ -198,7 +205,10 @@ describe('applet bundle', () => {
     });
     expect(await applet.line(/^connecting to /)).toBe(`connecting to ${new URL(server.origin).host}`);
 
-    send(first, sessionState('waiting'));
+    // Like the service, spend the ticket on connect and hand out the next one with the state.
+    server.refusedTickets.add(flowTicket);
+    const resumeTicket = 'resume_Ticket-0123456789abcdef';
+    send(first, sessionState('waiting', resumeTicket));
     await applet.line(/^status: waiting$/);
 
     applet.type('is anyone there?');
@@ -220,7 +230,7 @@ describe('applet bundle', () => {
     first.socket.terminate();
     await applet.line(/^connection lost, reconnecting\.\.\.$/);
     const second = await server.connections.next();
-    expect(second.url.searchParams.get('ticket')).toBe(ticket);
+    expect(second.url.searchParams.get('ticket')).toBe(resumeTicket);
     expect(await second.messages.next()).toMatchObject({ action: 'hello', systemInfo: { hostname: os.hostname() } });
     await applet.line(/^reconnected$/);
     send(second, sessionState('active'));
@@ -266,7 +276,7 @@ describe('applet bundle', () => {
     expect(await applet.exitCode).toBe(130);
     await closed;
     expect(connection.messages.all.filter(ofType('end'))).toEqual([]);
-    expect(applet.stderr).toContain('The session was not ended');
+    expect(applet.stderr).toContain('the session stays open until your technician closes it');
   });
 
   it('asks before connecting, in German on a German system, and connects only on yes', async () => {

@@ -54,6 +54,7 @@ describe('reconnecting connection', () => {
   let attempts: { url: string; handlers: TransportHandlers; sent: string[]; closed: boolean }[];
   let events: string[];
   let connection: ReconnectingConnection;
+  let currentTicket: string;
 
   const latest = () => {
     const attempt = attempts.at(-1);
@@ -65,8 +66,9 @@ describe('reconnecting connection', () => {
     clock = new ManualClock();
     attempts = [];
     events = [];
+    currentTicket = 't';
     connection = new ReconnectingConnection({
-      url: 'ws://server/ws?ticket=t',
+      url: () => `ws://server/ws?ticket=${currentTicket}`,
       clock,
       random: () => 0.999999,
       transport: (url, handlers) => {
@@ -117,6 +119,14 @@ describe('reconnecting connection', () => {
     expect(clock.pendingDelays).toEqual([500]);
   });
 
+  it('asks for the URL on every attempt, so a renewed ticket is used', () => {
+    latest().handlers.onOpen();
+    currentTicket = 'renewed';
+    latest().handlers.onClose();
+    clock.fireNext();
+    expect(attempts.map((attempt) => attempt.url)).toEqual(['ws://server/ws?ticket=t', 'ws://server/ws?ticket=renewed']);
+  });
+
   it.each([401, 403, 410])('stops for good when the handshake is refused with %i', (status) => {
     latest().handlers.onClose(status);
     expect(events).toEqual([`rejected ${status}`]);
@@ -154,7 +164,7 @@ describe('reconnecting connection', () => {
     expect(events).toEqual(['connected', 'lost']);
 
     const again = new ReconnectingConnection({
-      url: 'ws://x',
+      url: () => 'ws://x',
       clock,
       transport: () => ({ send: () => undefined, close: () => events.push('closed') }),
       listener: { connected: () => undefined, message: () => undefined, lost: () => undefined, unreachable: () => undefined, rejected: () => undefined, gaveUp: () => undefined },

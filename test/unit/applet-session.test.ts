@@ -44,6 +44,7 @@ describe('customer session', () => {
   let connected: boolean;
   let exitCodes: number[];
   let timers: { ms: number; callback: () => void }[];
+  let renewedTickets: string[];
   let session: CustomerSession;
   const systemInfo = { os: 'Linux', hostname: 'kunde' };
 
@@ -56,6 +57,7 @@ describe('customer session', () => {
     connected = true;
     exitCodes = [];
     timers = [];
+    renewedTickets = [];
     session = new CustomerSession(
       {
         print: (line) => printed.push(line),
@@ -63,6 +65,7 @@ describe('customer session', () => {
         finish: (code) => exitCodes.push(code),
         setTimeout: (callback, ms) => timers.push({ callback, ms }),
         systemInfo: () => systemInfo,
+        ticketRenewed: (ticket) => renewedTickets.push(ticket),
       },
       messages,
     );
@@ -76,6 +79,14 @@ describe('customer session', () => {
       { action: 'hello', systemInfo },
     ]);
     expect(printed).toEqual(['reconnected']);
+  });
+
+  it('keeps the resume ticket the service hands out for the next connect', () => {
+    const resumeTicket = 'r'.repeat(32);
+    receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' } }, resumeTicket });
+    receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' } }, resumeTicket: 'bad ticket' });
+    receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' } } });
+    expect(renewedTickets).toEqual([resumeTicket]);
   });
 
   it('prints each status change once, with the technician when active', () => {

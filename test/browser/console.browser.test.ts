@@ -356,7 +356,7 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     console.log(`100 sessions: list ready ${listReady} ms after sign-in, sort by customer ${sortTime.toFixed(1)} ms`);
     expect(listReady).toBeLessThan(3000);
     // Generous bounds: the figures are logged; the bounds catch an order-of-magnitude regression on a busy CI machine.
-    expect(sortTime).toBeLessThan(500);
+    expect(sortTime).toBeLessThan(1000);
     await saveScreenshot(page, 'docs/screenshots/console-100-sessions.png');
     expect(bob.problems).toEqual([]);
   });

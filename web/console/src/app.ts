@@ -507,7 +507,10 @@ export class TechnicianConsole {
       this.#upsertAndApply(session);
       this.#openSession(id, false);
       this.#announce(this.#ctx.t('sessionStarted', { name: session.customerName }));
-      this.#panels.get(id)?.focusChat();
+      // Enable the chat now rather than at the next flush, so the focus can land in it.
+      const startedPanel = this.#panels.get(id);
+      startedPanel?.update(this.#store.get(id) ?? session);
+      startedPanel?.focusChat();
     } catch (error) {
       if (error instanceof ApiError && error.code === 'invalid_transition') void this.#loadSessions(false);
       this.#handleError(error, panel);

@@ -238,6 +238,13 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     expect(await carol.page.getByRole('dialog').count()).toBe(0);
     await saveScreenshot(carol.page, 'docs/screenshots/console-no-session-permission-de.png');
     await expectNoAxeViolations(carol.page);
+    // Signing out forgets the token: a reload shows the sign-in page, not carol's console.
+    await carol.page.getByRole('button', { name: 'Abmelden' }).click();
+    await carol.page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
+    await carol.page.reload();
+    await carol.page.getByRole('button', { name: 'Als Carol Clausen anmelden' }).waitFor();
+    expect(await carol.page.evaluate(() => sessionStorage.length)).toBe(0);
+    await expectNoAxeViolations(carol.page);
 
     // Alice in German: the seed's names, and status changes arrive without a reload.
     const alice = await openConsole('Alice Adler', { locale: 'de-DE' });

@@ -32,9 +32,10 @@ async function livePin(): Promise<string> {
   return ((await generated.json()) as { pin: string }).pin;
 }
 
-async function openPage(): Promise<{ page: Page; redeemRequests: string[]; problems: string[] }> {
+async function openPage(options: { fakeClock?: boolean } = {}): Promise<{ page: Page; redeemRequests: string[]; problems: string[] }> {
   const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
+  if (options.fakeClock) await page.clock.install();
   const problems = watchPageProblems(page).messages;
   const redeemRequests: string[] = [];
   page.on('request', (request) => {
@@ -51,6 +52,18 @@ async function submit(page: Page, pin: string): Promise<void> {
 
 async function errorShown(page: Page, text: string): Promise<void> {
   await page.locator('#pin-error', { hasText: text }).waitFor();
+}
+
+/**
+ * Moves the page's fake clock a second at a time until `condition` holds:
+ * the poll back-off (2, 4, 8 s ...) runs in milliseconds of real time.
+ */
+async function advanceClockUntil(page: Page, condition: () => Promise<boolean>, maxSeconds = 120): Promise<void> {
+  for (let second = 0; second < maxSeconds; second++) {
+    if (await condition()) return;
+    await page.clock.runFor(1000);
+  }
+  throw new Error(`condition not reached within ${maxSeconds} s of page time`);
 }
 
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id);
@@ -147,7 +160,7 @@ describe('PIN page error paths', () => {
   });
 
   it('keeps showing progress through a failing status endpoint and says when the status is gone', async () => {
-    const { page, problems } = await openPage();
+    const { page, problems } = await openPage({ fakeClock: true });
     let progressAnswer: 'fail' | 'gone' = 'fail';
     await page.route('**/api/pin/progress', (route) =>
       progressAnswer === 'fail'
@@ -155,10 +168,12 @@ describe('PIN page error paths', () => {
         : route.fulfill({ status: 401, json: { error: { code: 'unauthorized', message: 'x' } } }),
     );
     await submit(page, await livePin());
-    await page.locator('#progress-trouble', { hasText: 'We are having trouble getting the latest status.' }).waitFor({ timeout: 15_000 });
+    await page.locator('#download-step').waitFor();
+    const trouble = page.locator('#progress-trouble', { hasText: 'We are having trouble getting the latest status.' });
+    await advanceClockUntil(page, () => trouble.isVisible());
     expect(await page.locator('#progress-status').getAttribute('data-status')).toBe('connecting');
     progressAnswer = 'gone';
-    await page.locator('#progress-status[data-status="gone"]').waitFor({ timeout: 20_000 });
+    await advanceClockUntil(page, () => page.locator('#progress-status[data-status="gone"]').isVisible());
     expect(await page.locator('#progress-status').textContent()).toContain('The status of this session is no longer available.');
     expect(await page.locator('#progress-trouble').textContent()).toBe('');
     expect(unexpected(problems)).toEqual([]);

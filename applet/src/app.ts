@@ -67,11 +67,11 @@ export async function runApplet(host: AppletProcess): Promise<number> {
     return exitCodes.usage;
   }
 
-  const terminal = createTerminal(host.stdin, host.stdout);
+  const terminal = createTerminal(host.stdin, host.stdout, host.stderr);
   let interrupt: (code: number) => void = () => undefined;
   const interrupted = new Promise<number>((resolve) => {
     interrupt = (code) => {
-      writeError(messages.interrupted);
+      terminal.printError(messages.interrupted);
       resolve(code);
     };
   });
@@ -135,11 +135,11 @@ function runSession(
         lost: () => terminal.print(outputLine.connectionLost),
         unreachable: () => terminal.print(outputLine.serverUnreachable),
         rejected: () => {
-          host.stderr.write(`${messages.ticketRejected}\n`);
+          terminal.printError(messages.ticketRejected);
           done(exitCodes.ticketRejected);
         },
         gaveUp: () => {
-          host.stderr.write(`${messages.gaveUp(defaultBackoffPolicy.giveUpAfterMs / 1000)}\n`);
+          terminal.printError(messages.gaveUp(defaultBackoffPolicy.giveUpAfterMs / 1000));
           done(exitCodes.gaveUp);
         },
       },

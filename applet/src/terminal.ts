@@ -3,6 +3,8 @@ import readline from 'node:readline';
 export interface Terminal {
   /** Prints one line without tearing what the customer is typing. */
   print(line: string): void;
+  /** Prints a last message on `errors` (stderr), clearing the prompt first; no new prompt follows. */
+  printError(line: string): void;
   /** Asks one question; `undefined` when input ended first. */
   ask(question: string): Promise<string | undefined>;
   /** From now on, hands every typed line to `handler`. */
@@ -16,7 +18,11 @@ export interface Terminal {
  * output; when stdin/stdout are pipes (scripts, tests) there is no prompt and
  * no cursor control, only plain lines.
  */
-export function createTerminal(input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream & { isTTY?: boolean }): Terminal {
+export function createTerminal(
+  input: NodeJS.ReadableStream & { isTTY?: boolean },
+  output: NodeJS.WritableStream & { isTTY?: boolean },
+  errors: NodeJS.WritableStream,
+): Terminal {
   const interactive = Boolean(input.isTTY && output.isTTY);
   const lines = readline.createInterface({ input, output, terminal: interactive });
   let inputEnded = false;
@@ -35,6 +41,14 @@ export function createTerminal(input: NodeJS.ReadableStream & { isTTY?: boolean 
       } else {
         output.write(`${line}\n`);
       }
+    },
+    printError(line) {
+      if (interactive && chatting) {
+        readline.clearLine(output, 0);
+        readline.cursorTo(output, 0);
+        chatting = false;
+      }
+      errors.write(`${line}\n`);
     },
     ask(question) {
       if (inputEnded) return Promise.resolve(undefined);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -24,13 +24,21 @@ export interface Synthesized {
 
 /** Synthesizes the app as `cdk synth` would, but with placeholder function code (no esbuild). */
 export function synthesize(context: Record<string, unknown> = {}, region = 'eu-central-1'): Synthesized {
-  const { stack } = createApp({
-    siteDirectory: siteFixture(),
-    handlerCode: 'placeholder',
-    // Stack traces on every construct are what makes synthesis slow; tests do not read them.
-    context: { 'aws:cdk:disable-stack-trace': true, ...context },
-    outdir: mkdtempSync(path.join(tmpdir(), 'cdk-out-')),
-    env: { region },
-  });
-  return { stack, template: Template.fromStack(stack) };
+  const siteDirectory = siteFixture();
+  const outdir = mkdtempSync(path.join(tmpdir(), 'cdk-out-'));
+  try {
+    const { stack } = createApp({
+      siteDirectory,
+      handlerCode: 'placeholder',
+      // Stack traces on every construct make synthesis slower; tests do not read them.
+      context: { 'aws:cdk:disable-stack-trace': true, ...context },
+      outdir,
+      env: { region },
+    });
+    return { stack, template: Template.fromStack(stack) };
+  } finally {
+    // The assembly holds a 20 MB copy of CDK's AWS CLI layer; the template is in memory now.
+    rmSync(outdir, { recursive: true, force: true });
+    rmSync(siteDirectory, { recursive: true, force: true });
+  }
 }

@@ -139,16 +139,14 @@ export const baselineKinds: readonly BaselineKind[] = [
 ];
 
 /** The baseline a counted round trip is priced at: transactions by item count, the rest by operation. */
-export function baselineFor(kind: string, baselines: Baselines): Summary {
+export function baselineKindFor(kind: string): BaselineKind {
   const transaction = /^TransactWriteItems\((\d+)\)$/.exec(kind);
   if (transaction) {
     const count = Number(transaction[1]);
-    return count <= 2 ? baselines['TransactWriteItems(2)'] : count <= 3 ? baselines['TransactWriteItems(3)'] : baselines['TransactWriteItems(5)'];
+    return count <= 2 ? 'TransactWriteItems(2)' : count <= 3 ? 'TransactWriteItems(3)' : 'TransactWriteItems(5)';
   }
-  if (kind.startsWith('BatchGetItem')) return baselines['BatchGetItem(3)'];
-  if (kind === 'PutItem') return baselines.PutItem;
-  if (kind === 'DeleteItem') return baselines.DeleteItem;
-  if (kind === 'UpdateItem') return baselines.UpdateItem;
-  if (kind === 'Query') return baselines.Query;
-  return baselines.GetItem;
+  if (kind.startsWith('BatchGetItem')) return 'BatchGetItem(3)';
+  if (kind.startsWith('Query')) return 'Query';
+  if (kind === 'PutItem' || kind === 'UpdateItem' || kind === 'DeleteItem') return kind;
+  return 'GetItem';
 }

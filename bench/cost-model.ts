@@ -37,6 +37,13 @@ export const assumptions = {
   /** PIN page (~10 KB gzip) + applet (~31 KB gzip) per customer; the console is cached by the technician's browser. */
   cloudFrontBytesPerSession: 45 * 1024,
   cloudFrontRequestsPerSession: 7,
+  /**
+   * The PIN page polls every 2 s from redeem until the session ends (decision 0401): 3 minutes until
+   * the technician starts plus 20 active minutes = 690 polls.
+   */
+  pollsPerSession: (3 + 20) * 30,
+  /** The same page if it stopped polling once the session is active (proposal in docs/performance.md). */
+  pollsPerSessionIfStoppedAtActive: 3 * 30,
 };
 
 export interface CostLine {
@@ -46,6 +53,24 @@ export interface CostLine {
   readonly unitPrice: number;
   readonly dollarsPerSession: number;
   readonly arithmetic: string;
+}
+
+/** Everything one progress poll costs: HTTP API request, Lambda request and compute, reads, logs, traces. */
+export function dollarsPerPoll(session: SessionCost): { dollars: number; arithmetic: string } {
+  const a = assumptions;
+  const p = prices;
+  const poll = session.poll;
+  const dollars =
+    p.httpApiRequest +
+    p.lambdaRequest +
+    (poll.milliseconds / 1000) * a.lambdaMemoryGb * p.lambdaGbSecond +
+    poll.readUnits * p.dynamoDbReadUnit +
+    (a.logBytesPerInvocation / 1024 ** 3) * p.cloudWatchLogsGb +
+    a.xRaySampledShare * p.xRayTrace;
+  return {
+    dollars,
+    arithmetic: `per poll: 1 HTTP request + 1 Lambda (${Math.round(poll.milliseconds)} ms) + ${poll.roundTrips} GetItem (${poll.readUnits} RRU) + logs + traces = $${dollars.toPrecision(2)}`,
+  };
 }
 
 export function costLines(session: SessionCost): CostLine[] {
@@ -82,6 +107,7 @@ export function costLines(session: SessionCost): CostLine[] {
     line('X-Ray traces', session.lambdaInvocations * a.xRaySampledShare, 'traces', p.xRayTrace, `${session.lambdaInvocations} x ${a.xRaySampledShare} sampled`),
     line('CloudFront data', a.cloudFrontBytesPerSession / 1024 ** 3, 'GB', p.cloudFrontGb, 'PIN page + applet, gzip (measured sizes, rounded)'),
     line('CloudFront requests', a.cloudFrontRequestsPerSession, 'requests', p.cloudFrontHttpsRequest, 'page, CSS, JS, SVG, config, applet, favicon'),
+    line('PIN page progress polls', a.pollsPerSession, 'polls', dollarsPerPoll(session).dollars, `${dollarsPerPoll(session).arithmetic}; ${a.pollsPerSession} polls (every 2 s for 23 min, assumed)`),
   ];
 }
 

@@ -1,5 +1,5 @@
 import type { BenchResults } from './main.ts';
-import { assumptions, costLines, fixedMonthly, prices, sessionVolumes } from './cost-model.ts';
+import { assumptions, costLines, dollarsPerPoll, fixedMonthly, prices, sessionVolumes } from './cost-model.ts';
 import { round } from './stats.ts';
 
 const ms = (value: number) => (Number.isFinite(value) ? round(value, value < 10 ? 1 : 0).toString() : 'n/a');
@@ -14,7 +14,10 @@ export function renderReport(results: BenchResults): string {
   const out: string[] = [];
   const m = results.machine;
   out.push(`## Bench run ${results.startedAt}${results.quick ? ' (--quick)' : ''}`);
-  out.push(`${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ${m.java}. ${results.seconds} s, ${results.iterations} interleaved rounds.`);
+  out.push(
+    `${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ${m.java}. ${results.seconds} s, ${results.iterations} interleaved rounds. ` +
+      `Highest 1-minute load average seen: ${m.loadAverageMax}; timing budgets ${m.timingBudgets}.`,
+  );
 
   if (results.baselines) {
     out.push('### Baseline: single DynamoDB Local calls (ms)');
@@ -138,7 +141,8 @@ export function renderReport(results: BenchResults): string {
     out.push(`### One representative session, counted (${cost.script.progressPolls} progress polls, ${cost.script.chatLines} chat lines each way)`);
     out.push(
       `${cost.roundTrips} DynamoDB round trips, ${round(cost.readUnits, 1)} RRU, ${round(cost.writeUnits, 1)} WRU; ${cost.httpRequests} HTTP requests, ${cost.lambdaInvocations} Lambda invocations, ` +
-        `${cost.webSocketConnects} applet connect, ${cost.webSocketMessagesReceived} WebSocket messages received, ${cost.webSocketMessagesSent} sent.`,
+        `${cost.webSocketConnects} applet connect, ${cost.webSocketMessagesReceived} WebSocket messages received, ${cost.webSocketMessagesSent} sent. ` +
+        `Each progress poll: ${round(cost.poll.roundTrips, 2)} round trips, ${round(cost.poll.readUnits, 2)} RRU, ${round(cost.poll.milliseconds, 0)} ms.`,
     );
     out.push(
       table(
@@ -165,6 +169,14 @@ export function renderReport(results: BenchResults): string {
             line.arithmetic,
           ]),
           ['**total, per session**', '', '', `**$${perSession.toPrecision(3)}**`, ...sessionVolumes.map((volume) => `**${money(perSession * volume)}**`), ''],
+          [
+            'total if the page stopped polling at active',
+            `${assumptions.pollsPerSessionIfStoppedAtActive} polls`,
+            '',
+            `$${(perSession - (assumptions.pollsPerSession - assumptions.pollsPerSessionIfStoppedAtActive) * dollarsPerPoll(cost).dollars).toPrecision(3)}`,
+            ...sessionVolumes.map((volume) => money((perSession - (assumptions.pollsPerSession - assumptions.pollsPerSessionIfStoppedAtActive) * dollarsPerPoll(cost).dollars) * volume)),
+            'proposal: poll until active, then let the applet carry the session',
+          ],
           ...fixedMonthly().map((fixed) => [fixed.item, 'fixed', '', '', ...sessionVolumes.map(() => money(fixed.dollars)), fixed.arithmetic]),
         ],
       ),

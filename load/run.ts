@@ -95,7 +95,14 @@ setTimeout(() => {
   process.exit(3);
 }, hardStopMs).unref();
 
+/** Everything over the whole run, plus each phase on its own (the burst and the sustained mix behave differently). */
 const metrics = new Metrics();
+const phaseMetrics = { burst: new Metrics(), sustained: new Metrics() };
+let currentPhase: keyof typeof phaseMetrics = 'burst';
+function record(operation: string, milliseconds: number, status: number | string): void {
+  metrics.record(operation, milliseconds, status);
+  phaseMetrics[currentPhase].record(operation, milliseconds, status);
+}
 let runtime: RuntimeProcess | undefined;
 /** Generous: on a busy 2-core machine a message can take seconds; a lost one still shows as a timeout. */
 const WS_WAIT_MS = 60_000;
@@ -111,10 +118,10 @@ async function timed(operation: string, call: () => Promise<RawResponse>): Promi
   const startedAt = performance.now();
   try {
     const response = await call();
-    metrics.record(operation, performance.now() - startedAt, response.status);
+    record(operation, performance.now() - startedAt, response.status);
     return response;
   } catch (error) {
-    metrics.record(operation, performance.now() - startedAt, 'network_error');
+    record(operation, performance.now() - startedAt, 'network_error');
     throw error;
   }
 }
@@ -122,10 +129,10 @@ async function timed(operation: string, call: () => Promise<RawResponse>): Promi
 async function timedMessage(operation: string, socket: MessageSocket, match: (message: ServerMessage) => boolean, since: number, startedAt: number): Promise<ServerMessage> {
   try {
     const message = await socket.next(match, WS_WAIT_MS, since);
-    metrics.record(operation, performance.now() - startedAt, 'received');
+    record(operation, performance.now() - startedAt, 'received');
     return message;
   } catch (error) {
-    metrics.record(operation, performance.now() - startedAt, 'timeout');
+    record(operation, performance.now() - startedAt, 'timeout');
     throw error;
   }
 }
@@ -202,9 +209,9 @@ async function sessionFlow(target: { url: string; wsUrl: string }, technician: T
     const connectStartedAt = performance.now();
     try {
       applet = await MessageSocket.open(`${target.wsUrl}?ticket=${encodeURIComponent(ticket)}`, { localAddress: customerAddress });
-      metrics.record('WS $connect (applet)', performance.now() - connectStartedAt, 'open');
+      record('WS $connect (applet)', performance.now() - connectStartedAt, 'open');
     } catch (error) {
-      metrics.record('WS $connect (applet)', performance.now() - connectStartedAt, (error as { status?: number }).status ?? 'network_error');
+      record('WS $connect (applet)', performance.now() - connectStartedAt, (error as { status?: number }).status ?? 'network_error');
       throw new FlowFailure('applet connect', String(error));
     }
     const helloAt = performance.now();
@@ -352,6 +359,7 @@ async function main(): Promise<void> {
   console.log(`  ${outcome.completed}/${outcome.started} completed in ${burstSeconds.toFixed(1)} s`);
 
   // Phase 2: a sustained mix for the configured duration.
+  currentPhase = 'sustained';
   console.log(`Phase 2: sustained mix for ${options.durationSeconds} s, ${options.concurrency} flows in flight, console reads alongside...`);
   const sustainedStartedAt = performance.now();
   const deadline = sustainedStartedAt + options.durationSeconds * 1000;
@@ -391,6 +399,8 @@ async function main(): Promise<void> {
     http: { requests: httpRequests, perSecond: httpRequests / totalSeconds, statuses: metrics.statusTotals((operation) => !operation.startsWith('WS')), serverErrors: metrics.serverErrors() },
     attacker: { addresses: options.attackerIps, made: attacker.made, rejected404: attacker.rejected404, blocked429: attacker.blocked429, other: Object.fromEntries(attacker.other), successes: attacker.successes },
     rows: metrics.rows(),
+    burstRows: phaseMetrics.burst.rows(),
+    sustainedRows: phaseMetrics.sustained.rows(),
   };
 
   console.log(`
@@ -401,7 +411,11 @@ Left open: ${leftOpen}
 HTTP: ${httpRequests} requests, ${(httpRequests / totalSeconds).toFixed(1)}/s; statuses ${JSON.stringify(report.http.statuses)}; 5xx: ${report.http.serverErrors}
 Attacker (${options.attackerIps} addresses, ${options.attackerRate}/s): ${attacker.made} guesses, ${attacker.rejected404} rejected (404), ${attacker.blocked429} blocked (429), ${attacker.successes.length} successful${attacker.successes.length ? ` (${attacker.successes.join('; ')})` : ''}${attacker.other.size ? `, other: ${JSON.stringify(report.attacker.other)}` : ''}
 ${outcome.failuresByStep.size ? `Failures by step:\n${[...outcome.failuresByStep].map(([step, count]) => `  ${count} x ${step}`).join('\n')}\n` : ''}
-${markdownTable(metrics.rows())}
+Burst phase (${burst.started} sessions at once, attacker running):
+${markdownTable(phaseMetrics.burst.rows())}
+
+Sustained phase (${options.concurrency} flows in flight for ${options.durationSeconds} s, attacker running):
+${markdownTable(phaseMetrics.sustained.rows())}
 `);
   if (args.json) {
     const { writeFileSync } = await import('node:fs');

@@ -4,21 +4,8 @@ import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryC
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    TABLE_NAME: 'unit-table',
-    AWS_REGION: 'eu-central-1',
-    AWS_ACCESS_KEY_ID: 'unit',
-    AWS_SECRET_ACCESS_KEY: 'unit',
-    PIN_SECRET: 'unit-test-secret-of-at-least-32-bytes!',
-    WEBSOCKET_MANAGEMENT_ENDPOINT: 'http://127.0.0.1:9',
-    PIN_MAX_DRAWS: '3',
-    PERMISSION_CACHE_SECONDS: '0',
-    LOG_LEVEL: 'SILENT',
-  });
-});
+import { beforeEach, describe, expect, it } from 'vitest';
+import './support/handler-environment.ts';
 
 import { handler as createSession } from '#http/create-session';
 import { handler as generatePin } from '#http/generate-pin';

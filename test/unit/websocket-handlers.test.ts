@@ -3,22 +3,8 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from 
 import type { APIGatewayProxyWebsocketEventV2, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    TABLE_NAME: 'unit-table',
-    AWS_REGION: 'eu-central-1',
-    AWS_ACCESS_KEY_ID: 'unit',
-    AWS_SECRET_ACCESS_KEY: 'unit',
-    PIN_SECRET: 'unit-test-secret-of-at-least-32-bytes!',
-    WEBSOCKET_MANAGEMENT_ENDPOINT: 'http://127.0.0.1:9',
-    JWT_ISSUER: 'http://127.0.0.1:9/dev',
-    JWT_AUDIENCE: 'unit',
-    ALLOWED_ORIGINS: 'https://support.example.com',
-    LOG_LEVEL: 'SILENT',
-  });
-});
+import { beforeEach, describe, expect, it } from 'vitest';
+import './support/handler-environment.ts';
 
 import { handler as authorizer } from '#websocket/authorizer';
 import { handler as chat } from '#websocket/chat';

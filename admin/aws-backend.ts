@@ -15,7 +15,9 @@ import {
   UserNotFoundException,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { createDocumentClient, type Table } from '#storage/dynamo-client';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Table } from '#storage/dynamo-client';
 import { listGroups as listStoredGroups, putGroup as putStoredGroup, type Group } from '#storage/directory';
 import { AdminError, type AdminBackend, type NewTechnician, type TechnicianSummary } from './backend.ts';
 
@@ -58,8 +60,9 @@ export class AwsBackend implements AdminBackend {
     region: string | undefined,
   ) {
     this.cognito = new CognitoIdentityProviderClient(region ? { region } : {});
-    if (region) process.env.AWS_REGION ??= region;
-    this.table = { client: createDocumentClient(), name: resources.tableName };
+    // The same region for the table as for the pool, whatever AWS_REGION says.
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient(region ? { region } : {}), { marshallOptions: { removeUndefinedValues: true } });
+    this.table = { client: documents, name: resources.tableName };
   }
 
   async createTechnician(technician: NewTechnician): Promise<TechnicianSummary> {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { defaultBackoffPolicy } from './backoff.ts';
 import { appletVersion, bakedServerConfigText } from './build-constants.ts';
 import { parseArguments } from './cli.ts';
-import { ReconnectingConnection, type TransportFactory } from './connection.ts';
+import { ReconnectingConnection } from './connection.ts';
 import { detectLanguage, messagesFor, type Messages } from './i18n.ts';
 import { outputLine } from './output.ts';
 import { connectUrl, displayHost, resolveServer, resolveTicket } from './server.ts';
@@ -29,8 +29,6 @@ export interface AppletProcess {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream;
   onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
-  /** Overridable for tests; the default is the `ws` client. */
-  readonly transport?: TransportFactory;
 }
 
 /** Runs the applet to its end and returns the exit code (see docs/applet.md). */
@@ -90,7 +88,7 @@ export async function runApplet(host: AppletProcess): Promise<number> {
       }
     }
     terminal.print(outputLine.connecting(displayHost(server)));
-    return await Promise.race([runSession(host, terminal, messages, { webSocketUrl: server.webSocketUrl, ticket }, interrupted), interrupted]);
+    return await Promise.race([runSession(terminal, messages, { webSocketUrl: server.webSocketUrl, ticket }, interrupted), interrupted]);
   } finally {
     terminal.close();
   }
@@ -98,7 +96,6 @@ export async function runApplet(host: AppletProcess): Promise<number> {
 
 /** Connects and runs the session until it ends; an interrupt closes the socket without ending the session. */
 function runSession(
-  host: AppletProcess,
   terminal: Terminal,
   messages: Messages,
   target: { readonly webSocketUrl: string; readonly ticket: string },
@@ -117,7 +114,7 @@ function runSession(
         print: (line) => terminal.print(line),
         send: (message) => connection.send(JSON.stringify(message)),
         finish: done,
-        setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+        setTimeout: (callback, ms) => setTimeout(callback, ms),
         ticketRenewed: (renewed) => {
           ticket = renewed;
         },
@@ -128,7 +125,7 @@ function runSession(
     // Referenced by the session's ports above, which run only after start().
     const connection = new ReconnectingConnection({
       url: () => connectUrl(target.webSocketUrl, ticket),
-      transport: host.transport ?? webSocketTransport({ userAgent: `RemoteSupportApplet/${version} Node.js/${process.version}` }),
+      transport: webSocketTransport({ userAgent: `RemoteSupportApplet/${version} Node.js/${process.version}` }),
       listener: {
         connected: (isReconnect) => session.connected(isReconnect),
         message: (text) => session.received(text),

@@ -27,6 +27,9 @@ export const maxChatLength = 4000;
 /** How long /quit waits for the server to confirm with session.closed. */
 export const endConfirmationTimeoutMs = 5000;
 
+/** How long an ended status in session.state waits for the session.closed that names the reason. */
+export const endedStateGraceMs = 1000;
+
 const endedStatuses: readonly string[] = ['closed', 'expired', 'timed_out'];
 
 /**
@@ -56,7 +59,7 @@ export class CustomerSession {
 
   received(text: string): void {
     const message = parseServerMessage(text);
-    if (!message) return;
+    if (!message || this.finished) return;
     switch (message.type) {
       case 'session.state':
         if (message.resumeTicket) this.ports.ticketRenewed(message.resumeTicket);
@@ -115,16 +118,22 @@ export class CustomerSession {
   }
 
   private statusChanged(status: string): void {
+    if (endedStatuses.includes(status)) {
+      // The service follows up with session.closed, which names the reason; wait briefly for it.
+      this.ports.setTimeout(() => {
+        if (this.finished) return;
+        this.ports.print(outputLine.status(status));
+        this.ports.print(this.messages.closedHint);
+        this.finish(0);
+      }, endedStateGraceMs);
+      return;
+    }
     const unchanged = status === this.status;
     this.status = status;
     if (!unchanged) {
       this.ports.print(outputLine.status(status, this.technicianName));
       if (status === 'waiting') this.ports.print(this.messages.waitingHint);
       if (status === 'active') this.ports.print(this.messages.activeHint);
-    }
-    if (endedStatuses.includes(status)) {
-      this.ports.print(this.messages.closedHint);
-      this.finish(0);
     }
   }
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../applet/src/i18n.ts';
 import { outputLine, printable } from '../../applet/src/output.ts';
-import { CustomerSession, endConfirmationTimeoutMs, maxChatLength, parseServerMessage, type ClientMessage } from '../../applet/src/session.ts';
+import { CustomerSession, endConfirmationTimeoutMs, endedStateGraceMs, maxChatLength, parseServerMessage, type ClientMessage } from '../../applet/src/session.ts';
 
 const messages = messagesFor('en');
 
@@ -138,8 +138,20 @@ describe('customer session', () => {
     expect(exitCodes).toEqual([0]);
   });
 
-  it('finishes when a reconnect finds the session already over', () => {
+  it('finishes when a reconnect finds the session already over, with the reason when the service names it', () => {
+    state('closed');
+    receive({ type: 'session.closed', sessionId: 's1', reason: 'waiting_timed_out' });
+    expect(printed.filter((line) => line.startsWith('status: '))).toEqual(['status: closed (waiting_timed_out)']);
+    expect(exitCodes).toEqual([0]);
+    timers.forEach((timer) => timer.callback());
+    expect(exitCodes).toEqual([0]);
+  });
+
+  it('finishes on an ended status alone after a short wait for the reason', () => {
     state('timed_out');
+    expect(exitCodes).toEqual([]);
+    expect(timers.map((timer) => timer.ms)).toEqual([endedStateGraceMs]);
+    timers[0]?.callback();
     expect(printed).toContain('status: timed_out');
     expect(exitCodes).toEqual([0]);
   });

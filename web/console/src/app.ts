@@ -66,7 +66,7 @@ export class TechnicianConsole {
       token: options.token,
       createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
       onMessage: (message) => this.#onServerMessage(message),
-      onOpen: () => void this.#catchUp(),
+      onOpen: (reconnected) => void this.#catchUp(reconnected),
       onState: (state) => {
         this.#liveState = state;
         this.#renderLiveState();
@@ -264,7 +264,8 @@ export class TechnicianConsole {
     for (const change of changes) {
       const { session } = change;
       this.#pendingRender.add(session.id);
-      if (notify && enteredWaiting(change)) this.#showArrival(session, true);
+      // On the first load a waiting customer gets the visible notice, but no sound or spoken alert.
+      if (enteredWaiting(change)) this.#showArrival(session, notify);
       if (session.status !== 'waiting') this.#hideArrival(session.id);
       if (change.previous && change.previous.status !== session.status) {
         if (session.status === 'closed') this.#announce(this.#ctx.t('sessionClosedNotice', { name: session.customerName }));
@@ -319,8 +320,9 @@ export class TechnicianConsole {
   }
 
   /** After every (re)connect: what happened while the socket was down. */
-  async #catchUp(): Promise<void> {
-    await this.#loadSessions(true);
+  async #catchUp(reconnected: boolean): Promise<void> {
+    // Only arrivals missed during an outage are news; the first open merely races the first load.
+    await this.#loadSessions(reconnected);
     for (const id of this.#openIds) this.#scheduleLogRefresh(id, 0);
   }
 

@@ -7,6 +7,8 @@ import { RemoteSupportStack } from './remote-support-stack.ts';
 export const defaultStackName = 'RemoteSupport';
 
 export interface CreateAppProps {
+  /** The app to add the stack to (the CLI's, with its context); a new one otherwise. */
+  readonly app?: App;
   readonly siteDirectory: string;
   readonly handlerCode: HandlerCodeMode;
   /** Extra CDK context (tests); the CLI passes -c values through the environment. */
@@ -23,7 +25,7 @@ export interface CreateAppProps {
  */
 export function createApp(props: CreateAppProps): { app: App; stack: RemoteSupportStack } {
   const appProps: AppProps = { context: props.context, ...(props.outdir ? { outdir: props.outdir } : {}) };
-  const app = new App(appProps);
+  const app = props.app ?? new App(appProps);
   const stackName = String(app.node.tryGetContext('stackName') ?? defaultStackName);
   if (!/^[A-Za-z][A-Za-z0-9-]{0,100}$/.test(stackName)) {
     throw new Error(`context "stackName" must start with a letter and contain letters, digits and dashes, got "${stackName}"`);

@@ -103,7 +103,7 @@ export function apiCall(
   baseUrl: string,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; localAddress?: string; userAgent?: string } = {},
+  options: { token?: string; body?: unknown; localAddress?: string; userAgent?: string; headers?: Readonly<Record<string, string>> } = {},
 ): Promise<RawResponse> {
   return rawRequest(baseUrl, {
     method,
@@ -113,6 +113,7 @@ export function apiCall(
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
+      ...options.headers,
     },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });

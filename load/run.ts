@@ -164,6 +164,7 @@ const outcome = {
   lostLogEntries: 0,
   logProblems: [] as string[],
   customerEnded: 0,
+  createRetries: 0,
 };
 
 /** The log a completed session must show, in this order (applet_disconnected may come anywhere after the applet connected). */
@@ -189,7 +190,15 @@ async function sessionFlow(target: { url: string; wsUrl: string }, technician: T
   const endedByCustomer = Math.random() < 0.1;
   let applet: MessageSocket | undefined;
   try {
-    const created = await timed('POST /api/sessions', () => apiCall(target.url, 'POST', '/api/sessions', { token: technician.token, body: { customerName: `Load ${randomUUID().slice(0, 8)}` } }));
+    // A console that retries a create sends the same Idempotency-Key, so a create that timed out at the gateway is not made twice.
+    const idempotencyKey = randomUUID();
+    const customerName = `Load ${idempotencyKey.slice(0, 8)}`;
+    let created = await timed('POST /api/sessions', () => apiCall(target.url, 'POST', '/api/sessions', { token: technician.token, body: { customerName }, headers: { 'idempotency-key': idempotencyKey } }));
+    for (let retry = 1; retry <= 3 && (created.status === 503 || created.status === 429); retry += 1) {
+      outcome.createRetries += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Math.min(10, Number(created.headers['retry-after']) || 2 * retry)));
+      created = await timed('POST /api/sessions (retry, same key)', () => apiCall(target.url, 'POST', '/api/sessions', { token: technician.token, body: { customerName }, headers: { 'idempotency-key': idempotencyKey } }));
+    }
     expectStatus('create', created, 201);
     const sessionId = (created.json as { session: { id: string } }).session.id;
 
@@ -394,7 +403,7 @@ async function main(): Promise<void> {
     target: target.url,
     seconds: totalSeconds,
     burst: { sessions: burst.started, completed: burst.completed, seconds: burst.seconds },
-    sessions: { started: outcome.started, completed: outcome.completed, failed: outcome.failed, endedByCustomer: outcome.customerEnded, failuresByStep: Object.fromEntries(outcome.failuresByStep), leftOpen },
+    sessions: { started: outcome.started, completed: outcome.completed, failed: outcome.failed, endedByCustomer: outcome.customerEnded, createRetries: outcome.createRetries, failuresByStep: Object.fromEntries(outcome.failuresByStep), leftOpen },
     logs: { incomplete: outcome.lostLogEntries, problems: outcome.logProblems },
     http: { requests: httpRequests, perSecond: httpRequests / totalSeconds, statuses: metrics.statusTotals((operation) => !operation.startsWith('WS')), serverErrors: metrics.serverErrors() },
     attacker: { addresses: options.attackerIps, made: attacker.made, rejected404: attacker.rejected404, blocked429: attacker.blocked429, other: Object.fromEntries(attacker.other), successes: attacker.successes },
@@ -405,7 +414,7 @@ async function main(): Promise<void> {
 
   console.log(`
 Load run: ${totalSeconds.toFixed(0)} s against ${target.url}
-Sessions: ${outcome.completed} completed / ${outcome.started} started (${outcome.failed} failed, ${outcome.customerEnded} ended by the customer); burst of ${burst.started}: ${burst.completed} completed in ${burst.seconds.toFixed(1)} s
+Sessions: ${outcome.completed} completed / ${outcome.started} started (${outcome.failed} failed, ${outcome.customerEnded} ended by the customer, ${outcome.createRetries} create retries with the same Idempotency-Key); burst of ${burst.started}: ${burst.completed} completed in ${burst.seconds.toFixed(1)} s
 Logs: ${outcome.lostLogEntries} completed sessions with a missing or out-of-order entry${outcome.logProblems.length ? `\n  ${outcome.logProblems.join('\n  ')}` : ''}
 Left open: ${leftOpen}
 HTTP: ${httpRequests} requests, ${(httpRequests / totalSeconds).toFixed(1)}/s; statuses ${JSON.stringify(report.http.statuses)}; 5xx: ${report.http.serverErrors}

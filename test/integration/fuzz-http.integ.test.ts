@@ -135,6 +135,14 @@ function decodedJson(bytes: Buffer): unknown {
   }
 }
 
+/** Idempotency-Key header values, valid and not (only printable ASCII can be sent as a header). */
+const idempotencyKey = fc.oneof(
+  fc.constant(undefined),
+  fc.uuid(),
+  fc.constantFrom('', 'short', 'x'.repeat(129), 'SESSION#x', '#pk', ':v', '../../etc', "' OR 1=1 --", '{"$ne":null}'),
+  fc.string({ unit: 'grapheme-ascii', maxLength: 140 }),
+);
+
 /** Would create-session accept this body? (Such bodies are valid input, not fuzz.) */
 function wouldCreateSession(bytes: Buffer): boolean {
   const parsed = decodedJson(bytes) as { customerName?: unknown } | undefined;
@@ -209,12 +217,12 @@ describe('session routes with a valid token and hostile session ids', () => {
 describe('create-session with hostile bodies', () => {
   it('400 for anything but a sensible customer name (403 for carol), table unchanged', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('alice', 'bob', 'carol'), body, contentType, async (user, payload, type) => {
+      fc.asyncProperty(fc.constantFrom('alice', 'bob', 'carol'), body, contentType, idempotencyKey, async (user, payload, type, key) => {
         fc.pre(user === 'carol' || !wouldCreateSession(payload.bytes));
         const { response, requestText } = await send({
           method: 'POST',
           path: '/api/sessions',
-          headers: { ...(type ? { 'content-type': type } : {}), authorization: `Bearer ${tokens[user]}` },
+          headers: { ...(type ? { 'content-type': type } : {}), ...(key === undefined ? {} : { 'idempotency-key': key }), authorization: `Bearer ${tokens[user]}` },
           body: payload.bytes,
         });
         expectCleanClientError(response, requestText, { statuses: [400, 403], codes: ['validation_failed', 'forbidden'] });

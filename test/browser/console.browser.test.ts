@@ -291,7 +291,7 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     expect(alice.problems).toEqual([]);
   });
 
-  it('reconnects by itself after the server drops the WebSocket and catches up on what it missed', async () => {
+  it('reconnects by itself after the server drops the WebSocket, catches up on what it missed, and keeps several sessions in tabs', async () => {
     const { page, problems } = await openConsole('Alice Adler');
     await page.getByText('Live updates on').waitFor();
     const token = await getToken(runtime.url, 'alice');
@@ -324,6 +324,18 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     expect(await panel.locator('.pin').getAttribute('data-pin')).toMatch(/^\d{6}$/);
     await expectStatus(page, 'Missed While Offline', 'PIN code issued');
     await panel.getByRole('button', { name: 'Create new PIN code' }).waitFor();
+
+    // Several sessions at once: a second tab, switched with the arrow keys.
+    await technicianCall(token, 'POST', '/api/sessions', { customerName: 'Second Tab' });
+    await sessionRow(page, 'Second Tab').getByRole('button', { name: 'Second Tab' }).click();
+    const tabs = page.getByRole('tablist', { name: 'Open sessions' }).getByRole('tab');
+    expect(await tabs.allInnerTexts()).toEqual(['Missed While Offline', 'Second Tab']);
+    expect(await page.getByRole('tab', { name: 'Second Tab' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('tab', { name: 'Second Tab' }).focus();
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.getByRole('tab', { name: 'Missed While Offline' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByRole('tabpanel', { name: 'Missed While Offline' }).isVisible()).toBe(true);
+    expect(await page.getByRole('tabpanel', { name: 'Second Tab' }).isVisible()).toBe(false);
     documents.destroy();
     expect(problems).toEqual([]);
   });

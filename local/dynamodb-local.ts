@@ -119,8 +119,19 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess, output:
 }
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  // A free port can be taken by someone else before Java binds it (parallel test runs do this); then try another.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(options, options.port || (await findFreePort()));
+    } catch (error) {
+      const portTaken = error instanceof Error && /BindException|already in use/i.test(error.message);
+      if (!portTaken || options.port || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<DynamoDbLocal> {
   const { jar, libraryPath } = dynamoDbLocalPaths();
-  const port = options.port || (await findFreePort());
   const storage = options.dataDirectory ? ['-dbPath', path.resolve(options.dataDirectory)] : ['-inMemory'];
   if (options.dataDirectory) await mkdir(options.dataDirectory, { recursive: true });
 
@@ -137,6 +148,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       ...storage,
       '-sharedDb',
       '-disableTelemetry',
+      // Its default is CORS for every origin, which lets any web page the developer visits drive this
+      // database; no browser page needs it, so allow an origin that cannot exist.
+      '-cors',
+      'https://no-browser-access.invalid',
       '-port',
       String(port),
     ],

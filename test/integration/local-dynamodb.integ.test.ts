@@ -93,5 +93,5 @@ describe('startDynamoDbLocal', () => {
     } finally {
       rmSync(dataDirectory, { recursive: true, force: true });
     }
-  });
+  }, 90_000); // two Java start-ups: ~5 s on an idle machine, far more on a busy CI runner
 });

@@ -90,7 +90,7 @@ describe('local runtime process', () => {
     const startedStopping = performance.now();
     const exit = await runtime.stop('SIGINT');
     expect(exit.code).toBe(0);
-    expect(performance.now() - startedStopping).toBeLessThan(5000);
+    expect(performance.now() - startedStopping).toBeLessThan(7000); // "a few seconds", with room for a busy machine
     expect(isProcessRunning(runtime.dynamoDbPid)).toBe(false);
     expect(await consoleClosed).toBe(1001);
     const afterSignal = runtime.lines.slice(runtime.lines.findIndex((line) => line.startsWith('Stopping')));

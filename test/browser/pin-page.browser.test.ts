@@ -98,6 +98,7 @@ describe('PIN page with the real runtime and applet', () => {
     await page.getByText('Instructions for other systems').click();
     await saveScreenshot(page, 'docs/screenshots/pin-download.png');
     expect(formatViolations(await runAxe(page))).toBe('');
+    await page.getByText('Instructions for other systems').click();
 
     const link = page.getByRole('link', { name: 'Download the support app' });
     const fileName = await link.getAttribute('download');
@@ -131,6 +132,7 @@ describe('PIN page with the real runtime and applet', () => {
     await progressStatus(page, 'active').waitFor();
     expect(await page.locator('#progress-status').textContent()).toContain('Alice Adler has joined the session.');
     expect(await page.locator('#progress-track [aria-current="step"]').textContent()).toBe('Active');
+    expect(await page.locator('#status-summary').textContent()).toBe('Status: Active');
     await saveScreenshot(page, 'docs/screenshots/pin-active.png');
 
     await technicianCall('POST', `/api/sessions/${sessionId}/close`);

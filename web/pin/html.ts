@@ -77,6 +77,7 @@ export function renderPinPageHtml(assets: PinPageAssets, strings: PinStrings): s
 <section id="download-step" class="step" aria-labelledby="download-heading" hidden>
 <h1 id="download-heading" tabindex="-1"></h1>
 <p ${text('downloadIntro')}</p>
+<p id="status-summary" class="status-summary" aria-hidden="true"></p>
 <ol class="steps">
 <li class="card">
 <h2 ${text('stepDownloadTitle')}</h2>

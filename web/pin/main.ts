@@ -110,6 +110,7 @@ const runInstructions = byId('run-instructions');
 const copyStatus = byId('copy-status');
 const progressTrack = byId('progress-track');
 const progressStatus = byId('progress-status');
+const statusSummary = byId('status-summary');
 const progressTrouble = byId('progress-trouble');
 const languageSwitch = byId('language-switch');
 
@@ -266,6 +267,9 @@ function renderProgress(current: DownloadView, text: PinStrings): void {
     : `${text.statusLabel}: ${text.statusNames[current.status]}. ${text.statusDetails[current.status](current.technicianName)}`;
   setText(progressStatus, message);
   progressStatus.dataset.status = current.statusGone ? 'gone' : current.status;
+  // Above the fold for whoever comes back from the terminal; screen readers hear the live region instead.
+  setText(statusSummary, current.statusGone ? '' : `${text.statusLabel}: ${text.statusNames[current.status]}`);
+  statusSummary.dataset.status = progressStatus.dataset.status;
   setText(progressTrouble, current.pollTrouble && !current.statusGone ? text.statusTrouble : '');
 }
 

@@ -89,6 +89,8 @@ export interface ColdStart {
   readonly bootstrap: Summary;
   /** import() of the bundle: module evaluation, SDK client construction. */
   readonly init: Summary;
+  /** CPU time (user + system, all threads) of that import: what the bundle costs, barely touched by other load on the machine. */
+  readonly initCpu: Summary;
   /** The first event, against DynamoDB Local: lazy SDK set-up, credentials, first connection. */
   readonly firstEvent: Summary;
   /** Spawn to answer, measured by the parent. */
@@ -98,11 +100,13 @@ export interface ColdStart {
 
 const driver = `
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const module = await import(process.env.BENCH_BUNDLE);
 const imported = performance.now();
+const cpu = process.cpuUsage(cpuBefore);
 const result = await module.handler(JSON.parse(process.env.BENCH_EVENT), { awsRequestId: 'cold', functionName: 'cold', getRemainingTimeInMillis: () => 10000 });
 const answered = performance.now();
-process.stdout.write(JSON.stringify({ bootstrap: started, init: imported - started, firstEvent: answered - imported, status: String(result?.statusCode ?? (result?.principalId ? 'allow' : '?')) }));
+process.stdout.write(JSON.stringify({ bootstrap: started, init: imported - started, initCpu: (cpu.user + cpu.system) / 1000, firstEvent: answered - imported, status: String(result?.statusCode ?? (result?.principalId ? 'allow' : '?')) }));
 process.exit(0);
 `;
 
@@ -123,7 +127,7 @@ function runOnce(bundle: string, event: unknown, env: Record<string, string>): P
       const total = performance.now() - started;
       if (code !== 0) return reject(new Error(`cold start of ${path.basename(bundle)} exited ${code}: ${err.slice(0, 2000)}`));
       try {
-        resolve({ ...(JSON.parse(out) as { bootstrap: number; init: number; firstEvent: number; status: string }), total });
+        resolve({ ...(JSON.parse(out) as Omit<RawColdStart, 'total'>), total });
       } catch {
         reject(new Error(`cold start of ${path.basename(bundle)} printed no result: ${out} ${err.slice(0, 2000)}`));
       }
@@ -137,6 +141,7 @@ export function mergeColdStartRuns(name: string, runs: readonly RawColdStart[]):
     name,
     bootstrap: summarize(runs.map((r) => r.bootstrap)),
     init: summarize(runs.map((r) => r.init)),
+    initCpu: summarize(runs.map((r) => r.initCpu)),
     firstEvent: summarize(runs.map((r) => r.firstEvent)),
     total: summarize(runs.map((r) => r.total)),
     statusCodes: [...new Set(runs.map((r) => r.status))],
@@ -146,6 +151,7 @@ export function mergeColdStartRuns(name: string, runs: readonly RawColdStart[]):
 export interface RawColdStart {
   readonly bootstrap: number;
   readonly init: number;
+  readonly initCpu: number;
   readonly firstEvent: number;
   readonly total: number;
   readonly status: string;

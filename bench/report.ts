@@ -84,11 +84,12 @@ export function renderReport(results: BenchResults): string {
     out.push('### Cold start: fresh `node` process per run (ms, p50 / p99)');
     out.push(
       table(
-        ['handler', 'node bootstrap', 'import (init)', 'first event', 'init + first event', 'spawn to answer', 'runs', 'status'],
+        ['handler', 'node bootstrap', 'import (init)', 'init CPU', 'first event', 'init + first event', 'spawn to answer', 'runs', 'status'],
         results.coldStarts.map((c) => [
           c.name,
           ms(c.bootstrap.p50),
           `${ms(c.init.p50)} / ${ms(c.init.p99)}`,
+          `${ms(c.initCpu.p50)} / ${ms(c.initCpu.p99)}`,
           `${ms(c.firstEvent.p50)} / ${ms(c.firstEvent.p99)}`,
           ms(c.init.p50 + c.firstEvent.p50),
           `${ms(c.total.p50)} / ${ms(c.total.p99)}`,

@@ -13,10 +13,14 @@ let runtime: Awaited<ReturnType<typeof startRuntimeProcess>>;
 let browser: Browser;
 
 beforeAll(async () => {
-  [runtime, browser] = await Promise.all([
+  // allSettled, so a missing Chromium still leaves the started runtime to afterAll to stop.
+  const [startedRuntime, launchedBrowser] = await Promise.allSettled([
     startRuntimeProcess({ PIN_VALIDITY_SECONDS: '3', CONNECTING_TIMEOUT_SECONDS: '3', SWEEP_INTERVAL_SECONDS: '1' }),
     launchChromium(),
   ]);
+  if (startedRuntime.status === 'fulfilled') runtime = startedRuntime.value;
+  if (launchedBrowser.status === 'fulfilled') browser = launchedBrowser.value;
+  for (const outcome of [startedRuntime, launchedBrowser]) if (outcome.status === 'rejected') throw outcome.reason;
 });
 
 afterAll(async () => {

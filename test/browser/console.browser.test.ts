@@ -26,11 +26,12 @@ let downloadDirectory: string;
 const applets: ChildProcess[] = [];
 
 beforeAll(async () => {
-  [runtime, browser, downloadDirectory] = await Promise.all([
-    startRuntimeProcess(),
-    launchChromium(),
-    mkdtemp(path.join(tmpdir(), 'console-applet-')),
-  ]);
+  downloadDirectory = await mkdtemp(path.join(tmpdir(), 'console-applet-'));
+  // allSettled, so a missing Chromium still leaves the started runtime to afterAll to stop.
+  const [startedRuntime, launchedBrowser] = await Promise.allSettled([startRuntimeProcess(), launchChromium()]);
+  if (startedRuntime.status === 'fulfilled') runtime = startedRuntime.value;
+  if (launchedBrowser.status === 'fulfilled') browser = launchedBrowser.value;
+  for (const outcome of [startedRuntime, launchedBrowser]) if (outcome.status === 'rejected') throw outcome.reason;
 });
 
 afterAll(async () => {

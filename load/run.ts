@@ -88,7 +88,7 @@ if (args.url !== undefined) {
 }
 
 // Hard stop whatever happens: the phases plus generous time to drain and verify.
-const hardStopMs = (options.durationSeconds + 240) * 1000 + options.burst * 200;
+const hardStopMs = (options.durationSeconds + 240) * 1000 + options.burst * 1000;
 setTimeout(() => {
   console.error(`load: hard time limit of ${Math.round(hardStopMs / 1000)} s reached; exiting`);
   void runtime?.stop('SIGKILL');

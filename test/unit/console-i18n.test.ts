@@ -55,7 +55,9 @@ describe('errors in plain words', () => {
     expect(describeError(new ApiError(403, 'forbidden', 'missing permission: pinCode'), de)).toBe(
       'Ihre Technikergruppe ist nicht zur Verwendung der PIN-Code-Verbindungsmethode berechtigt.',
     );
-    expect(describeError(new ApiError(403, 'forbidden', 'group lacks privateSessions'), en)).toBe('Your group is not allowed to start private sessions.');
+    expect(describeError(new ApiError(403, 'forbidden', "Your technician group lacks the 'privateSessions' permission, which is needed to create a session."), en)).toBe(
+      'Your group is not allowed to start private sessions.',
+    );
     expect(describeError(new ApiError(403, 'forbidden', 'not your session'), en)).toBe('You are not allowed to do this: not your session');
   });
 

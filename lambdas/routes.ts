@@ -7,8 +7,8 @@
 
 /** What a handler touches, so the stack can grant exactly that and nothing more. */
 export interface HandlerNeeds {
-  /** Access to the product table. */
-  readonly table: 'read' | 'readWrite';
+  /** Access to the product table; `none` for handlers that never touch it. */
+  readonly table: 'none' | 'read' | 'readWrite';
   /** Posts to WebSocket connections through the @connections management API. */
   readonly postsToConnections?: boolean;
   /** Reads the PIN keyed-hash secret (Secrets Manager in AWS). */
@@ -131,7 +131,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     path: '/api/openapi.json',
     auth: 'public',
     entry: 'lambdas/http/openapi.ts',
-    needs: { table: 'read' },
+    needs: { table: 'none' },
   },
 ];
 
@@ -172,6 +172,13 @@ export const webSocketRoutes: readonly WebSocketRoute[] = [
     routeKey: 'end',
     entry: 'lambdas/websocket/end-session.ts',
     needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    // Keep-alive: API Gateway closes a WebSocket after 10 idle minutes and does not count ping frames.
+    name: 'websocket-ping',
+    routeKey: 'ping',
+    entry: 'lambdas/websocket/ping.ts',
+    needs: { table: 'none' },
   },
   {
     name: 'websocket-default',

@@ -6,11 +6,14 @@ export interface WebSocketTransportOptions {
   /** A server that accepts TCP but never answers the upgrade counts as unreachable after this. */
   readonly handshakeTimeoutMs?: number;
   /**
-   * Ping frames while idle, so NATs and proxies keep the connection open while
-   * the customer waits for the technician.
+   * How often to send `{"action":"ping"}` while connected. API Gateway closes a
+   * WebSocket after 10 idle minutes and does not count ping frames; a message
+   * on the service's no-op `ping` route keeps the customer's wait unbroken.
    */
   readonly keepAliveMs?: number;
 }
+
+const keepAliveMessage = JSON.stringify({ action: 'ping' });
 
 /** The applet's transport: the `ws` client (Node 20 has no stable global WebSocket). */
 export function webSocketTransport(options: WebSocketTransportOptions): TransportFactory {
@@ -30,7 +33,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
       socket.terminate();
     });
     socket.on('open', () => {
-      keepAlive = setInterval(() => socket.ping(), options.keepAliveMs ?? 60_000);
+      keepAlive = setInterval(() => socket.send(keepAliveMessage), options.keepAliveMs ?? 4 * 60_000);
       keepAlive.unref();
       handlers.onOpen();
     });

@@ -28,6 +28,7 @@ export const clientMessageSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('hello'), systemInfo: systemInfoSchema }),
   z.object({ action: z.literal('chat'), sessionId, text: z.string().trim().min(1, 'empty message').max(4000, 'at most 4000 characters') }),
   z.object({ action: z.literal('end'), sessionId }),
+  z.object({ action: z.literal('ping') }),
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

@@ -49,7 +49,7 @@ export class Handlers extends Construct {
         timeout: isScheduled ? Duration.seconds(Math.max(30, (declaration as ScheduledJob).everyMinutes * 50)) : Duration.seconds(10),
       });
       const { needs } = declaration;
-      fn.bindTable(props.table, needs.table, props.indexNames);
+      if (needs.table !== 'none') fn.bindTable(props.table, needs.table, props.indexNames);
       if (needs.pinSecret) fn.bindPinSecret(props.pinSecret);
       if (needs.postsToConnections) fn.bindConnectionsApi(props.webSocketStage);
       if (needs.verifiesJwt) fn.bindJwtVerification(props.jwtIssuer, props.jwtAudience, props.siteOrigins);

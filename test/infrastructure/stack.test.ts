@@ -66,12 +66,17 @@ describe('functions from the route table', () => {
       const env = (functionOf(declaration.name)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
       const tableStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
-      expect(tableStatements, declaration.name).toHaveLength(1);
-      expect(actionsOf(tableStatements[0]!).sort(), declaration.name).toEqual([...tableActions[needs.table]].sort());
-      const tableResources = [tableStatements[0]!.Resource].flat().map((resource) => JSON.stringify(resource));
-      expect(tableResources).toHaveLength(1 + tableDefinition.globalSecondaryIndexes.length);
-      expect(tableResources.some((resource) => resource.includes('index/*'))).toBe(false);
-      expect(env[environmentVariables.tableName]).toBeDefined();
+      if (needs.table === 'none') {
+        expect(tableStatements, declaration.name).toHaveLength(0);
+        expect(env[environmentVariables.tableName], declaration.name).toBeUndefined();
+      } else {
+        expect(tableStatements, declaration.name).toHaveLength(1);
+        expect(actionsOf(tableStatements[0]!).sort(), declaration.name).toEqual([...tableActions[needs.table]].sort());
+        const tableResources = [tableStatements[0]!.Resource].flat().map((resource) => JSON.stringify(resource));
+        expect(tableResources).toHaveLength(1 + tableDefinition.globalSecondaryIndexes.length);
+        expect(tableResources.some((resource) => resource.includes('index/*'))).toBe(false);
+        expect(env[environmentVariables.tableName]).toBeDefined();
+      }
 
       const secretStatements = statements.filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'));
       expect(secretStatements.length, declaration.name).toBe(needs.pinSecret ? 1 : 0);

@@ -48,11 +48,17 @@ function harness(token: () => string | undefined = () => 'jwt-1') {
       signedOut += 1;
     },
     random: () => 1,
+    keepAliveMilliseconds: 300_000,
     schedule: (callback, milliseconds) => timers.push({ callback, milliseconds }),
     cancel: () => undefined,
   });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-  return { connection, sockets, timers, opens, states, messages, settle, signedOut: () => signedOut };
+  /** Runs the next reconnect timer (keep-alive timers are left alone). */
+  const runNextRetry = () => {
+    const index = timers.findIndex((timer) => timer.milliseconds !== 300_000);
+    timers.splice(index, 1)[0]?.callback();
+  };
+  return { connection, sockets, timers, opens, states, messages, settle, runNextRetry, signedOut: () => signedOut };
 }
 
 describe('live connection', () => {
@@ -71,17 +77,17 @@ describe('live connection', () => {
     live.sockets[0]?.open();
     expect(live.opens).toEqual([false]);
     live.sockets[0]?.drop();
-    live.timers.shift()?.callback();
+    live.runNextRetry();
     await live.settle();
     live.sockets[1]?.drop();
-    live.timers.shift()?.callback();
+    live.runNextRetry();
     await live.settle();
     live.sockets[2]?.open();
     expect(live.opens).toEqual([false, true]);
     expect(live.states.filter((state) => state.kind === 'retrying').map((state) => (state.kind === 'retrying' ? state.inMilliseconds : 0))).toEqual([1000, 2000]);
     // After a successful open the backoff starts over.
     live.sockets[2]?.drop();
-    expect(live.timers[0]?.milliseconds).toBe(1000);
+    expect(live.timers.filter((timer) => timer.milliseconds !== 300_000).map((timer) => timer.milliseconds)).toEqual([1000]);
   });
 
   it('caps the backoff at 30 s and jitters down to half', () => {
@@ -113,6 +119,24 @@ describe('live connection', () => {
     expect(live.sockets[0]?.sent).toEqual(['{"action":"chat","sessionId":"s","text":"x"}']);
   });
 
+  it('pings while open so API Gateway does not close an idle connection, and stops pinging once closed', async () => {
+    const live = harness();
+    live.connection.start();
+    await live.settle();
+    const socket = live.sockets[0];
+    socket?.open();
+    const keepAlive = live.timers.find((timer) => timer.milliseconds === 300_000);
+    keepAlive?.callback();
+    expect(socket?.sent).toEqual(['{"action":"ping"}']);
+    expect(live.connection.lastSentAction).toBe('ping');
+    live.connection.send({ action: 'chat', sessionId: 's', text: 'x' });
+    expect(live.connection.lastSentAction).toBe('chat');
+    const next = live.timers.filter((timer) => timer.milliseconds === 300_000).at(-1);
+    socket?.drop();
+    next?.callback();
+    expect(socket?.sent).toHaveLength(2);
+  });
+
   it('stops trying when the sign-in is gone, and after stop()', async () => {
     const live = harness(() => undefined);
     live.connection.start();
@@ -126,6 +150,6 @@ describe('live connection', () => {
     stopped.sockets[0]?.open();
     stopped.connection.stop();
     stopped.sockets[0]?.drop();
-    expect(stopped.timers).toHaveLength(0);
+    expect(stopped.timers.filter((timer) => timer.milliseconds !== 300_000)).toHaveLength(0);
   });
 });

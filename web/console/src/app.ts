@@ -365,6 +365,8 @@ export class TechnicianConsole {
         break;
       }
       case 'error': {
+        // A service without the keep-alive route answers pings with an error; that is no news to the technician.
+        if (this.#live.lastSentAction === 'ping') break;
         const panel = this.#lastChatSessionId ? this.#panels.get(this.#lastChatSessionId) : undefined;
         this.#handleError(new ApiError(400, message.code, message.message), panel);
         break;

@@ -22,6 +22,11 @@ export interface LiveOptions {
   readonly onState: (state: LiveState) => void;
   /** No token any more: the sign-in lapsed. */
   readonly onSignedOut: () => void;
+  /**
+   * Sends `{"action":"ping"}` this often while open: API Gateway closes a
+   * WebSocket after 10 idle minutes and does not count protocol pings.
+   */
+  readonly keepAliveMilliseconds?: number;
   readonly random?: () => number;
   readonly schedule?: (callback: () => void, milliseconds: number) => unknown;
   readonly cancel?: (handle: unknown) => void;
@@ -51,6 +56,8 @@ export class LiveConnection {
   #attempt = 0;
   #everOpened = false;
   #timer: unknown;
+  #keepAliveTimer: unknown;
+  #lastSentAction: string | undefined;
   #stopped = false;
   readonly #random: () => number;
   readonly #schedule: (callback: () => void, milliseconds: number) => unknown;
@@ -60,6 +67,11 @@ export class LiveConnection {
     this.#random = options.random ?? Math.random;
     this.#schedule = options.schedule ?? ((callback, milliseconds) => setTimeout(callback, milliseconds));
     this.#cancel = options.cancel ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
+  }
+
+  /** The action of the last message sent, so an error answering a keep-alive can be told apart. */
+  get lastSentAction(): string | undefined {
+    return this.#lastSentAction;
   }
 
   get isOpen(): boolean {
@@ -94,6 +106,7 @@ export class LiveConnection {
       const reconnected = this.#everOpened;
       this.#everOpened = true;
       this.options.onState({ kind: 'open' });
+      this.#scheduleKeepAlive(socket);
       this.options.onOpen(reconnected);
     };
     socket.onmessage = (event) => {
@@ -116,6 +129,15 @@ export class LiveConnection {
     };
   }
 
+  #scheduleKeepAlive(socket: SocketLike): void {
+    const every = this.options.keepAliveMilliseconds ?? 300_000;
+    this.#keepAliveTimer = this.#schedule(() => {
+      if (this.#socket !== socket || socket.readyState !== OPEN) return;
+      this.send({ action: 'ping' });
+      this.#scheduleKeepAlive(socket);
+    }, every);
+  }
+
   #retry(): void {
     if (this.#stopped) return;
     const delay = backoffDelay(this.#attempt, this.#random);
@@ -129,12 +151,15 @@ export class LiveConnection {
     const socket = this.#socket;
     if (!socket || socket.readyState !== OPEN) return false;
     socket.send(JSON.stringify(message));
+    const action = (message as { action?: unknown } | null)?.action;
+    this.#lastSentAction = typeof action === 'string' ? action : undefined;
     return true;
   }
 
   stop(): void {
     this.#stopped = true;
     if (this.#timer !== undefined) this.#cancel(this.#timer);
+    if (this.#keepAliveTimer !== undefined) this.#cancel(this.#keepAliveTimer);
     const socket = this.#socket;
     this.#socket = undefined;
     socket?.close(1000, 'signed out');

@@ -75,7 +75,8 @@ export const httpRoutes: readonly HttpRoute[] = [
     path: '/api/sessions/{id}',
     auth: 'technician',
     entry: 'lambdas/http/get-session.ts',
-    needs: { table: 'read' },
+    // Writes too: a look at another technician's session is logged there as denied.
+    needs: { table: 'readWrite' },
   },
   {
     name: 'get-session-log',
@@ -83,7 +84,8 @@ export const httpRoutes: readonly HttpRoute[] = [
     path: '/api/sessions/{id}/log',
     auth: 'technician',
     entry: 'lambdas/http/get-session-log.ts',
-    needs: { table: 'read' },
+    // Writes too: a look at another technician's session is logged there as denied.
+    needs: { table: 'readWrite' },
   },
   {
     name: 'generate-pin',
@@ -184,7 +186,8 @@ export const webSocketRoutes: readonly WebSocketRoute[] = [
     name: 'websocket-default',
     routeKey: '$default',
     entry: 'lambdas/websocket/default.ts',
-    needs: { table: 'read', postsToConnections: true },
+    // Writes too: answering a connection that turns out gone deletes its record.
+    needs: { table: 'readWrite', postsToConnections: true },
   },
 ];
 

@@ -244,7 +244,8 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
               action = undefined;
             }
           }
-          const route = (typeof action === 'string' ? routesByKey.get(action) : undefined) ?? routesByKey.get('$default');
+          // As in API Gateway, `$connect`/`$disconnect` are never selected by a message: only non-$ keys match.
+          const route = (typeof action === 'string' && !action.startsWith('$') ? routesByKey.get(action) : undefined) ?? routesByKey.get('$default');
           if (!route) {
             webSocket.send(JSON.stringify({ message: 'Forbidden', connectionId, requestId: randomUUID() }));
             return;

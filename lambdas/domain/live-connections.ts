@@ -168,6 +168,19 @@ export async function appletHello(deps: Dependencies, connectionId: string, syst
   }
 }
 
+/** A connection reaching for a session it is not bound to: logged in that session, answered as missing. */
+async function logDeniedConnection(deps: Dependencies, session: SessionItem, connection: ConnectionItem, action: string): Promise<void> {
+  const actor =
+    connection.role === 'technician'
+      ? { kind: 'technician' as const, name: connection.technicianDisplayName ?? connection.technicianId }
+      : actors.customer();
+  const who = connection.role === 'technician' ? `technician ${connection.technicianDisplayName ?? connection.technicianId}` : 'the applet of another session';
+  await deps.store.appendLog(
+    session.id,
+    logEntry(deps.clock.now(), 'denied', actor, `Denied: ${who} tried to ${action} this session`, { connectionRole: connection.role, action }),
+  );
+}
+
 const MAX_CHAT_LENGTH = 4000;
 
 /** A chat line from either side, once the session is active; logged, then delivered to the other side. */
@@ -175,8 +188,12 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
   const connection = await connectionOf(deps, connectionId);
   const session = await deps.store.getSession(sessionId);
   const fromTechnician = connection.role === 'technician';
-  const allowed = session && (fromTechnician ? session.technicianId === connection.technicianId : session.id === connection.sessionId);
-  if (!session || !allowed) throw new NotFound();
+  if (!session) throw new NotFound();
+  const allowed = fromTechnician ? session.technicianId === connection.technicianId : session.id === connection.sessionId;
+  if (!allowed) {
+    await logDeniedConnection(deps, session, connection, 'chat into');
+    throw new NotFound();
+  }
   const now = deps.clock.now();
   const current = effectiveStatus(session, now).status;
   if (!(allowedFrom.chat as readonly string[]).includes(current)) {
@@ -200,9 +217,12 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
 /** The customer ends the session from the applet. */
 export async function customerEnds(deps: Dependencies, connectionId: string, sessionId: string): Promise<void> {
   const connection = await connectionOf(deps, connectionId);
-  if (connection.role !== 'applet' || connection.sessionId !== sessionId) throw new NotFound();
   const session = await deps.store.getSession(sessionId);
   if (!session) throw new NotFound();
+  if (connection.role !== 'applet' || connection.sessionId !== sessionId) {
+    await logDeniedConnection(deps, session, connection, 'end');
+    throw new NotFound();
+  }
   await finishSession(deps, session, 'customer_ended', actors.customer(session.customerName), allowedFrom.customerEnds);
 }
 

@@ -9,7 +9,7 @@ import { PinInvalid, TooManyAttempts, Unauthorized, ValidationFailed } from './e
 import { hashPin, hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
 import type { SessionStatus } from './session-model.ts';
-import { allowedFrom, effectiveStatus } from './session-rules.ts';
+import { allowedFrom, effectiveStatus, type SessionItem } from './session-rules.ts';
 import { notifySessionChanged, applyUpdate } from './sessions.ts';
 
 export interface CustomerClient {
@@ -37,11 +37,14 @@ export function normalizePin(input: string, digits: number): string {
 
 const PROGRESS_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
+/** Past this many times the global budget in one window, every redeem waits for the next window. */
+export const GLOBAL_CEILING_FACTOR = 10;
+
 /**
  * Redeems a PIN: consumes it and moves its session pending -> connecting in one
  * transaction, issuing the applet ticket and the page's progress token with it.
  * Unknown, expired, replaced and already used PINs all fail the same way, by
- * the same path, and count against the client's and the global failure budget.
+ * the same path, and count against the client's and the global budget.
  */
 export async function redeemPin(deps: Dependencies, pinInput: string, client: CustomerClient): Promise<Redemption> {
   const pin = normalizePin(pinInput, deps.config.pinDigits);
@@ -56,31 +59,40 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
   const clientKey = keys.rateWindow('redeem-fail', clientKeyFor(client.ip), window);
   const globalKey = keys.rateWindow('redeem-fail', 'global', window);
 
-  const found = await deps.store.getMany([pinKey, clientKey, globalKey]);
-  const count = (key: { pk: string; sk: string }) => Number(found.get(`${key.pk}|${key.sk}`)?.count ?? 0);
-  const clientFailures = count(clientKey);
-  const globalFailures = count(globalKey);
-  // Past the global budget the service is under a guessing attack: it does not lock everyone out,
-  // it gives each client one attempt per window. A customer typing the PIN the technician read out
-  // still gets in; an attacker gets one guess per address (see docs/security.md for the bound).
-  const underAttack = globalFailures >= deps.config.redeemFailuresGlobal;
-  const clientLimit = underAttack ? 1 : deps.config.redeemFailuresPerClient;
-  if (clientFailures >= clientLimit) {
-    deps.logger.info('PIN redeem refused by rate limit', { event: 'pin_redeem_throttled', clientFailures, globalFailures, underAttack });
+  // Every attempt takes from the client's and the global budget before the PIN is looked at, atomically,
+  // so parallel guesses cannot slip past a check-then-count. A successful redeem gives both back.
+  const countersExpireAt = (window + 2) * windowSeconds;
+  const [clientAttempts, globalAttempts] = await Promise.all([
+    deps.store.reserveAttempt(clientKey, deps.config.redeemFailuresPerClient, countersExpireAt),
+    deps.store.incrementCounter(globalKey, countersExpireAt),
+  ]);
+  // Past the global budget the service is under a guessing attack: it does not lock everyone out, it
+  // gives each client one attempt per window. A customer typing the PIN the technician read out still
+  // gets in; an attacker gets one guess per address, up to a hard ceiling (docs/security.md has the bound).
+  const underAttack = globalAttempts > deps.config.redeemFailuresGlobal;
+  const overCeiling = globalAttempts > deps.config.redeemFailuresGlobal * GLOBAL_CEILING_FACTOR;
+  if (clientAttempts === undefined || (underAttack && clientAttempts > 1) || overCeiling) {
+    deps.logger.info('PIN redeem refused by rate limit', { event: 'pin_redeem_throttled', clientAttempts, globalAttempts, underAttack });
     throw new TooManyAttempts(retryAfter);
   }
+  const clientFailures = clientAttempts - 1;
+  const globalFailures = globalAttempts - 1;
 
-  const fail = async (): Promise<never> => {
-    const expiresAt = (window + 2) * windowSeconds;
-    const [clientCount, globalCount] = await Promise.all([
-      deps.store.incrementCounter(clientKey, expiresAt),
-      deps.store.incrementCounter(globalKey, expiresAt),
-    ]);
-    deps.logger.info('PIN redeem failed', { event: 'pin_redeem_failed', clientFailures: clientCount, globalFailures: globalCount });
+  const refund = () =>
+    Promise.allSettled([deps.store.transact([deps.store.counterAdjust(clientKey, -1), deps.store.counterAdjust(globalKey, -1)])]);
+  const fail = (): never => {
+    deps.logger.info('PIN redeem failed', { event: 'pin_redeem_failed', clientFailures: clientAttempts, globalFailures: globalAttempts });
     throw new PinInvalid();
   };
 
-  const pinItem = found.get(`${pinKey.pk}|${pinKey.sk}`) as (PinItem & Record<string, unknown>) | undefined;
+  let pinItem: PinItem | undefined;
+  try {
+    pinItem = await deps.store.getToken<PinItem>(pinKey);
+  } catch (error) {
+    // A storage fault is not a guess: give the attempt back before answering 503.
+    await refund();
+    throw error;
+  }
   if (!pinItem || Number(pinItem.ttl) <= nowEpoch) return fail();
 
   const sessionId = String(pinItem.sessionId);
@@ -132,18 +144,33 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
           ...(underAttack ? { redeemedUnderAttack: true } : {}),
         }),
       ),
+      deps.store.counterAdjust(clientKey, -1),
+      deps.store.counterAdjust(globalKey, -1),
     ]);
   } catch (error) {
     if (isLostRace(error)) return fail();
+    await refund();
     throw error;
   }
 
-  const session = await deps.store.getSession(sessionId);
-  if (session) await notifySessionChanged(deps, applyUpdate(session, {}, []));
+  // The transaction's conditions pinned the session to `pending` with this PIN: nothing else of it can exist yet.
+  const before: SessionItem = {
+    id: sessionId,
+    customerName: pinItem.customerName,
+    status: 'pending',
+    createdAt: pinItem.createdAt,
+    updatedAt: now.toISOString(),
+    statusChangedAt: now.toISOString(),
+    technicianId: pinItem.technicianId,
+    technicianUsername: pinItem.technicianUsername,
+    technicianDisplayName: pinItem.technicianDisplayName,
+    pinExpiresAt: pinItem.pinExpiresAt,
+  };
+  await notifySessionChanged(deps, applyUpdate(before, set, ['pinHash']));
   const fileName = appletFileName(deps.config.appletFilePrefix, ticket);
   return {
     sessionId,
-    technician: { displayName: String(pinItem.technicianDisplayName ?? session?.technicianDisplayName ?? '') },
+    technician: { displayName: pinItem.technicianDisplayName },
     applet: { downloadUrl: `/applet/${fileName}`, fileName },
     progress: { url: '/api/pin/progress', token: progressToken },
   };

@@ -154,7 +154,13 @@ export async function generatePin(deps: Dependencies, technician: Technician, se
             ...keys.pin(pinHash),
             kind: 'pin',
             sessionId,
+            // What redeem needs to answer and to push the change without reading the session back.
+            customerName: session.customerName,
+            createdAt: session.createdAt,
+            technicianId: session.technicianId,
+            technicianUsername: session.technicianUsername,
             technicianDisplayName: session.technicianDisplayName,
+            pinExpiresAt: expiresAt.toISOString(),
             ttl: epochSeconds(expiresAt),
           },
           ConditionExpression: conditions.slotIsFreeAt(epochSeconds(now)).expression,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createSession } from '#domain/sessions';
+import { isAcceptableText } from '#domain/text';
 import { parseWith, technicianRoute } from '#shared/http';
 
 const body = z.object({
@@ -8,7 +9,7 @@ const body = z.object({
     .trim()
     .min(1, 'enter the customer name')
     .max(100, 'at most 100 characters')
-    .refine((name) => !/\p{Cc}/u.test(name), 'no control characters'),
+    .refine((name) => isAcceptableText(name), 'no control characters or broken Unicode'),
 });
 
 /** Optional: a client that retries a create sends the same key and gets the same session, never a second one. */

@@ -32,8 +32,14 @@ export interface TokenItem {
   readonly ttl: number;
 }
 
+/** A live PIN, carrying the session fields that exist before redeem, so redeem needs no read of the session. */
 export interface PinItem extends TokenItem {
+  readonly customerName: string;
+  readonly createdAt: string;
+  readonly technicianId: string;
+  readonly technicianUsername: string;
   readonly technicianDisplayName: string;
+  readonly pinExpiresAt: string;
 }
 
 let logSequence = 0;
@@ -270,6 +276,44 @@ export class Store {
       if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
+  }
+
+  /**
+   * Takes one attempt from a fixed-window budget, atomically: the new count,
+   * or undefined when the budget was already spent. Parallel requests cannot
+   * all slip past a check-then-count.
+   */
+  async reserveAttempt(key: { pk: string; sk: string }, limit: number, expiresAtEpoch: number): Promise<number | undefined> {
+    try {
+      const result = await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.name,
+          Key: key,
+          UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl), kind = :kind',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+          ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAtEpoch, ':kind': 'rate', ':limit': limit },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(result.Attributes?.count ?? 1);
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  /** Gives attempts back to a counter, inside a transaction. */
+  counterAdjust(key: { pk: string; sk: string }, delta: number): TransactItem {
+    return {
+      Update: {
+        TableName: this.name,
+        Key: key,
+        UpdateExpression: 'ADD #count :delta',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':delta': delta },
+      },
+    };
   }
 
   /** Adds one to a fixed-window counter and returns the new count. */

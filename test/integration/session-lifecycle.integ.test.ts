@@ -303,6 +303,18 @@ describe('guessing limits', () => {
   });
 });
 
+describe('parallel guessing', () => {
+  it('evaluates exactly the per-client budget when one client fires 50 guesses at once', async () => {
+    const deps = testDependencies(table, { redeemFailuresPerClient: 10 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => redeemPin(deps, String(100000 + i), { ip: '192.0.2.222' })),
+    );
+    const reasons = results.map((result) => (result.status === 'rejected' ? (result.reason as { code?: string }).code : 'redeemed'));
+    expect(reasons.filter((code) => code === 'pin_invalid')).toHaveLength(10);
+    expect(reasons.filter((code) => code === 'too_many_attempts')).toHaveLength(40);
+  });
+});
+
 describe('under a guessing attack', () => {
   it('gives every client one attempt per window once the global budget is spent, so the customer with the right PIN still gets in', async () => {
     // Its own table: the global failure counter is shared by everything in a table.
@@ -319,7 +331,8 @@ describe('under a guessing attack', () => {
     // The real customer, typing the PIN the technician read out, is not locked out.
     await expect(redeemPin(deps, pin, { ip: '198.51.100.50' })).resolves.toMatchObject({ sessionId: session.id });
     const redeemed = (await getSessionLog(deps, alice, session.id)).find((entry) => entry.type === 'pin_redeemed');
-    expect(redeemed?.details).toMatchObject({ redeemedUnderAttack: true, failedAttemptsOverall: 6 });
+    // Every attempt counts overall, refused ones too: 5 + 1 + 2 refused.
+    expect(redeemed?.details).toMatchObject({ redeemedUnderAttack: true, failedAttemptsOverall: 8 });
   });
 
   it('counts an IPv6 client by its /64, so rotating addresses inside it does not buy guesses', async () => {

@@ -1,5 +1,5 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -234,40 +234,58 @@ describe('redeem-pin', () => {
     expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
   });
 
-  it('answers 404 pin_invalid for an unknown PIN and counts the failure for the client and overall', async () => {
-    dynamo.on(BatchGetCommand).resolves({ Responses: { 'unit-table': [] } });
+  it('answers 404 pin_invalid for an unknown PIN, the attempt taken from the client and the global budget', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
+    dynamo.on(GetCommand).resolves({});
     const result = (await redeemPin(event({ body: '{"pin":"123-456"}' }))) as APIGatewayProxyStructuredResultV2;
     expect(result.statusCode).toBe(404);
     expect(bodyOf(result).error.code).toBe('pin_invalid');
     expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 2);
-    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { Key: expect.objectContaining({ pk: 'RATE#redeem-fail#203.0.113.9' }) });
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: expect.objectContaining({ pk: 'RATE#redeem-fail#203.0.113.9' }),
+      ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+    });
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { Key: expect.objectContaining({ pk: 'RATE#redeem-fail#global' }) });
+    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 
-  it('answers 429 with Retry-After once the client used up its failures', async () => {
-    dynamo.on(BatchGetCommand).resolves({
-      Responses: { 'unit-table': [{ pk: 'RATE#redeem-fail#203.0.113.9', sk: `WINDOW#${Math.floor(Date.now() / 1000 / 600)}`, count: 10 }] },
-    });
+  it('answers 429 with Retry-After, without looking at the PIN, once the client budget is spent', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
+    dynamo
+      .on(UpdateCommand, { Key: { pk: 'RATE#redeem-fail#203.0.113.9', sk: `WINDOW#${Math.floor(Date.now() / 1000 / 600)}` } })
+      .rejects(new ConditionalCheckFailedException({ message: 'spent', $metadata: {} }));
     const result = (await redeemPin(event({ body: '{"pin":"123456"}' }))) as APIGatewayProxyStructuredResultV2;
     expect(result.statusCode).toBe(429);
     const retryAfter = Number(result.headers?.['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(600);
-    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
   });
 
-  it('answers pin_invalid when it loses the race for a PIN', async () => {
-    // A live PIN item for whichever PIN key is asked for; the transaction then finds it gone.
-    dynamo.on(BatchGetCommand).callsFake((input) => {
-      const pinKey = input.RequestItems['unit-table'].Keys.find((key: { sk: string }) => key.sk === 'PIN');
-      return { Responses: { 'unit-table': [{ ...pinKey, sessionId, technicianDisplayName: 'Alice', ttl: Math.floor(Date.now() / 1000) + 300 }] } };
-    });
-    dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None', 'None'));
+  it('answers pin_invalid when it loses the race for a PIN, and keeps the attempt counted', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
+    dynamo.on(GetCommand).resolves({
+      Item: { sessionId, customerName: 'Erika', createdAt: '2026-01-01T00:00:00.000Z', technicianId: 'alice-sub', technicianUsername: 'alice', technicianDisplayName: 'Alice', pinExpiresAt: '2030-01-01T00:00:00.000Z', ttl: Math.floor(Date.now() / 1000) + 300 },
+    });
+    dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None', 'None', 'None', 'None'));
     const result = (await redeemPin(event({ body: '{"pin":"123456"}' }))) as APIGatewayProxyStructuredResultV2;
     expect(result.statusCode).toBe(404);
     expect(bodyOf(result).error.code).toBe('pin_invalid');
+    expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+  });
+
+  it('gives a successful redeem its attempt back inside the redeeming transaction', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { count: 3 } });
+    dynamo.on(GetCommand).resolves({
+      Item: { sessionId, customerName: 'Erika', createdAt: '2026-01-01T00:00:00.000Z', technicianId: 'alice-sub', technicianUsername: 'alice', technicianDisplayName: 'Alice', pinExpiresAt: '2030-01-01T00:00:00.000Z', ttl: Math.floor(Date.now() / 1000) + 300 },
+    });
+    dynamo.on(TransactWriteCommand).resolves({});
+    const result = (await redeemPin(event({ body: '{"pin":"123456"}' }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(200);
+    const items = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    const refunds = items.filter((item) => item.Update?.UpdateExpression === 'ADD #count :delta');
+    expect(refunds.map((item) => item.Update?.ExpressionAttributeValues?.[':delta'])).toEqual([-1, -1]);
+    expect(items.find((item) => item.Put?.Item?.type === 'pin_redeemed')?.Put?.Item?.details).toMatchObject({ failedAttemptsFromClient: 2 });
   });
 });
 

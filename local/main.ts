@@ -102,7 +102,7 @@ try {
     port,
     dataDirectory,
     siteDirectory: process.env.SITE_DIR || undefined,
-    onDynamoDbExit: () => void shutDown('DynamoDB Local stopped unexpectedly', 1),
+    onDynamoDbExit: () => void shutDown('DynamoDB Local stopped and could not be restarted', 1),
   });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;

@@ -127,11 +127,36 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (!endpoint) {
       dynamoDbLocal = await startDynamoDbLocal({ dataDirectory: options.dataDirectory });
       endpoint = dynamoDbLocal.endpoint;
-      void dynamoDbLocal.exited.then(({ code, signal }) => {
-        if (stopRequested) return;
-        log.error(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`})`);
-        options.onDynamoDbExit?.();
-      });
+      // Like a managed database coming back after a fault: a Java process that dies is restarted on the
+      // same port, so the handlers' clients reconnect by themselves; requests meanwhile get 503.
+      const supervise = (instance: DynamoDbLocal) => {
+        void instance.exited.then(async ({ code, signal }) => {
+          if (stopRequested) return;
+          log.error(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`}); restarting it on port ${instance.port}`);
+          for (let attempt = 1; attempt <= 5 && !stopRequested; attempt += 1) {
+            try {
+              const restarted = await startDynamoDbLocal({ port: instance.port, dataDirectory: options.dataDirectory });
+              if (stopRequested) {
+                await restarted.stop();
+                return;
+              }
+              dynamoDbLocal = restarted;
+              if (rawClient && table && (await createTable(rawClient, tableName))) {
+                await seedDirectory(table);
+                log.error('DynamoDB Local ran in memory: its data is gone; the table was created and seeded again (use --data-dir to keep data)');
+              }
+              log.info(`DynamoDB Local restarted in ${restarted.startMilliseconds} ms (pid ${restarted.pid})`);
+              supervise(restarted);
+              return;
+            } catch (error) {
+              log.error(`DynamoDB Local restart ${attempt} failed: ${(error as Error).message}`);
+              await new Promise((resolve) => setTimeout(resolve, attempt * 1000));
+            }
+          }
+          if (!stopRequested) options.onDynamoDbExit?.();
+        });
+      };
+      supervise(dynamoDbLocal);
       const storage = options.dataDirectory ? `data in ${options.dataDirectory}` : 'in memory';
       log.info(`DynamoDB Local ready in ${dynamoDbLocal.startMilliseconds} ms (pid ${dynamoDbLocal.pid}, ${storage}, ${endpoint})`);
     }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Dependencies } from '#domain/dependencies';
 import { DomainError, PayloadTooLarge, ValidationFailed, errorBody, internalErrorBody } from '#domain/errors';
 import { technicianFromClaims, type Technician } from '#domain/technician';
@@ -89,7 +89,7 @@ function decodeBody(event: Event): unknown {
   }
 }
 
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+export function parseWith<T extends z.ZodMiniType>(schema: T, value: unknown): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);

@@ -332,7 +332,21 @@ async function pollProgress(failures: number): Promise<void> {
   render();
   if (view.step !== 'download') return;
   if (endStatuses.includes(view.status)) rememberRedeemed(undefined);
-  else setTimeout(() => void pollProgress(nextFailures), nextPollDelayMs(nextFailures));
+  else setTimeout(() => void pollProgress(nextFailures), pollDelayMs(view.status, nextFailures));
+}
+
+let pollsWhileActive = 0;
+
+/**
+ * Every 2 s while the customer waits; once the technician has joined, the
+ * customer works in the applet and only the end still matters here, so the
+ * page backs off to every 30 s (most of a session's polls, and of its cost,
+ * were spent in this phase: docs/performance.md, P4).
+ */
+function pollDelayMs(status: ProgressStatus, failures: number): number {
+  if (status !== 'active') return nextPollDelayMs(failures);
+  pollsWhileActive += 1;
+  return Math.max(nextPollDelayMs(failures), Math.min(2000 * 2 ** pollsWhileActive, 30_000));
 }
 
 function showDownloadStep(result: RedeemResult): void {

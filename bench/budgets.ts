@@ -22,7 +22,11 @@ export interface BudgetCheck {
 export const roundTripBudgets: Record<string, { readonly limit: number; readonly issueTarget?: number; readonly why: string }> = {
   'create-session': { limit: 2, why: 'TransactWriteItems(session, log) + notify lookup' },
   'generate-pin': { limit: 3, issueTarget: 1.1, why: 'GetItem(session) + one conditional draw + notify lookup; +1 DeleteItem when it replaces a PIN' },
-  'redeem-pin': { limit: 3, issueTarget: 1, why: 'BatchGetItem(PIN, 2 counters) + TransactWriteItems(5) + notify lookup' },
+  'redeem-pin': {
+    limit: 5,
+    issueTarget: 1,
+    why: 'in parallel: conditional UpdateItem(client attempts) + UpdateItem(global attempts) + GetItem(PIN); then TransactWriteItems(7) + notify lookup: 3 sequential round trips',
+  },
   'websocket-connect': { limit: 4, why: 'authorizer GetItem(ticket) + GetItem(session) + TransactWriteItems(3) + notify lookup' },
   'start-session': { limit: 3, issueTarget: 1, why: 'GetItem(session) + TransactWriteItems(session, log) + notify lookup' },
   'close-session': { limit: 3, why: 'GetItem(session) + TransactWriteItems(session, log, ticket) + notify lookup' },

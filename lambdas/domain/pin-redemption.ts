@@ -59,13 +59,25 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
   const clientKey = keys.rateWindow('redeem-fail', clientKeyFor(client.ip), window);
   const globalKey = keys.rateWindow('redeem-fail', 'global', window);
 
-  // Every attempt takes from the client's and the global budget before the PIN is looked at, atomically,
-  // so parallel guesses cannot slip past a check-then-count. A successful redeem gives both back.
+  // Every attempt takes from the client's and the global budget atomically, so parallel guesses cannot
+  // slip past a check-then-count; the PIN slot is read alongside (one round trip for all three), and is
+  // only looked at once the attempt is allowed. A successful redeem gives both attempts back.
   const countersExpireAt = (window + 2) * windowSeconds;
-  const [clientAttempts, globalAttempts] = await Promise.all([
+  const [clientTaken, globalTaken, pinRead] = await Promise.allSettled([
     deps.store.reserveAttempt(clientKey, deps.config.redeemFailuresPerClient, countersExpireAt),
     deps.store.incrementCounter(globalKey, countersExpireAt),
+    deps.store.getToken<PinItem>(pinKey),
   ]);
+  if (clientTaken.status === 'rejected' || globalTaken.status === 'rejected' || pinRead.status === 'rejected') {
+    // A storage fault is not a guess: give back whatever was taken before answering 503.
+    await Promise.allSettled([
+      ...(clientTaken.status === 'fulfilled' && clientTaken.value !== undefined ? [deps.store.transact([deps.store.counterAdjust(clientKey, -1)])] : []),
+      ...(globalTaken.status === 'fulfilled' ? [deps.store.transact([deps.store.counterAdjust(globalKey, -1)])] : []),
+    ]);
+    throw [clientTaken, globalTaken, pinRead].find((result) => result.status === 'rejected')?.reason;
+  }
+  const clientAttempts = clientTaken.value;
+  const globalAttempts = globalTaken.value;
   // Past the global budget the service is under a guessing attack: it does not lock everyone out, it
   // gives each client one attempt per window. A customer typing the PIN the technician read out still
   // gets in; an attacker gets one guess per address, up to a hard ceiling (docs/security.md has the bound).
@@ -85,14 +97,7 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
     throw new PinInvalid();
   };
 
-  let pinItem: PinItem | undefined;
-  try {
-    pinItem = await deps.store.getToken<PinItem>(pinKey);
-  } catch (error) {
-    // A storage fault is not a guess: give the attempt back before answering 503.
-    await refund();
-    throw error;
-  }
+  const pinItem = pinRead.value;
   if (!pinItem || Number(pinItem.ttl) <= nowEpoch) return fail();
 
   const sessionId = String(pinItem.sessionId);

@@ -249,8 +249,11 @@ describe('redeem-pin', () => {
     expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 
-  it('answers 429 with Retry-After, without looking at the PIN, once the client budget is spent', async () => {
+  it('answers 429 with Retry-After once the client budget is spent, even for a live PIN', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
+    dynamo.on(GetCommand).resolves({
+      Item: { sessionId, customerName: 'Erika', createdAt: '2026-01-01T00:00:00.000Z', technicianId: 'alice-sub', technicianUsername: 'alice', technicianDisplayName: 'Alice', pinExpiresAt: '2030-01-01T00:00:00.000Z', ttl: Math.floor(Date.now() / 1000) + 300 },
+    });
     dynamo
       .on(UpdateCommand, { Key: { pk: 'RATE#redeem-fail#203.0.113.9', sk: `WINDOW#${Math.floor(Date.now() / 1000 / 600)}` } })
       .rejects(new ConditionalCheckFailedException({ message: 'spent', $metadata: {} }));
@@ -259,7 +262,7 @@ describe('redeem-pin', () => {
     const retryAfter = Number(result.headers?.['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(600);
-    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 
   it('answers pin_invalid when it loses the race for a PIN, and keeps the attempt counted', async () => {

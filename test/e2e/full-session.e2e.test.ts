@@ -188,6 +188,13 @@ describe('a PIN session from "New session" to "Closed"', () => {
     const listedAfter = await api<{ sessions: SessionView[] }>('GET', '/api/sessions', token);
     expect(listedAfter.body.sessions.map((session) => session.id)).not.toContain(id);
     console_.socket.close();
+
+    // Nothing the runtime and its handlers printed carries a secret: not the PIN, the ticket or the token.
+    const printed = runtime.lines.join('\n');
+    const ticket = redeemed.body.applet.fileName.replace(/^RemoteSupport_/, '').replace(/\.cjs$/, '');
+    expect(printed).not.toMatch(new RegExp(`(^|\\D)${pin.body.pin}(\\D|$)`));
+    expect(printed).not.toContain(ticket);
+    expect(printed).not.toContain(token);
   });
 
   it('refuses a used PIN, a forged ticket and a technician without the PIN permission', async () => {

@@ -329,11 +329,15 @@ describe('requests no route takes', () => {
     const expected = (await apiCall(runtime.url, 'GET', '/api/openapi.json')).json;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...hostileStrings), fc.constantFrom(...Object.values(badTokens)), async (text, token) => {
-        const response = await rawRequest(runtime.url, {
-          method: 'GET',
-          path: `/api/openapi.json?q=${encodeSegment(text)}&__proto__[x]=1`,
-          headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': text.replace(/[^\x20-\x7e]/g, '') },
-        });
+        const path = `/api/openapi.json?q=${encodeSegment(text)}&__proto__[x]=1`;
+        const forwardedFor = text.replace(/[^\x20-\x7e]/g, '');
+        const response = await rawRequest(runtime.url, { method: 'GET', path, headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': forwardedFor } });
+        // Near or past the HTTP server's 16 KB header limit the request may never reach a route: then a 4xx, never a 5xx.
+        const headerBytes = path.length + token.length + forwardedFor.length;
+        if (headerBytes > 12 * 1024 && response.status !== 200) {
+          expect([400, 414, 431]).toContain(response.status);
+          return;
+        }
         expect(response.status).toBe(200);
         expect(response.json).toEqual(expected);
       }),

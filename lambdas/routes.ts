@@ -15,6 +15,11 @@ export interface HandlerNeeds {
   readonly pinSecret?: boolean;
   /** Verifies technician JWTs itself (the WebSocket authorizer; HTTP routes rely on API Gateway). */
   readonly verifiesJwt?: boolean;
+  /**
+   * Counts clients by CloudFront's viewer address, trusted only on requests that carry the
+   * origin-verify secret CloudFront adds (so a caller of the API's own endpoint cannot forge it).
+   */
+  readonly viewerAddress?: boolean;
 }
 
 export interface HandlerDeclaration {
@@ -117,7 +122,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     path: '/api/pin/redeem',
     auth: 'public',
     entry: 'lambdas/http/redeem-pin.ts',
-    needs: { table: 'readWrite', postsToConnections: true, pinSecret: true },
+    needs: { table: 'readWrite', postsToConnections: true, pinSecret: true, viewerAddress: true },
   },
   {
     name: 'customer-progress',

@@ -42,7 +42,7 @@ export function serviceEnvironment(options: DeploymentOptions): Record<string, s
     [v.redeemFailuresGlobal]: String(options.redeemFailuresGlobal),
     [v.redeemFailureWindowSeconds]: String(defaultConfig.redeemFailureWindowSeconds),
     [v.appletFilePrefix]: defaultConfig.appletFilePrefix,
-    // Every request arrives through CloudFront, which sets CloudFront-Viewer-Address to the real client.
+    // Requests through CloudFront carry CloudFront-Viewer-Address, trusted where x-origin-verify proves the path.
     [v.trustViewerAddress]: 'true',
   };
 }
@@ -72,6 +72,7 @@ export class RemoteSupportStack extends Stack {
       certificateArn: options.certificateArn,
       wafRateLimit: options.enableWaf ? options.wafRateLimit : undefined,
       webAclArn: options.webAclArn,
+      originVerifyHeader: storage.originVerifySecret.secretValue.unsafeUnwrap(),
     });
     const consoleClient = auth.addConsoleClient(site.origin);
 
@@ -85,6 +86,7 @@ export class RemoteSupportStack extends Stack {
       table: storage.table,
       indexNames: storage.indexNames,
       pinSecret: storage.pinSecret,
+      originVerifySecret: storage.originVerifySecret,
       webSocketStage: webSocketApi.stage,
       jwtIssuer: auth.issuer,
       jwtAudience: consoleClient.userPoolClientId,

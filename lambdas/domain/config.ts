@@ -43,8 +43,11 @@ export const environmentVariables = {
   appletFilePrefix: 'APPLET_FILE_PREFIX',
   /** Comma-separated origins a browser may open the WebSocket from; unset = any (local development). */
   allowedOrigins: 'ALLOWED_ORIGINS',
-  /** "true" behind CloudFront: count PIN failures by the CloudFront-Viewer-Address header. */
+  /** "true" behind CloudFront: count PIN failures by the CloudFront-Viewer-Address header... */
   trustViewerAddress: 'TRUST_CLOUDFRONT_VIEWER_ADDRESS',
+  /** ...on requests whose x-origin-verify header carries this secret (CloudFront adds it). */
+  originVerifySecret: 'ORIGIN_VERIFY_SECRET',
+  originVerifySecretArn: 'ORIGIN_VERIFY_SECRET_ARN',
 } as const;
 
 export const defaultConfig: ServiceConfig = {

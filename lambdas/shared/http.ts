@@ -5,6 +5,8 @@ import { DomainError, PayloadTooLarge, ValidationFailed, errorBody, internalErro
 import { technicianFromClaims, type Technician } from '#domain/technician';
 import { environmentVariables } from '#domain/config';
 import { viewerAddressIp } from '#domain/client-identity';
+import { timingSafeEqual } from 'node:crypto';
+import { originVerifySecretLoader } from './pin-secret.ts';
 import { dependencies } from './dependencies.ts';
 import { logger } from './logger.ts';
 
@@ -99,10 +101,27 @@ export function parseWith<T extends z.ZodMiniType>(schema: T, value: unknown): z
 }
 
 const trustViewerAddress = process.env[environmentVariables.trustViewerAddress] === 'true';
+const originVerifySecret = originVerifySecretLoader();
 
-function requestFrom(event: Event): HttpRequest {
+/**
+ * The real client behind CloudFront, when the request provably came through
+ * it: CloudFront adds the origin-verify secret, which a caller of the API's
+ * own endpoint does not know, so it cannot forge CloudFront-Viewer-Address.
+ */
+async function verifiedViewerIp(headers: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
+  if (!trustViewerAddress) return undefined;
+  const presented = headers['x-origin-verify'];
+  if (!presented) return undefined;
+  const expected = await originVerifySecret();
+  if (!expected) return undefined;
+  const given = Buffer.from(presented, 'utf8');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  return viewerAddressIp(headers['cloudfront-viewer-address']);
+}
+
+async function requestFrom(event: Event): Promise<HttpRequest> {
   const headers = event.headers ?? {};
-  const viewerIp = trustViewerAddress ? viewerAddressIp(headers['cloudfront-viewer-address']) : undefined;
+  const viewerIp = await verifiedViewerIp(headers);
   return {
     body: decodeBody(event),
     pathParameters: event.pathParameters ?? {},
@@ -115,7 +134,7 @@ function requestFrom(event: Event): HttpRequest {
 export function publicRoute(handle: (request: HttpRequest, deps: Dependencies) => Promise<HttpResponse>) {
   return async (event: Event, _context?: Context): Promise<Result> => {
     try {
-      const response = await handle(requestFrom(event), dependencies());
+      const response = await handle(await requestFrom(event), dependencies());
       return json(response.status, response.body, response.headers);
     } catch (error) {
       return errorResponse(error);
@@ -128,7 +147,7 @@ export function technicianRoute(handle: (request: TechnicianRequest, deps: Depen
   return async (event: Event, _context?: Context): Promise<Result> => {
     try {
       const technician = technicianFromClaims(event.requestContext?.authorizer?.jwt?.claims);
-      const response = await handle({ ...requestFrom(event), technician }, dependencies());
+      const response = await handle({ ...(await requestFrom(event)), technician }, dependencies());
       return json(response.status, response.body, response.headers);
     } catch (error) {
       return errorResponse(error);

@@ -18,6 +18,7 @@ export interface HandlersProps {
   readonly table: ITableV2;
   readonly indexNames: readonly string[];
   readonly pinSecret: ISecret;
+  readonly originVerifySecret: ISecret;
   readonly webSocketStage: WebSocketStage;
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
@@ -51,6 +52,7 @@ export class Handlers extends Construct {
       const { needs } = declaration;
       if (needs.table !== 'none') fn.bindTable(props.table, needs.table, props.indexNames);
       if (needs.pinSecret) fn.bindPinSecret(props.pinSecret);
+      if (needs.viewerAddress) fn.bindOriginVerifySecret(props.originVerifySecret);
       if (needs.postsToConnections) fn.bindConnectionsApi(props.webSocketStage);
       if (needs.verifiesJwt) fn.bindJwtVerification(props.jwtIssuer, props.jwtAudience, props.siteOrigins);
       byName.set(declaration.name, fn);

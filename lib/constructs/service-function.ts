@@ -127,6 +127,13 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /** ORIGIN_VERIFY_SECRET_ARN + GetSecretValue on that one secret: lets the function trust CloudFront's viewer address. */
+  bindOriginVerifySecret(secret: ISecret): this {
+    this.function.addEnvironment(environmentVariables.originVerifySecretArn, secret.secretArn);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    return this;
+  }
+
   /** WEBSOCKET_MANAGEMENT_ENDPOINT + ManageConnections on that stage's @connections only. */
   bindConnectionsApi(stage: WebSocketStage): this {
     this.function.addEnvironment(environmentVariables.managementEndpoint, stage.callbackUrl);

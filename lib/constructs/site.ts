@@ -47,6 +47,8 @@ export interface SiteProps {
   /** Create a WAF web ACL with a rate-based rule of this many requests per 5 minutes per IP. */
   readonly wafRateLimit?: number;
   readonly webAclArn?: string;
+  /** Added to every /api/* request as x-origin-verify (a dynamic reference, never a literal in the template). */
+  readonly originVerifyHeader?: string;
 }
 
 /** The Content-Security-Policy of every page: only this origin, the WebSocket API and the Cognito hosted UI. */
@@ -154,6 +156,7 @@ export class Site extends Construct {
           origin: new HttpOrigin(props.httpApiDomain, {
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+            ...(props.originVerifyHeader ? { customHeaders: { 'x-origin-verify': props.originVerifyHeader } } : {}),
           }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,

@@ -20,6 +20,8 @@ export class Storage extends Construct {
   readonly table: TableV2;
   readonly indexNames: readonly string[];
   readonly pinSecret: Secret;
+  /** What CloudFront adds as x-origin-verify on /api/*, so the API can trust CloudFront-Viewer-Address. */
+  readonly originVerifySecret: Secret;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
@@ -52,6 +54,17 @@ export class Storage extends Construct {
       id: 'AwsSolutions-SMG4',
       reason:
         'Rotating the PIN hash key would make every live PIN unredeemable (their stored hashes use the old key); PINs live at most minutes, so the key protects little long-lived data. Rotate manually between sessions if needed (docs/deployment.md).',
+    });
+
+    this.originVerifySecret = new Secret(this, 'OriginVerifyKey', {
+      description: 'Header value CloudFront adds to API requests; proves CloudFront-Viewer-Address was set by CloudFront',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: props.removalPolicy,
+    });
+    Validations.of(this.originVerifySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'CloudFront reads this value at deploy time (dynamic reference in the origin header); an automatic rotation would desynchronize it until the next deploy. Rotate by updating the secret and redeploying (docs/deployment.md).',
     });
   }
 }

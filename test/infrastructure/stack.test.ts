@@ -79,7 +79,8 @@ describe('functions from the route table', () => {
       }
 
       const secretStatements = statements.filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'));
-      expect(secretStatements.length, declaration.name).toBe(needs.pinSecret ? 1 : 0);
+      expect(secretStatements.length, declaration.name).toBe((needs.pinSecret ? 1 : 0) + (needs.viewerAddress ? 1 : 0));
+      expect(env[environmentVariables.originVerifySecretArn] !== undefined, declaration.name).toBe(needs.viewerAddress === true);
       expect(env[environmentVariables.pinSecretArn] !== undefined, declaration.name).toBe(needs.pinSecret === true);
 
       const connectionStatements = statements.filter((statement) => actionsOf(statement).includes('execute-api:ManageConnections'));
@@ -267,6 +268,14 @@ describe('site', () => {
         ]),
       }),
     });
+  });
+
+  it('proves the /api/* path with an origin-verify header resolved from Secrets Manager, never a literal', () => {
+    const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
+    const origins = (distribution.Properties.DistributionConfig as { Origins: { OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[] }).Origins;
+    const headers = origins.flatMap((origin) => origin.OriginCustomHeaders ?? []);
+    expect(headers.map((header) => header.HeaderName)).toEqual(['x-origin-verify']);
+    expect(JSON.stringify(headers[0]!.HeaderValue)).toMatch(/\{\{resolve:secretsmanager:/);
   });
 
   it('renames applet downloads at the edge: viewer-request and viewer-response functions on /applet/*', () => {

@@ -249,6 +249,19 @@ describe('redeem-pin', () => {
     expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 
+  it.each([
+    ['with the origin-verify secret', 'unit-origin-verify-secret', 'RATE#redeem-fail#198.51.100.77'],
+    ['with a wrong origin-verify value', 'guessed-origin-verify-value', 'RATE#redeem-fail#203.0.113.9'],
+    ['without origin-verify', undefined, 'RATE#redeem-fail#203.0.113.9'],
+  ])('counts a client by the CloudFront viewer address only %s', async (_case, originVerify, counterKey) => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
+    dynamo.on(GetCommand).resolves({});
+    const headers: Record<string, string> = { 'cloudfront-viewer-address': '198.51.100.77:50123', ...(originVerify ? { 'x-origin-verify': originVerify } : {}) };
+    const result = (await redeemPin(event({ body: '{"pin":"123456"}', headers }))) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(404);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { Key: expect.objectContaining({ pk: counterKey }) });
+  });
+
   it('answers 429 with Retry-After once the client budget is spent, even for a live PIN', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
     dynamo.on(GetCommand).resolves({

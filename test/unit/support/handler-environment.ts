@@ -14,5 +14,7 @@ Object.assign(process.env, {
   ALLOWED_ORIGINS: 'https://support.example.com',
   PIN_MAX_DRAWS: '3',
   PERMISSION_CACHE_SECONDS: '0',
+  TRUST_CLOUDFRONT_VIEWER_ADDRESS: 'true',
+  ORIGIN_VERIFY_SECRET: 'unit-origin-verify-secret',
   LOG_LEVEL: 'SILENT',
 });

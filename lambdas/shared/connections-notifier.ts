@@ -15,17 +15,22 @@ export class ConnectionsNotifier implements Notifier {
   ) {}
 
   async toConnection(connectionId: string, message: ServerMessage): Promise<boolean> {
-    try {
-      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(JSON.stringify(message)) }));
-      return true;
-    } catch (error) {
-      if (error instanceof GoneException) {
-        await this.store.deleteConnection(connectionId);
+    const data = new TextEncoder().encode(JSON.stringify(message));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
+        return true;
+      } catch (error) {
+        if (error instanceof GoneException) {
+          await this.store.deleteConnection(connectionId);
+          return false;
+        }
+        // One more try for a passing fault (the SDK has retried already); after that a push is best
+        // effort: the state change is durable and clients catch up when they reconnect.
+        if (attempt < 2) continue;
+        this.logger.warn('Could not post to a connection', { event: 'post_to_connection_failed', errorName: (error as Error).name });
         return false;
       }
-      // A push is best effort: the state change is already durable and clients catch up on reconnect.
-      this.logger.warn('Could not post to a connection', { event: 'post_to_connection_failed', errorName: (error as Error).name });
-      return false;
     }
   }
 

@@ -1,5 +1,5 @@
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyWebsocketEventV2, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -140,5 +140,26 @@ describe('$connect', () => {
     const base = message('');
     const event = { ...base, requestContext: { ...base.requestContext, routeKey: '$connect', eventType: 'CONNECT', authorizer: { role: 'applet', sessionId: 's', ticketHash: 'h' } } };
     expect(await connect(event as never)).toEqual({ statusCode: 403 });
+  });
+});
+
+describe('delivery', () => {
+  it('tries a failed post once more before giving up, so a passing fault does not lose a chat line', async () => {
+    const sessionId = '0b8f7a52-3c43-4f5e-9d4e-3d2a1c0f9e11';
+    dynamo.on(GetCommand, { Key: { pk: 'CONN#applet-9', sk: 'CONN' } }).resolves({ Item: { connectionId: 'applet-9', role: 'applet', sessionId } });
+    dynamo.on(GetCommand, { Key: { pk: `SESSION#${sessionId}`, sk: 'SESSION' } }).resolves({
+      Item: { id: sessionId, status: 'active', technicianId: 'alice-sub', technicianDisplayName: 'Alice', customerName: 'Erika', appletConnectionId: 'applet-9' },
+    });
+    dynamo.on(QueryCommand).resolves({ Items: [{ connectionId: 'console-1' }] });
+    dynamo.on(PutCommand).resolves({});
+    management
+      .on(PostToConnectionCommand, { ConnectionId: 'console-1' })
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'InternalServerError' }))
+      .resolves({});
+
+    await chat(message(JSON.stringify({ action: 'chat', sessionId, text: 'Noch da?' }), 'applet-9'));
+
+    expect(management.commandCalls(PostToConnectionCommand, { ConnectionId: 'console-1' })).toHaveLength(2);
+    expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isLostRace, cancellationReasons, conditions } from '#storage/conditions';
 import { keys } from '#storage/keys';
-import type { Store, TransactItem } from '#storage/store';
+import type { TransactItem } from '#storage/store';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
 import { InvalidTransition, MissingPermission, NotFound, PinSpaceExhausted, ValidationFailed } from './errors.ts';
@@ -321,4 +321,3 @@ export async function describeTechnician(deps: Dependencies, technician: Technic
   return { ...technician, groups: [...technician.groups], permissions };
 }
 
-export type { Store };

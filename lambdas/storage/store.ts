@@ -82,10 +82,12 @@ export function updateExpression(set: Record<string, unknown>, remove: readonly 
     addParts.push(`#u${i} :u${i}`);
     i += 1;
   }
-  const removeParts = remove.map((attribute) => {
+  const removeParts: string[] = [];
+  for (const attribute of remove) {
     names[`#u${i}`] = attribute;
-    return `#u${(i += 1) - 1}`;
-  });
+    removeParts.push(`#u${i}`);
+    i += 1;
+  }
   const expression = [
     setParts.length ? `SET ${setParts.join(', ')}` : '',
     removeParts.length ? `REMOVE ${removeParts.join(', ')}` : '',

@@ -118,5 +118,7 @@ Local runtime up in ${runtime.startMilliseconds} ms:
   HTTP API            ${url}/api   (OpenAPI: ${url}/api/openapi.json)
   WebSocket API       ${runtime.webSocketUrl}
   Dev sign-in         POST ${url}/dev/token  {"username": "alice" | "bob" | "carol"}
+  DynamoDB Local      ${runtime.dynamoDb.endpoint}  table ${runtime.table.name}
+                      (npm run admin -- --endpoint ${runtime.dynamoDb.endpoint} --table ${runtime.table.name} technicians list)
 Press Ctrl+C to stop.
 Ready: ${url}`);

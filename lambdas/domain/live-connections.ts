@@ -68,19 +68,10 @@ export async function appletConnected(
     ? { status: 'waiting', appletConnectionId: connectionId, deadlineAt: waitingDeadline, updatedAt: now.toISOString(), statusChangedAt: now.toISOString() }
     : { appletConnectionId: connectionId, updatedAt: now.toISOString() };
   const remove = arriving && !waitingDeadline ? ['deadlineAt', 'ticketHash'] : ['ticketHash'];
-  const ticketCondition = conditions.notExpiredAt(epochSeconds(now));
   try {
     await deps.store.transact([
       // Tickets are single-use: this connect consumes it; a concurrent connect with the same ticket loses.
-      {
-        Delete: {
-          TableName: deps.store.table.name,
-          Key: keys.ticket(ticketHash),
-          ConditionExpression: `${ticketCondition.expression} AND sessionId = :sessionId`,
-          ExpressionAttributeNames: ticketCondition.names,
-          ExpressionAttributeValues: { ...ticketCondition.values, ':sessionId': sessionId },
-        },
-      },
+      deps.store.tokenConsume(keys.ticket(ticketHash), sessionId, epochSeconds(now)),
       deps.store.sessionUpdate({
         sessionId,
         when: [conditions.statusIn([session.status]), conditions.deadlineNotPassed(now.toISOString())],

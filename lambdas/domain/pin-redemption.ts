@@ -118,18 +118,9 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
     updatedAt: now.toISOString(),
     statusChangedAt: now.toISOString(),
   };
-  const pinCondition = conditions.notExpiredAt(nowEpoch);
   try {
     await deps.store.transact([
-      {
-        Delete: {
-          TableName: deps.store.table.name,
-          Key: pinKey,
-          ConditionExpression: `${pinCondition.expression} AND sessionId = :sessionId`,
-          ExpressionAttributeNames: pinCondition.names,
-          ExpressionAttributeValues: { ...pinCondition.values, ':sessionId': sessionId },
-        },
-      },
+      deps.store.tokenConsume(pinKey, sessionId, nowEpoch),
       deps.store.sessionUpdate({
         sessionId,
         when: [conditions.statusIn(allowedFrom.redeem), conditions.attributeEquals('pinHash', pinHash), conditions.deadlineNotPassed(now.toISOString())],

@@ -147,27 +147,22 @@ export async function generatePin(deps: Dependencies, technician: Technician, se
     };
     const remove = ['closedAt', 'closeReason'];
     const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: deps.store.table.name,
-          Item: {
-            ...keys.pin(pinHash),
-            kind: 'pin',
-            sessionId,
-            // What redeem needs to answer and to push the change without reading the session back.
-            customerName: session.customerName,
-            createdAt: session.createdAt,
-            technicianId: session.technicianId,
-            technicianUsername: session.technicianUsername,
-            technicianDisplayName: session.technicianDisplayName,
-            pinExpiresAt: expiresAt.toISOString(),
-            ttl: epochSeconds(expiresAt),
-          },
-          ConditionExpression: conditions.slotIsFreeAt(epochSeconds(now)).expression,
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':nowEpoch': epochSeconds(now) },
+      deps.store.slotClaim(
+        {
+          ...keys.pin(pinHash),
+          kind: 'pin',
+          sessionId,
+          // What redeem needs to answer and to push the change without reading the session back.
+          customerName: session.customerName,
+          createdAt: session.createdAt,
+          technicianId: session.technicianId,
+          technicianUsername: session.technicianUsername,
+          technicianDisplayName: session.technicianDisplayName,
+          pinExpiresAt: expiresAt.toISOString(),
+          ttl: epochSeconds(expiresAt),
         },
-      },
+        epochSeconds(now),
+      ),
       deps.store.sessionUpdate({
         sessionId,
         when: [

@@ -12,8 +12,6 @@ export interface Condition {
 }
 
 export const conditions = {
-  itemIsNew: (): Condition => ({ expression: 'attribute_not_exists(pk)' }),
-  itemExists: (): Condition => ({ expression: 'attribute_exists(pk)' }),
   /** A PIN/ticket slot is free when nobody holds it or its holder expired (TTL deletion is lazy). */
   slotIsFreeAt: (nowEpoch: number): Condition => ({
     expression: '(attribute_not_exists(pk) OR #ttl <= :nowEpoch)',

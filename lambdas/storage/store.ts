@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -11,7 +10,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import type { SessionItem } from '#domain/session-rules';
 import type { SessionLogEntry } from '#domain/session-model';
-import { allOf, type Condition } from './conditions.ts';
+import { allOf, conditions, isConditionFailure, type Condition } from './conditions.ts';
 import type { Table } from './dynamo-client.ts';
 import { keys } from './keys.ts';
 
@@ -246,19 +245,41 @@ export class Store {
     return { Delete: { TableName: this.name, Key: key } };
   }
 
+  /**
+   * Spends a single-use PIN or ticket inside a transaction: it must still be
+   * live (TTL deletion is lazy) and still belong to this session, so of two
+   * racing consumers exactly one succeeds.
+   */
+  tokenConsume(key: { pk: string; sk: string }, sessionId: string, nowEpoch: number): TransactItem {
+    const condition = allOf(conditions.notExpiredAt(nowEpoch), conditions.attributeEquals('sessionId', sessionId));
+    return {
+      Delete: {
+        TableName: this.name,
+        Key: key,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: condition.names,
+        ExpressionAttributeValues: condition.values,
+      },
+    };
+  }
+
+  /** Claims a PIN slot inside a transaction: free, or held only by an expired PIN. */
+  slotClaim(item: Record<string, unknown> & { pk: string; sk: string }, nowEpoch: number): TransactItem {
+    const condition = allOf(conditions.slotIsFreeAt(nowEpoch));
+    return {
+      Put: {
+        TableName: this.name,
+        Item: item,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: condition.names,
+        ExpressionAttributeValues: condition.values,
+      },
+    };
+  }
+
   async getToken<T extends TokenItem>(key: { pk: string; sk: string }): Promise<T | undefined> {
     const result = await this.table.client.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
     return result.Item as T | undefined;
-  }
-
-  /** One round trip for the redeem path: the PIN slot and the failure counters that gate it. */
-  async getMany(keyList: readonly { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
-    const result = await this.table.client.send(
-      new BatchGetCommand({ RequestItems: { [this.name]: { Keys: [...keyList], ConsistentRead: true } } }),
-    );
-    const found = new Map<string, Record<string, unknown>>();
-    for (const item of result.Responses?.[this.name] ?? []) found.set(`${item.pk}|${item.sk}`, item);
-    return found;
   }
 
   async deleteIf(key: { pk: string; sk: string }, condition: Condition): Promise<boolean> {
@@ -275,7 +296,7 @@ export class Store {
       );
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -300,7 +321,7 @@ export class Store {
       );
       return Number(result.Attributes?.count ?? 1);
     } catch (error) {
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }

@@ -7,7 +7,7 @@ import { tableFromEnvironment } from '#storage/dynamo-client';
 import { Store } from '#storage/store';
 import { ConnectionsNotifier } from './connections-notifier.ts';
 import { logger } from './logger.ts';
-import { pinSecretLoader } from './pin-secret.ts';
+import { pinSecretLoader } from './secret-loaders.ts';
 
 let built: Dependencies | undefined;
 

@@ -6,7 +6,7 @@ import { technicianFromClaims, type Technician } from '#domain/technician';
 import { environmentVariables } from '#domain/config';
 import { viewerAddressIp } from '#domain/client-identity';
 import { timingSafeEqual } from 'node:crypto';
-import { originVerifySecretLoader } from './pin-secret.ts';
+import { originVerifySecretLoader } from './secret-loaders.ts';
 import { dependencies } from './dependencies.ts';
 import { logger } from './logger.ts';
 

@@ -5,7 +5,7 @@
  * runtime runs with second-long time-outs and a one-second sweeper.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { formatViolations, launchChromium, runAxe, watchPageProblems } from '../support/browser.ts';
 import { startRuntimeProcess } from '../support/runtime.ts';
 

@@ -16,7 +16,8 @@ import path from 'node:path';
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually } from '../support/eventually.ts';
 import { formatViolations, launchChromium, runAxe, saveScreenshot, watchPageProblems } from '../support/browser.ts';
 import { getToken, startRuntimeProcess } from '../support/runtime.ts';
 
@@ -258,7 +259,7 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     await page.keyboard.press('Alt+Shift+KeyN');
     const dialog = page.getByRole('dialog', { name: 'Neue Sitzung erstellen' });
     await dialog.waitFor();
-    await expect.poll(focused).toBe('customerName');
+    await eventually(async () => expect(await focused()).toBe('customerName'));
     await page.keyboard.press('Enter');
     await dialog.getByText('Geben Sie den Namen des Kunden bzw. eine andere Kundenkennung ein.').waitFor();
     expect(await dialog.getByRole('textbox', { name: 'Name' }).getAttribute('aria-invalid')).toBe('true');
@@ -266,12 +267,12 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     await dialog.getByRole('tab', { name: 'PIN-Code' }).waitFor();
     await page.keyboard.press('Enter');
     await dialog.getByRole('button', { name: 'PIN-Code kopieren' }).waitFor();
-    await expect.poll(focused).toBe('PIN-Code kopieren');
+    await eventually(async () => expect(await focused()).toBe('PIN-Code kopieren'));
     const pin = (await dialog.locator('.pin').getAttribute('data-pin')) ?? '';
     await dialog.getByText(/^Noch (10:00|9:5\d) gültig$/).waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    await expect.poll(focused).toBe('Neue Sitzung');
+    await eventually(async () => expect(await focused()).toBe('Neue Sitzung'));
     await expectStatus(page, 'Erika Musterfrau', 'PIN-Code ausgegeben');
 
     const redeemed = await fetch(`${runtime.url}/api/pin/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin }) });

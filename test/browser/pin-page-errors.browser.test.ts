@@ -5,7 +5,7 @@
  * connection, a failing progress endpoint) are stubbed with `page.route`.
  */
 import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { formatViolations, launchChromium, runAxe, saveScreenshot, watchPageProblems } from '../support/browser.ts';
 import { getToken, startRuntimeProcess } from '../support/runtime.ts';
 

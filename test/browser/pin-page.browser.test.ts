@@ -12,7 +12,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { formatViolations, launchChromium, runAxe, saveScreenshot, watchPageProblems } from '../support/browser.ts';
 import { getToken, startRuntimeProcess } from '../support/runtime.ts';
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { SessionLogEntry, SessionView } from '#domain/session-model';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import type { ServerMessage, SessionLogEntry, SessionView } from '#domain/session-model';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import { isProcessRunning } from '../support/processes.ts';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { parseAdminArguments, UsageError } from '../../admin/arguments.ts';
 import { runAdmin } from '../../admin/main.ts';
 

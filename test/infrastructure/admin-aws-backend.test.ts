@@ -16,8 +16,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import 'aws-sdk-client-mock-vitest/extend';
-import { beforeEach, describe, expect, it } from 'vitest';
+import 'aws-sdk-client-mock-jest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { runAdmin } from '../../admin/main.ts';
 
 const cloudFormation = mockClient(CloudFormationClient);

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { deploymentOptionsFromContext, defaultDeploymentOptions } from '../../lib/deployment-options.ts';
 import { synthesize } from './synth.ts';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { explained } from '../support/explained.ts';
 import { appletFileName, ticketFromFileName } from '../../applet/server-config.ts';
 import { appletBundleName } from '../../applet/build.ts';
 
@@ -50,7 +51,7 @@ describe('viewer-request function', () => {
   it('does not rename names with a short ticket or path tricks', () => {
     for (const uri of ['/applet/RemoteSupport_short.cjs', '/applet/../RemoteSupport_' + ticket + '.cjs', '/applet/Remote_Support_x.cjs.map']) {
       const result = viewerRequest(requestEvent(uri)) as EdgeRequest;
-      expect(result.uri, uri).toBe(uri);
+      explained(uri, () => expect(result.uri).toBe(uri));
     }
   });
 

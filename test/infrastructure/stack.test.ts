@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { explained } from '../support/explained.ts';
 import { environmentVariables } from '#domain/config';
 import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
 import { tableDefinition } from '#storage/table-definition';
@@ -32,7 +33,7 @@ function ofType(type: string): [string, Resource][] {
 /** The Lambda function of one route-table declaration (its description starts with the name). */
 function functionOf(name: string): [string, Resource] {
   const found = ofType('AWS::Lambda::Function').filter(([, fn]) => String(fn.Properties.Description).startsWith(`${name} (`));
-  expect(found, `exactly one function for ${name}`).toHaveLength(1);
+  explained(`exactly one function for ${name}`, () => expect(found).toHaveLength(1));
   return found[0]!;
 }
 
@@ -67,11 +68,12 @@ describe('functions from the route table', () => {
 
       const tableStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
       if (needs.table === 'none') {
-        expect(tableStatements, declaration.name).toHaveLength(0);
-        expect(env[environmentVariables.tableName], declaration.name).toBeUndefined();
+        explained(declaration.name, () => expect(tableStatements).toHaveLength(0));
+        explained(declaration.name, () => expect(env[environmentVariables.tableName]).toBeUndefined());
       } else {
-        expect(tableStatements, declaration.name).toHaveLength(1);
-        expect(actionsOf(tableStatements[0]!).sort(), declaration.name).toEqual([...tableActions[needs.table]].sort());
+        const access = needs.table;
+        explained(declaration.name, () => expect(tableStatements).toHaveLength(1));
+        explained(declaration.name, () => expect(actionsOf(tableStatements[0]!).sort()).toEqual([...tableActions[access]].sort()));
         const tableResources = [tableStatements[0]!.Resource].flat().map((resource) => JSON.stringify(resource));
         expect(tableResources).toHaveLength(1 + tableDefinition.globalSecondaryIndexes.length);
         expect(tableResources.some((resource) => resource.includes('index/*'))).toBe(false);
@@ -79,31 +81,31 @@ describe('functions from the route table', () => {
       }
 
       const secretStatements = statements.filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'));
-      expect(secretStatements.length, declaration.name).toBe((needs.pinSecret ? 1 : 0) + (needs.viewerAddress ? 1 : 0));
-      expect(env[environmentVariables.originVerifySecretArn] !== undefined, declaration.name).toBe(needs.viewerAddress === true);
-      expect(env[environmentVariables.pinSecretArn] !== undefined, declaration.name).toBe(needs.pinSecret === true);
+      explained(declaration.name, () => expect(secretStatements.length).toBe((needs.pinSecret ? 1 : 0) + (needs.viewerAddress ? 1 : 0)));
+      explained(declaration.name, () => expect(env[environmentVariables.originVerifySecretArn] !== undefined).toBe(needs.viewerAddress === true));
+      explained(declaration.name, () => expect(env[environmentVariables.pinSecretArn] !== undefined).toBe(needs.pinSecret === true));
 
       const connectionStatements = statements.filter((statement) => actionsOf(statement).includes('execute-api:ManageConnections'));
-      expect(connectionStatements.length, declaration.name).toBe(needs.postsToConnections ? 1 : 0);
-      expect(env[environmentVariables.managementEndpoint] !== undefined, declaration.name).toBe(needs.postsToConnections === true);
+      explained(declaration.name, () => expect(connectionStatements.length).toBe(needs.postsToConnections ? 1 : 0));
+      explained(declaration.name, () => expect(env[environmentVariables.managementEndpoint] !== undefined).toBe(needs.postsToConnections === true));
       if (needs.postsToConnections) {
         expect(JSON.stringify(connectionStatements[0]!.Resource)).toMatch(/\/live\/\*\/@connections\/\*"/);
       }
 
-      expect(env[environmentVariables.jwtIssuer] !== undefined, declaration.name).toBe(needs.verifiesJwt === true);
-      expect(env[environmentVariables.jwtAudience] !== undefined, declaration.name).toBe(needs.verifiesJwt === true);
-      expect(env[environmentVariables.allowedOrigins] !== undefined, declaration.name).toBe(needs.verifiesJwt === true);
+      explained(declaration.name, () => expect(env[environmentVariables.jwtIssuer] !== undefined).toBe(needs.verifiesJwt === true));
+      explained(declaration.name, () => expect(env[environmentVariables.jwtAudience] !== undefined).toBe(needs.verifiesJwt === true));
+      explained(declaration.name, () => expect(env[environmentVariables.allowedOrigins] !== undefined).toBe(needs.verifiesJwt === true));
 
       const known = new Set([...tableStatements, ...secretStatements, ...connectionStatements]);
       const rest = statements.filter((statement) => !known.has(statement)).map((statement) => actionsOf(statement).sort().join(','));
-      expect(rest.sort(), declaration.name).toEqual(['logs:CreateLogStream,logs:PutLogEvents', 'xray:PutTelemetryRecords,xray:PutTraceSegments']);
+      explained(declaration.name, () => expect(rest.sort()).toEqual(['logs:CreateLogStream,logs:PutLogEvents', 'xray:PutTelemetryRecords,xray:PutTraceSegments']));
     }
   });
 
   it('uses no wildcard action in any policy of the stack’s own functions', () => {
     for (const declaration of declarations) {
       for (const statement of statementsOf(declaration.name)) {
-        expect(actionsOf(statement).filter((action) => action.includes('*')), declaration.name).toEqual([]);
+        explained(declaration.name, () => expect(actionsOf(statement).filter((action) => action.includes('*'))).toEqual([]));
       }
     }
   });
@@ -176,8 +178,8 @@ describe('APIs', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
     for (const route of httpRoutes) {
       const found = routes.filter((candidate) => candidate.RouteKey === `${route.method} ${route.path}`);
-      expect(found, route.name).toHaveLength(1);
-      expect(found[0]!.AuthorizationType, route.name).toBe(route.auth === 'technician' ? 'JWT' : 'NONE');
+      explained(route.name, () => expect(found).toHaveLength(1));
+      explained(route.name, () => expect(found[0]!.AuthorizationType).toBe(route.auth === 'technician' ? 'JWT' : 'NONE'));
     }
     const openHttpRoutes = routes.filter((route) => route.AuthorizationType === 'NONE' && String(route.RouteKey).includes(' /api/'));
     expect(openHttpRoutes.map((route) => route.RouteKey).sort()).toEqual(
@@ -217,7 +219,7 @@ describe('APIs', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties);
     for (const route of webSocketRoutes) {
       const found = routes.filter((candidate) => candidate.RouteKey === route.routeKey);
-      expect(found, route.routeKey).toHaveLength(1);
+      explained(route.routeKey, () => expect(found).toHaveLength(1));
       if (route.routeKey === '$connect') expect(found[0]).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
       else expect(found[0]!.AuthorizationType ?? 'NONE').toBe('NONE');
     }

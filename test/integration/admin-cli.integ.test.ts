@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getGroups, getLocalTechnician } from '#storage/directory';
 import { runAdmin } from '../../admin/main.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';

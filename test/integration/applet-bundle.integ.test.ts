@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { appletBundleName, buildApplet } from '../../applet/build.ts';
 import { APPLET_CONFIG_PLACEHOLDER, appletFileName, embedServerConfig } from '../../applet/server-config.ts';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { explained } from '../support/explained.ts';
 import { httpRoutes, type HttpRoute } from '#routes';
 import { seedTechnicians } from '#storage/directory';
 import { Store } from '#storage/store';
@@ -120,7 +121,7 @@ describe('own sessions: the group permissions decide', () => {
     const id = await ownSession(user);
     const expected = ownExpectations[name]![user];
     const response = await call(route, id, tokens[user]);
-    expect(response.status, response.text).toBe(expected.status);
+    explained(response.text, () => expect(response.status).toBe(expected.status));
     const body = response.json as Record<string, unknown> & { error?: { code: string; message: string } };
     if (expected.code) expect(body.error?.code).toBe(expected.code);
     if (expected.permission) expect(body.error?.message).toContain(`'${expected.permission}'`);
@@ -143,16 +144,16 @@ describe('foreign sessions: 404 not_found, exactly like a session that does not 
     const foreign = await ownSession(owner);
     const response = await call(route, foreign, tokens[user]);
     const missing = await call(route, randomUUID(), tokens[user]);
-    expect(response.status, response.text).toBe(404);
+    explained(response.text, () => expect(response.status).toBe(404));
     expect(response.json).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
-    expect(response.json, 'a foreign session must look exactly like a missing one').toEqual(missing.json);
+    explained('a foreign session must look exactly like a missing one', () => expect(response.json).toEqual(missing.json));
 
     // The owner's session is untouched, and the owner can see the attempt in its log.
     const ownerView = await apiCall(runtime.url, 'GET', `/api/sessions/${foreign}`, { token: tokens[owner] });
     expect((ownerView.json as { session: { status: string } }).session.status).toBe('created');
     const log = await apiCall(runtime.url, 'GET', `/api/sessions/${foreign}/log`, { token: tokens[owner] });
     const denied = (log.json as { entries: { type: string; message: string }[] }).entries.filter((entry) => entry.type === 'denied');
-    expect(denied.map((entry) => entry.message).join('\n'), `${name} by ${user} should be logged as denied`).toContain(user);
+    explained(`${name} by ${user} should be logged as denied`, () => expect(denied.map((entry) => entry.message).join('\n')).toContain(user));
   });
 
   it('list-sessions never lists a foreign session', async () => {
@@ -161,7 +162,7 @@ describe('foreign sessions: 404 not_found, exactly like a session that does not 
     for (const [user, foreign] of [['bob', alices], ['carol', alices], ['alice', bobs]] as const) {
       const response = await apiCall(runtime.url, 'GET', '/api/sessions', { token: tokens[user] });
       const ids = (response.json as { sessions: { id: string }[] }).sessions.map((session) => session.id);
-      expect(ids, `${user} must not see ${foreign}`).not.toContain(foreign);
+      explained(`${user} must not see ${foreign}`, () => expect(ids).not.toContain(foreign));
     }
   });
 
@@ -171,7 +172,7 @@ describe('foreign sessions: 404 not_found, exactly like a session that does not 
     for (const user of ['bob', 'carol'] as const) {
       for (const action of ['start', 'close', 'pin']) {
         const response = await apiCall(runtime.url, 'POST', `/api/sessions/${waiting.id}/${action}`, { token: tokens[user] });
-        expect(response.status, `${action} by ${user}`).toBe(404);
+        explained(`${action} by ${user}`, () => expect(response.status).toBe(404));
       }
     }
     const view = await apiCall(runtime.url, 'GET', `/api/sessions/${waiting.id}`, { token: tokens.alice });

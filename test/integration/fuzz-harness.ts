@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { expect, inject } from 'vitest';
+import { expect } from '@jest/globals';
+import { explained } from '../support/explained.ts';
 import { silentLogger } from '../../local/lambda-invoker.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
+import { dynamoDbEndpoint } from '../support/dynamodb.ts';
 import type { RawResponse } from '../../load/api-client.ts';
 
 /**
@@ -19,7 +21,7 @@ export async function startFuzzRuntime(env: Record<string, string> = {}): Promis
   const siteDirectory = mkdtempSync(path.join(os.tmpdir(), 'fuzz-site-'));
   const runtime = await startLocalRuntime({
     port: 0,
-    dynamoDbEndpoint: inject('dynamoDbEndpoint'),
+    dynamoDbEndpoint: dynamoDbEndpoint(),
     tableName: `fuzz-${randomUUID()}`,
     buildSite: false,
     siteDirectory,
@@ -87,21 +89,21 @@ export type GatewayMessage = 'Unauthorized' | 'Not Found';
  */
 export function expectCleanClientError(response: RawResponse, requestText: string, allowed: { statuses: readonly number[]; codes?: readonly string[]; gateway?: GatewayMessage }): void {
   const context = `${response.status} ${response.text.slice(0, 400)} <- ${requestText.slice(0, 300)}`;
-  expect(response.status, context).toBeGreaterThanOrEqual(400);
-  expect(response.status, context).toBeLessThan(500);
-  expect(allowed.statuses, context).toContain(response.status);
-  expect(response.json, context).toBeTypeOf('object');
+  explained(context, () => expect(response.status).toBeGreaterThanOrEqual(400));
+  explained(context, () => expect(response.status).toBeLessThan(500));
+  explained(context, () => expect(allowed.statuses).toContain(response.status));
+  explained(context, () => expect(typeof response.json).toBe('object'));
   const body = response.json as { error?: { code?: unknown; message?: unknown }; message?: unknown };
   if (allowed.gateway && body.message !== undefined) {
-    expect(body, context).toEqual({ message: allowed.gateway });
+    explained(context, () => expect(body).toEqual({ message: allowed.gateway }));
   } else {
-    expect(body.error?.code, context).toBeTypeOf('string');
-    expect(body.error?.message, context).toBeTypeOf('string');
-    if (allowed.codes) expect(allowed.codes, context).toContain(body.error?.code);
+    explained(context, () => expect(typeof body.error?.code).toBe('string'));
+    explained(context, () => expect(typeof body.error?.message).toBe('string'));
+    if (allowed.codes) explained(context, () => expect(allowed.codes).toContain(body.error?.code));
   }
   for (const marker of internalMarkers) {
     if (marker.test(response.text) && !marker.test(requestText)) {
-      expect.fail(`response leaks ${marker}: ${context}`);
+      throw new Error(`response leaks ${marker}: ${context}`);
     }
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT, generateKeyPair, type CryptoKey } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { explained } from '../support/explained.ts';
 import { httpRoutes, type HttpRoute } from '#routes';
 import { seedTechnicians } from '#storage/directory';
 import { apiCall, closeHttpAgents, devToken, rawRequest, type RawRequest } from '../../load/api-client.ts';
@@ -367,6 +368,6 @@ describe('oversized bodies', () => {
 describe('after all that', () => {
   it('the seeded sessions still work: the live PIN redeems', async () => {
     const response = await apiCall(runtime.url, 'POST', '/api/pin/redeem', { body: { pin: livePin() }, localAddress: `127.200.0.${(randomUUID().charCodeAt(0) % 200) + 2}` });
-    expect(response.status, response.text).toBe(200);
+    explained(response.text, () => expect(response.status).toBe(200));
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { explained } from '../support/explained.ts';
 import { webSocketRoutes } from '#routes';
 import { closeHttpAgents, devToken, MessageSocket, UpgradeRefused, type ServerMessage } from '../../load/api-client.ts';
 import { sessionInStatus, type SeededSession } from '../../load/flow.ts';
@@ -96,11 +97,11 @@ async function expectOneError(socket: MessageSocket, frame: string): Promise<Ser
   socket.send(frame);
   const answer = await socket.next((message) => message.type === 'error' || message.message !== undefined, 10_000, from);
   const context = `${JSON.stringify(answer)} <- ${frame.slice(0, 200)}`;
-  expect(answer.type, context).toBe('error');
-  expect(errorCodes, context).toContain(answer.code);
-  expect(answer.message, context).toBeTypeOf('string');
-  expect(JSON.stringify(answer), context).not.toMatch(/\.ts:\d+|node_modules|Exception|SESSION#|CONN#|stack/);
-  expect(socket.isOpen, context).toBe(true);
+  explained(context, () => expect(answer.type).toBe('error'));
+  explained(context, () => expect(errorCodes).toContain(answer.code));
+  explained(context, () => expect(typeof answer.message).toBe('string'));
+  explained(context, () => expect(JSON.stringify(answer)).not.toMatch(/\.ts:\d+|node_modules|Exception|SESSION#|CONN#|stack/));
+  explained(context, () => expect(socket.isOpen).toBe(true));
   return answer;
 }
 
@@ -189,9 +190,9 @@ describe('$connect refuses hostile query strings', () => {
           },
           (error: unknown) => error,
         );
-        expect(refused, search).toBeInstanceOf(UpgradeRefused);
-        expect([401, 403], search).toContain((refused as UpgradeRefused).status);
-        expect(JSON.parse((refused as UpgradeRefused).body), search).toHaveProperty('message');
+        explained(search, () => expect(refused).toBeInstanceOf(UpgradeRefused));
+        explained(search, () => expect([401, 403]).toContain((refused as UpgradeRefused).status));
+        explained(search, () => expect(JSON.parse((refused as UpgradeRefused).body)).toHaveProperty('message'));
       }),
       { numRuns: 60 },
     );

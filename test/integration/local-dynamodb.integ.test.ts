@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import os from 'node:os';
 import path from 'node:path';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually } from '../support/eventually.ts';
 import { getGroups, getLocalTechnician, seedGroups } from '#storage/directory';
 import { tableDefinition } from '#storage/table-definition';
 import { createTable } from '../../local/create-table.ts';
@@ -79,7 +80,7 @@ describe('startDynamoDbLocal', () => {
       });
       expect(isRunning(javaPid)).toBe(true);
       parent.kill('SIGKILL');
-      await expect.poll(() => isRunning(javaPid), { timeout: 8000, interval: 100 }).toBe(false);
+      await eventually(() => expect(isRunning(javaPid)).toBe(false), { timeoutMs: 8000, intervalMs: 100 });
 
       const restarted = await startDynamoDbLocal({ dataDirectory });
       const client = new DynamoDBClient({ ...dynamoDbLocalClientConfig, endpoint: restarted.endpoint });

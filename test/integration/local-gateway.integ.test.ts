@@ -9,7 +9,8 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { createRemoteJWKSet, generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { eventually } from '../support/eventually.ts';
 import WebSocket from 'ws';
 import type { LocalTechnician } from '#storage/directory';
 import { APPLET_CONFIG_PLACEHOLDER } from '../../applet/server-config.ts';
@@ -470,7 +471,7 @@ describe('WebSocket API', () => {
 
     await management.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
     expect(await opened.closed).toBe(1000);
-    await expect.poll(() => eventsOf('$disconnect').length).toBe(1);
+    await eventually(() => expect(eventsOf('$disconnect').length).toBe(1));
     expect(eventsOf('$disconnect')[0]).toMatchObject({ requestContext: { eventType: 'DISCONNECT', connectionId } });
 
     const gone = await management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'late' })).catch((error: unknown) => error);
@@ -489,12 +490,12 @@ describe('WebSocket API', () => {
   it('runs $disconnect for a client that leaves while $connect is still running', async () => {
     const socket = new WebSocket(`${gateway.webSocketUrl}?slow=1`);
     socket.on('error', () => undefined);
-    await expect.poll(() => releaseSlowConnect).toBeDefined();
+    await eventually(() => expect(releaseSlowConnect).toBeDefined());
     socket.terminate();
     await new Promise((resolve) => setTimeout(resolve, 50)); // let the server see the closed TCP connection
     releaseSlowConnect?.(undefined);
     releaseSlowConnect = undefined;
-    await expect.poll(() => eventsOf('$disconnect').length).toBe(1);
+    await eventually(() => expect(eventsOf('$disconnect').length).toBe(1));
     expect(eventsOf('$disconnect')[0]?.requestContext.connectionId).toBe(eventsOf('$connect')[0]?.requestContext.connectionId);
     expect(gateway.connections.size).toBe(0);
   });
@@ -508,7 +509,7 @@ describe('WebSocket API', () => {
   it('runs $disconnect when the client goes away', async () => {
     const opened = await openSocket('?ticket=t-4');
     opened.socket.close(1000, 'bye');
-    await expect.poll(() => eventsOf('$disconnect').length).toBe(1);
+    await eventually(() => expect(eventsOf('$disconnect').length).toBe(1));
     expect(eventsOf('$disconnect')[0]?.requestContext).toMatchObject({ disconnectStatusCode: 1000, disconnectReason: 'bye' });
     expect(gateway.connections.size).toBe(0);
   });

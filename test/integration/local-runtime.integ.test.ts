@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { lambdaContext, lazyEntryHandler, type Logger } from '../../local/lambda-invoker.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
 import { dynamoDbEndpoint } from '../support/dynamodb.ts';

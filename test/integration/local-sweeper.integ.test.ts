@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { eventually } from '../support/eventually.ts';
 import type { Logger } from '../../local/lambda-invoker.ts';
 import { startSweeper } from '../../local/sweeper.ts';
 
@@ -28,7 +29,7 @@ describe('local sweeper', () => {
       intervalMs: 10,
       log,
     });
-    await expect.poll(() => events.length, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+    await eventually(() => expect(events.length).toBeGreaterThanOrEqual(3), { timeoutMs: 5000 });
     await sweeper.stop();
     const countAfterStop = events.length;
 

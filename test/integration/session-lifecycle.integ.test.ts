@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvalidTransition, MissingPermission, NotFound, PinInvalid, PinSpaceExhausted, TooManyAttempts, Forbidden } from '#domain/errors';
 import { appletConnected, appletHello, chat, customerEnds, disconnected, sessionForTicket, technicianConnected } from '#domain/live-connections';
 import { customerProgress, redeemPin } from '#domain/pin-redemption';
@@ -319,20 +319,23 @@ describe('under a guessing attack', () => {
   it('gives every client one attempt per window once the global budget is spent, so the customer with the right PIN still gets in', async () => {
     // Its own table: the global failure counter is shared by everything in a table.
     const attacked = await createTestTable({ seed: true });
-    onTestFinished(() => attacked.drop());
-    const deps = testDependencies(attacked, { redeemFailuresPerClient: 10, redeemFailuresGlobal: 5 });
-    const { session, pin } = await sessionWithPin(deps);
-    const wrong = pin === '999999' ? '999998' : '999999';
-    for (let i = 0; i < 5; i += 1) await expect(redeemPin(deps, wrong, { ip: `192.0.2.${i}` })).rejects.toBeInstanceOf(PinInvalid);
-    // A fresh attacker address gets one guess, then 429; one that already failed gets none.
-    await expect(redeemPin(deps, wrong, { ip: '192.0.2.100' })).rejects.toBeInstanceOf(PinInvalid);
-    await expect(redeemPin(deps, wrong, { ip: '192.0.2.100' })).rejects.toBeInstanceOf(TooManyAttempts);
-    await expect(redeemPin(deps, wrong, { ip: '192.0.2.1' })).rejects.toBeInstanceOf(TooManyAttempts);
-    // The real customer, typing the PIN the technician read out, is not locked out.
-    await expect(redeemPin(deps, pin, { ip: '198.51.100.50' })).resolves.toMatchObject({ sessionId: session.id });
-    const redeemed = (await getSessionLog(deps, alice, session.id)).find((entry) => entry.type === 'pin_redeemed');
-    // Every attempt counts overall, refused ones too: 5 + 1 + 2 refused.
-    expect(redeemed?.details).toMatchObject({ redeemedUnderAttack: true, failedAttemptsOverall: 8 });
+    try {
+      const deps = testDependencies(attacked, { redeemFailuresPerClient: 10, redeemFailuresGlobal: 5 });
+      const { session, pin } = await sessionWithPin(deps);
+      const wrong = pin === '999999' ? '999998' : '999999';
+      for (let i = 0; i < 5; i += 1) await expect(redeemPin(deps, wrong, { ip: `192.0.2.${i}` })).rejects.toBeInstanceOf(PinInvalid);
+      // A fresh attacker address gets one guess, then 429; one that already failed gets none.
+      await expect(redeemPin(deps, wrong, { ip: '192.0.2.100' })).rejects.toBeInstanceOf(PinInvalid);
+      await expect(redeemPin(deps, wrong, { ip: '192.0.2.100' })).rejects.toBeInstanceOf(TooManyAttempts);
+      await expect(redeemPin(deps, wrong, { ip: '192.0.2.1' })).rejects.toBeInstanceOf(TooManyAttempts);
+      // The real customer, typing the PIN the technician read out, is not locked out.
+      await expect(redeemPin(deps, pin, { ip: '198.51.100.50' })).resolves.toMatchObject({ sessionId: session.id });
+      const redeemed = (await getSessionLog(deps, alice, session.id)).find((entry) => entry.type === 'pin_redeemed');
+      // Every attempt counts overall, refused ones too: 5 + 1 + 2 refused.
+      expect(redeemed?.details).toMatchObject({ redeemedUnderAttack: true, failedAttemptsOverall: 8 });
+    } finally {
+      await attacked.drop();
+    }
   });
 
   it('counts an IPv6 client by its /64, so rotating addresses inside it does not buy guesses', async () => {

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { appletConnected, sessionForTicket } from '#domain/live-connections';
 import { redeemPin } from '#domain/pin-redemption';
 import { createSession, generatePin, getSession, getSessionLog, startSession } from '#domain/sessions';

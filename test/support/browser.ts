@@ -22,8 +22,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
+import { chromiumExecutablePath as configuredChromiumPath } from '../../scripts/system-requirements.ts';
 
-export const chromiumExecutablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** CHROMIUM_PATH or Debian's /usr/bin/chromium: the same place `npm test` checks and installs. */
+export const chromiumExecutablePath = configuredChromiumPath();
 
 /** No GPU, no sandbox (containers), and nothing that phones home: tests talk to loopback only. */
 export const chromiumArgs: readonly string[] = [
@@ -37,6 +39,16 @@ export const chromiumArgs: readonly string[] = [
 ];
 
 /**
+ * For pages that open WebRTC peer connections, which run only inside the
+ * network namespace (test/rtc): ICE may use loopback, and candidates carry the
+ * real (test host) addresses instead of mDNS names.
+ */
+export const peerConnectionArgs: readonly string[] = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
+
+/** A camera and screen that need no permission prompt: Chromium's generated test pattern. */
+export const fakeMediaArgs: readonly string[] = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
+
+/**
  * Launches Chromium or fails with a message that says what to do. Deliberately
  * never skips: a browser test that silently does not run proves nothing, and
  * CI (CI=true) must go red when the browser is absent.
@@ -45,7 +57,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   if (!existsSync(chromiumExecutablePath)) {
     const where = process.env.CI === 'true' ? 'CI=true: the browser tests cannot run' : 'browser tests need it';
     throw new Error(
-      `Chromium not found at ${chromiumExecutablePath} (${where}). Install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH.`,
+      `Chromium not found at ${chromiumExecutablePath} (${where}). Run the tests through \`npm test\` / \`npm run test:browser\`, which install it, or \`apt-get install -y chromium\`, or set CHROMIUM_PATH.`,
     );
   }
   return chromium.launch({

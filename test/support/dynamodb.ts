@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
 import { createDocumentClient, type Table } from '#storage/dynamo-client';
 import { createTable, seedDirectory } from '../../local/create-table.ts';
 import { dynamoDbLocalClientConfig } from '../../local/dynamodb-local.ts';
@@ -28,8 +27,8 @@ process.env.AWS_ACCESS_KEY_ID ??= dynamoDbLocalClientConfig.credentials.accessKe
 process.env.AWS_SECRET_ACCESS_KEY ??= dynamoDbLocalClientConfig.credentials.secretAccessKey;
 
 export function dynamoDbEndpoint(): string {
-  const endpoint = inject('dynamoDbEndpoint') ?? process.env.DYNAMODB_ENDPOINT;
-  if (!endpoint) throw new Error('no DynamoDB Local: run this as part of the integration project (vitest --project integration)');
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!endpoint) throw new Error('no DynamoDB Local: run this as part of the integration project (npm run test:integration)');
   return endpoint;
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { parseArguments } from '../../applet/src/cli.ts';
 import { detectLanguage } from '../../applet/src/i18n.ts';
 import { connectUrl, displayHost, resolveServer, resolveTicket } from '../../applet/src/server.ts';

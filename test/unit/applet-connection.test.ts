@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { backoffDelayMs, defaultBackoffPolicy } from '../../applet/src/backoff.ts';
 import { ReconnectingConnection, type Clock, type TransportHandlers } from '../../applet/src/connection.ts';
 

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { messagesFor } from '../../applet/src/i18n.ts';
 import { outputLine, printable } from '../../applet/src/output.ts';
 import { CustomerSession, endConfirmationTimeoutMs, endedStateGraceMs, maxChatLength, parseServerMessage, type ClientMessage } from '../../applet/src/session.ts';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { systemInfoSchema } from '../../lambdas/websocket/messages.ts';
 import { collectSystemInfo, intlFacts, type OperatingSystemProbe } from '../../applet/src/system-info.ts';
 

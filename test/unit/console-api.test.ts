@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ApiClient, ApiError } from '../../web/console/src/api.ts';
 
 function fakeFetch(status: number, body: string, headers: Record<string, string> = {}) {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { Auth } from '../../web/console/src/auth.ts';
 
 class MemoryStorage implements Storage {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { SessionLogEntry } from '../../lambdas/domain/session-model.ts';
 import { ChatHistory } from '../../web/console/src/chat.ts';
 

@@ -1,5 +1,5 @@
 import { webcrypto } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import {
   authorizeUrl,
   base64UrlEncode,

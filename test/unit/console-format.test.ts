@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { formatBytes, formatDuration, groupPin, secondsUntil, spokenDigits } from '../../web/console/src/format.ts';
 
 describe('console formats', () => {

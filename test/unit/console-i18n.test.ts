@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { sessionStatuses } from '../../lambdas/domain/session-model.ts';
 import { ApiError, describeError } from '../../web/console/src/api.ts';
 import { messageKeys, pickLanguage, statusLabel, translator } from '../../web/console/src/i18n.ts';

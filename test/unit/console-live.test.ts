@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { ServerMessage } from '../../lambdas/domain/session-model.ts';
 import { backoffDelay, LiveConnection, socketUrl, type LiveState, type SocketLike } from '../../web/console/src/live.ts';
 

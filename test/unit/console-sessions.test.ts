@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { SessionStatus, SessionView } from '../../lambdas/domain/session-model.ts';
 import { enteredWaiting, SessionStore, sortSessions, toggleSort } from '../../web/console/src/sessions.ts';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { clientKeyFor, viewerAddressIp } from '#domain/client-identity';
 import { loadConfig } from '#domain/config';
 import { normalizePin } from '#domain/pin-redemption';

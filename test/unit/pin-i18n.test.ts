@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { explained } from '../support/explained.ts';
 import { chooseLanguage, languages, type PinStrings } from '../../web/pin/i18n.ts';
 import { de } from '../../web/pin/strings/de.ts';
 import { en } from '../../web/pin/strings/en.ts';
@@ -39,7 +40,7 @@ describe('PIN page strings', () => {
     expect(keys(de)).toEqual(keys(en));
     for (const strings of Object.values(languages)) {
       for (const [key, value] of Object.entries(strings)) {
-        if (typeof value === 'string') expect(value.trim(), key).not.toBe('');
+        if (typeof value === 'string') explained(key, () => expect(value.trim()).not.toBe(''));
       }
     }
   });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { isCompletePin, normalisePin, pinLength } from '../../web/pin/pin-input.ts';
 import { detectOperatingSystem, orderedSystems } from '../../web/pin/operating-system.ts';
 

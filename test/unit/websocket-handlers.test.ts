@@ -2,8 +2,8 @@ import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand }
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyWebsocketEventV2, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import 'aws-sdk-client-mock-vitest/extend';
-import { beforeEach, describe, expect, it } from 'vitest';
+import 'aws-sdk-client-mock-jest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import './support/handler-environment.ts';
 
 import { handler as authorizer } from '#websocket/authorizer';

@@ -1,0 +1,48 @@
+// Jest runs the TypeScript sources as native ES modules (node
+// --experimental-vm-modules, see scripts/run-tests.ts): @swc/jest strips the
+// types and keeps `import`/`export` and `import.meta.url`; Jest's resolver
+// follows package.json "imports" (#domain/*, ...) to the .ts files.
+// Why Jest with @swc/jest: docs/decisions/0800-jest-with-swc.md.
+
+/** Six projects, cheapest first; `rtc` runs only inside a network namespace (scripts/run-tests.ts). */
+function project(name, testMatch, options = {}) {
+  const { testTimeoutMs = 5_000, coverage = false, ...rest } = options;
+  return {
+    displayName: name,
+    testMatch: [`<rootDir>/${testMatch}`],
+    testEnvironment: 'node',
+    extensionsToTreatAsEsm: ['.ts'],
+    moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+    transform: {
+      '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, sourceMaps: 'inline' }],
+    },
+    // Jest has no per-project test timeout; test/support/jest-setup.ts applies this one.
+    globals: { testTimeoutMs },
+    setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
+    // Line coverage of lambdas/ is measured by the cheap groups only (see coverageThreshold).
+    ...(coverage ? {} : { coveragePathIgnorePatterns: ['.'] }),
+    ...rest,
+  };
+}
+
+export default {
+  projects: [
+    project('unit', 'test/unit/**/*.test.ts', { coverage: true }),
+    project('integration', 'test/integration/**/*.integ.test.ts', {
+      testTimeoutMs: 60_000,
+      coverage: true,
+      globalSetup: '<rootDir>/test/integration/dynamodb-local.global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/dynamodb-local.global-teardown.ts',
+    }),
+    project('e2e', 'test/e2e/**/*.e2e.test.ts', { testTimeoutMs: 120_000 }),
+    project('browser', 'test/browser/**/*.browser.test.ts', { testTimeoutMs: 120_000 }),
+    project('infrastructure', 'test/infrastructure/**/*.test.ts', { testTimeoutMs: 120_000 }),
+    project('rtc', 'test/rtc/**/*.rtc.test.ts', { testTimeoutMs: 60_000 }),
+  ],
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['<rootDir>/lambdas/**/*.ts'],
+  coverageReporters: ['text-summary', 'json-summary'],
+  coverageThreshold: {
+    './lambdas/': { lines: 90, statements: 90, functions: 85, branches: 80 },
+  },
+};

@@ -46,7 +46,7 @@ function run(command: readonly string[]): number {
 function runInNetworkNamespace(jestArgs: readonly string[]): number {
   if (!existsSync(netnsRun)) fail(`the WebRTC tests need ${netnsRun} (the shared tools folder next to the repository); it is missing`);
   if (run([netnsRun, '--check']) !== 0) fail(`the WebRTC tests must run inside a network namespace and \`${netnsRun} --check\` failed: run the tests as root on a machine with unshare and iproute2`);
-  return run([netnsRun, '--', ...jestCommand(['--selectProjects', 'rtc', ...jestArgs])]);
+  return run([netnsRun, '--', ...jestCommand([...jestArgs, '--selectProjects', 'rtc'])]);
 }
 
 function main(args: readonly string[]): number {
@@ -69,7 +69,7 @@ function main(args: readonly string[]): number {
   const everything = !coverage && chosen.length === 0;
   if (outsideNamespace.length > 0) {
     const coverageArgs = coverage || everything ? ['--coverage'] : [];
-    const status = run(jestCommand(['--selectProjects', ...outsideNamespace, ...coverageArgs, ...jestArgs]));
+    const status = run(jestCommand([...jestArgs, ...coverageArgs, '--selectProjects', ...outsideNamespace]));
     if (status !== 0) return status;
   }
   return selected.includes('rtc') ? runInNetworkNamespace(jestArgs) : 0;

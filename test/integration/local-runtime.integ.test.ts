@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { lambdaContext, lazyEntryHandler, type Logger } from '../../local/lambda-invoker.ts';
+import { type Logger } from '../../local/lambda-invoker.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
 import { dynamoDbEndpoint } from '../support/dynamodb.ts';
 
@@ -71,15 +73,13 @@ describe('lazyEntryHandler', () => {
   it('fails only the call, says which handler is missing, and loads the file once it exists', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'handlers-'));
     try {
-      const missing = lazyEntryHandler(root, 'later.mjs');
-      const call = () => (missing as (event: unknown, context: unknown) => Promise<unknown>)({}, lambdaContext('later', 1000));
-      await expect(call()).rejects.toThrow('handler module later.mjs does not exist (yet)');
-      writeFileSync(path.join(root, 'later.mjs'), 'export const handler = async () => ({ statusCode: 204 });\n');
-      await expect(call()).resolves.toEqual({ statusCode: 204 });
-
-      writeFileSync(path.join(root, 'no-export.mjs'), 'export const notTheHandler = 1;\n');
-      const wrong = lazyEntryHandler(root, 'no-export.mjs') as (event: unknown, context: unknown) => Promise<unknown>;
-      await expect(wrong({}, lambdaContext('wrong', 1000))).rejects.toThrow('no-export.mjs does not export a handler function');
+      const scenario = fileURLToPath(new URL('./fixtures/lazy-entry-scenario.ts', import.meta.url));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', scenario, root], { encoding: 'utf8', timeout: 30_000 });
+      expect(run.stderr).toBe('');
+      const [whileMissing, onceWritten, withoutHandler] = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+      expect(whileMissing).toEqual({ rejected: 'handler module later.mjs does not exist (yet)' });
+      expect(onceWritten).toEqual({ resolved: { statusCode: 204 } });
+      expect(withoutHandler).toEqual({ rejected: 'no-export.mjs does not export a handler function' });
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -35,10 +35,12 @@ export default {
       globalTeardown: '<rootDir>/test/integration/dynamodb-local.global-teardown.ts',
     }),
     project('e2e', 'test/e2e/**/*.e2e.test.ts', { testTimeoutMs: 120_000 }),
-    project('browser', 'test/browser/**/*.browser.test.ts', { testTimeoutMs: 120_000 }),
+    project('browser', 'test/browser/**/*.browser.test.ts', { testTimeoutMs: 120_000, runner: '<rootDir>/test/support/serial-runner.js' }),
     project('infrastructure', 'test/infrastructure/**/*.test.ts', { testTimeoutMs: 120_000 }),
     project('rtc', 'test/rtc/**/*.rtc.test.ts', { testTimeoutMs: 60_000 }),
   ],
+  // Jest's default (cores - 1) means one worker on the 2-core CI machine; most tests wait on child processes and sockets.
+  maxWorkers: 2,
   coverageProvider: 'v8',
   collectCoverageFrom: ['<rootDir>/lambdas/**/*.ts'],
   coverageReporters: ['text-summary', 'json-summary'],

@@ -93,7 +93,9 @@ export class Auth extends Construct {
     if (this.client) throw new Error('the console client exists already');
     this.client = this.userPool.addClient('Console', {
       generateSecret: false,
-      authFlows: {},
+      // Only for the smoke test (npm run smoke): the admin flow needs AWS credentials allowed
+      // cognito-idp:AdminInitiateAuth, so it opens nothing to the internet.
+      authFlows: { adminUserPassword: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),

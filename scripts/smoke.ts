@@ -178,7 +178,6 @@ class Smoke {
   }
 
   async run(step: (name: string, action: () => Promise<string | void>) => Promise<void>): Promise<void> {
-    const timeout = this.options.timeoutMs;
     await step('site config', () => this.loadConfig());
     await step('technician sign-in', () => this.signIn());
 

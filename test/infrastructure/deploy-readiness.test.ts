@@ -103,6 +103,11 @@ describe('names valid and unique in any account', () => {
     expect(prefix).toMatch(/^[a-z0-9][a-z0-9-]*$/);
   }, 120_000);
 
+  it('names the two APIs apart, after the stack', () => {
+    const names = ofType(standard, 'AWS::ApiGatewayV2::Api').map((api) => api.Properties.Name).sort();
+    expect(names).toEqual(['RemoteSupport-http', 'RemoteSupport-websocket']);
+  });
+
   it('keeps Cognito’s reserved words out of the default domain prefix', () => {
     const aws = resourcesOf(synthesize({ stackName: 'AwsCognitoSupport' }));
     const domain = ofType(aws, 'AWS::Cognito::UserPoolDomain')[0]!.Properties.Domain as { 'Fn::Join': [string, [string, unknown]] };

@@ -51,8 +51,13 @@ export class IamGuard {
     return key === undefined ? undefined : this.#roles.get(key);
   }
 
-  /** Whether the caller's role may use @connections (ManageConnections): only handlers that post to connections. */
+  /**
+   * Whether the caller may use @connections (ManageConnections): a handler only if it posts to
+   * connections, an unknown signer never. An unsigned loopback call is the operator's own tooling
+   * (tests dropping a connection as API Gateway does) and passes, as before the guard existed.
+   */
   mayManageConnections(request: IncomingMessage): boolean {
+    if (signingAccessKeyId(request) === undefined) return true;
     return this.roleOf(request)?.declaration.needs.postsToConnections === true;
   }
 

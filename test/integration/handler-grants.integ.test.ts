@@ -144,6 +144,8 @@ describe('the @connections endpoint', () => {
     const post = (handlerName: string) =>
       managementClientOf(handlerName).send(new PostToConnectionCommand({ ConnectionId: 'no-such-connection', Data: Buffer.from('{}') }));
     await expect(post('get-me')).rejects.toMatchObject({ name: 'ForbiddenException', $metadata: { httpStatusCode: 403 } });
+    const stranger = new ApiGatewayManagementApiClient({ endpoint: runtime.url, region: 'us-east-1', credentials: { accessKeyId: 'SOMEONEELSE', secretAccessKey: 'x' }, maxAttempts: 1 });
+    await expect(stranger.send(new PostToConnectionCommand({ ConnectionId: 'no-such-connection', Data: Buffer.from('{}') }))).rejects.toMatchObject({ name: 'ForbiddenException' });
     await expect(post('websocket-chat')).rejects.toMatchObject({ name: 'GoneException', $metadata: { httpStatusCode: 410 } });
   });
 });

@@ -90,7 +90,8 @@ export const httpRoutes: readonly HttpRoute[] = [
     auth: 'technician',
     entry: 'lambdas/http/get-session-log.ts',
     // Writes too: a look at another technician's session is logged there as denied.
-    needs: { table: 'readWrite' },
+    // The PIN secret: the log's PIN entries are sealed with it and unsealed for display.
+    needs: { table: 'readWrite', pinSecret: true },
   },
   {
     name: 'generate-pin',

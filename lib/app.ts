@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { deploymentOptionsFromContext } from './deployment-options.ts';
@@ -5,6 +8,12 @@ import type { HandlerCodeMode } from './constructs/service-function.ts';
 import { RemoteSupportStack } from './remote-support-stack.ts';
 
 export const defaultStackName = 'RemoteSupport';
+
+/** The feature flags (and any other context) in cdk.json, which the CLI passes to `cdk synth`. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cdk.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+}
 
 export interface CreateAppProps {
   /** The app to add the stack to (the CLI's, with its context); a new one otherwise. */
@@ -24,7 +33,8 @@ export interface CreateAppProps {
  * an unacknowledged finding fails synthesis.
  */
 export function createApp(props: CreateAppProps): { app: App; stack: RemoteSupportStack } {
-  const appProps: AppProps = { context: props.context, ...(props.outdir ? { outdir: props.outdir } : {}) };
+  // An app made here (tests) gets cdk.json's context as the CLI would give it, so it synthesizes what `cdk synth` does.
+  const appProps: AppProps = { context: { ...cdkJsonContext(), ...props.context }, ...(props.outdir ? { outdir: props.outdir } : {}) };
   const app = props.app ?? new App(appProps);
   const stackName = String(app.node.tryGetContext('stackName') ?? defaultStackName);
   if (!/^[A-Za-z][A-Za-z0-9-]{0,100}$/.test(stackName)) {

@@ -40,6 +40,24 @@ export interface DeploymentOptions {
   readonly alarmEmail?: string;
   /** Prefix of the Cognito hosted-UI domain; must be globally unique per region. @default <stack name>-<account id> */
   readonly authDomainPrefix?: string;
+  /**
+   * Secrets Manager version id of the origin-verify value CloudFront sends. Changing it changes the
+   * template, so a deploy really hands CloudFront the new value (an unchanged template is not
+   * deployed, and a dynamic reference is only resolved when its resource changes). @default AWSCURRENT at first deploy
+   */
+  readonly originVerifySecretVersion?: string;
+  /** Refuse `cdk destroy` / stack deletion until switched off. @default false */
+  readonly terminationProtection: boolean;
+  /** Send Cognito's invitation and password mails through this SES-verified address instead of Cognito's limited built-in sender. @default none */
+  readonly sesFromAddress?: string;
+  /** Region of the SES identity of sesFromAddress. @default the stack's region */
+  readonly sesRegion?: string;
+  /** Route 53 hosted zone to create the custom domain's alias records in (with domainName). @default none: DNS is yours */
+  readonly hostedZoneId?: string;
+  /** The hosted zone's name, e.g. example.com (with hostedZoneId). */
+  readonly hostedZoneName?: string;
+  /** Tags put on every resource, as key=value pairs separated by commas. @default project=pin-remote-support only */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export const defaultDeploymentOptions: DeploymentOptions = {
@@ -54,6 +72,8 @@ export const defaultDeploymentOptions: DeploymentOptions = {
   mfa: 'optional',
   enableWaf: false,
   wafRateLimit: 1000,
+  terminationProtection: false,
+  tags: {},
 };
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -122,8 +142,33 @@ export function deploymentOptionsFromContext(node: Node): DeploymentOptions {
     webAclArn: stringOption('webAclArn', get('webAclArn'), /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/.+$/, 'a CLOUDFRONT-scope WAFv2 web ACL ARN (arn:aws:wafv2:us-east-1:...:global/webacl/...)'),
     alarmEmail: stringOption('alarmEmail', get('alarmEmail'), /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an e-mail address'),
     authDomainPrefix: stringOption('authDomainPrefix', get('authDomainPrefix'), /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and dashes (Cognito domain prefix)'),
+    originVerifySecretVersion: stringOption('originVerifySecretVersion', get('originVerifySecretVersion'), /^[A-Za-z0-9-]{32,64}$/, 'a Secrets Manager version id (the VersionId put-secret-value prints)'),
+    terminationProtection: booleanOption('terminationProtection', get('terminationProtection'), d.terminationProtection),
+    sesFromAddress: stringOption('sesFromAddress', get('sesFromAddress'), /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an e-mail address verified in SES'),
+    sesRegion: stringOption('sesRegion', get('sesRegion'), /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region like eu-west-1'),
+    hostedZoneId: stringOption('hostedZoneId', get('hostedZoneId'), /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id (Z...)'),
+    hostedZoneName: stringOption('hostedZoneName', get('hostedZoneName'), /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]{2,63}$/, 'the hosted zone\'s DNS name like example.com'),
+    tags: tagsOption(get('tags')),
   };
   return validateDeploymentOptions(options);
+}
+
+/** `team=support,cost-center=42` (or a JSON object in cdk.json) → tags. */
+function tagsOption(value: ContextValue): Record<string, string> {
+  if (value === undefined || value === null || value === '') return {};
+  const pairs: [string, unknown][] =
+    typeof value === 'object' ? Object.entries(value as Record<string, unknown>) : String(value).split(',').map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at).trim(), at < 0 ? undefined : pair.slice(at + 1).trim()];
+    });
+  const tags: Record<string, string> = {};
+  for (const [key, tagValue] of pairs) {
+    if (!/^[\w.:/=+@ -]{1,128}$/.test(key) || key.startsWith('aws:') || typeof tagValue !== 'string' || !/^[\w.:/=+@ -]{0,256}$/.test(tagValue)) {
+      throw new DeploymentOptionError(`context "tags" must be key=value pairs separated by commas (keys up to 128, values up to 256 characters, no "aws:" prefix), got ${JSON.stringify(value)}`);
+    }
+    tags[key] = tagValue;
+  }
+  return tags;
 }
 
 /** Cross-field rules, shared by context and props. */
@@ -133,6 +178,18 @@ export function validateDeploymentOptions(options: DeploymentOptions): Deploymen
   }
   if (options.enableWaf && options.webAclArn) {
     throw new DeploymentOptionError('give either "enableWaf" (create a web ACL) or "webAclArn" (use an existing one), not both');
+  }
+  if ((options.hostedZoneId === undefined) !== (options.hostedZoneName === undefined)) {
+    throw new DeploymentOptionError('context "hostedZoneId" and "hostedZoneName" go together: give both or neither');
+  }
+  if (options.hostedZoneName && !options.domainName) {
+    throw new DeploymentOptionError('context "hostedZoneId" needs "domainName" (the record to create) and "certificateArn"');
+  }
+  if (options.hostedZoneName && options.domainName && !`.${options.domainName}`.endsWith(`.${options.hostedZoneName}`)) {
+    throw new DeploymentOptionError(`context "domainName" (${options.domainName}) must lie in the hosted zone "${options.hostedZoneName}"`);
+  }
+  if (options.sesRegion && !options.sesFromAddress) {
+    throw new DeploymentOptionError('context "sesRegion" needs "sesFromAddress"');
   }
   if (options.authDomainPrefix && /aws|amazon|cognito/.test(options.authDomainPrefix)) {
     throw new DeploymentOptionError('context "authDomainPrefix" must not contain "aws", "amazon" or "cognito" (Cognito rejects them)');

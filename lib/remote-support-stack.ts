@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, SecretValue, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
 import { defaultConfig, environmentVariables } from '#domain/config';
 import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes } from '#routes';
+import { retainAllLogs } from './cdk-function-logs.ts';
 import { nagGetAtt, nagPseudo } from './nag.ts';
 import { removalPolicyOf, type DeploymentOptions } from './deployment-options.ts';
 import { Auth } from './constructs/auth.ts';
@@ -54,13 +55,23 @@ export function serviceEnvironment(options: DeploymentOptions): Record<string, s
  */
 export class RemoteSupportStack extends Stack {
   constructor(scope: Construct, id: string, props: RemoteSupportStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, terminationProtection: props.terminationProtection ?? props.options.terminationProtection });
     const { options } = props;
+    // On every resource that takes tags: who it belongs to, for cost reports and clean-up.
+    Tags.of(this).add('project', 'pin-remote-support');
+    Tags.of(this).add('stack', this.stackName);
+    for (const [key, value] of Object.entries(options.tags)) Tags.of(this).add(key, value);
     const removalPolicy = removalPolicyOf(options);
     const logRetention = options.logRetentionDays as RetentionDays;
 
     const storage = new Storage(this, 'Storage', { removalPolicy, deletionProtection: removalPolicy === RemovalPolicy.RETAIN });
-    const auth = new Auth(this, 'Auth', { removalPolicy, mfa: options.mfa, domainPrefix: options.authDomainPrefix });
+    const auth = new Auth(this, 'Auth', {
+      removalPolicy,
+      mfa: options.mfa,
+      domainPrefix: options.authDomainPrefix,
+      sesFromAddress: options.sesFromAddress,
+      sesRegion: options.sesRegion,
+    });
     const webSocketApi = new WebSocketApi(this, 'WebSocketApi');
     const httpApi = new HttpApi(this, 'HttpApi', { logRetention, removalPolicy });
     const site = new Site(this, 'Site', {
@@ -72,7 +83,11 @@ export class RemoteSupportStack extends Stack {
       certificateArn: options.certificateArn,
       wafRateLimit: options.enableWaf ? options.wafRateLimit : undefined,
       webAclArn: options.webAclArn,
-      originVerifyHeader: storage.originVerifySecret.secretValue.unsafeUnwrap(),
+      hostedZone: options.hostedZoneId && options.hostedZoneName ? { id: options.hostedZoneId, name: options.hostedZoneName } : undefined,
+      // A version id in the reference changes the template on rotation, so the deploy re-resolves it for CloudFront.
+      originVerifyHeader: SecretValue.secretsManager(storage.originVerifySecret.secretArn, {
+        ...(options.originVerifySecretVersion ? { versionId: options.originVerifySecretVersion } : {}),
+      }).unsafeUnwrap(),
     });
     const consoleClient = auth.addConsoleClient(site.origin);
 
@@ -119,7 +134,15 @@ export class RemoteSupportStack extends Stack {
       redeemFunction: handlers.get(redeemHandlerName),
       failedRedeemThreshold: options.redeemFailureAlarmThreshold,
       alarmEmail: options.alarmEmail,
+      httpApi: httpApi.api,
+      webSocketApi: webSocketApi.api,
+      webSocketStageName: webSocketApi.stage.stageName,
+      table: storage.table,
+      distribution: site.distribution,
+      sweeper: { function: handlers.get(scheduledJobs[0]!.name), everyMinutes: scheduledJobs[0]!.everyMinutes },
     });
+
+    retainAllLogs(this, logRetention, removalPolicy);
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('PinPageUrl', `${site.origin}/`, 'Give this to customers: they type the PIN here');

@@ -57,9 +57,20 @@ function sendAwsError(response: ServerResponse, statusCode: number, errorType: s
 
 export type ConnectionsEndpoint = (request: IncomingMessage, response: ServerResponse, pathname: string) => Promise<void>;
 
-export function createConnectionsEndpoint(registry: ConnectionRegistry, log: Logger): ConnectionsEndpoint {
+/**
+ * @param mayManageConnections IAM's part: whether the signed caller holds ManageConnections
+ *   (the local runtime's guard); omitted = every loopback caller does.
+ */
+export function createConnectionsEndpoint(
+  registry: ConnectionRegistry,
+  log: Logger,
+  mayManageConnections: (request: IncomingMessage) => boolean = () => true,
+): ConnectionsEndpoint {
   return async (request, response, pathname) => {
     if (!isLoopback(request)) return sendAwsError(response, 403, 'ForbiddenException', 'Forbidden');
+    if (!mayManageConnections(request)) {
+      return sendAwsError(response, 403, 'ForbiddenException', 'User is not authorized to perform: execute-api:ManageConnections on this resource');
+    }
     const encodedId = connectionsPathPattern.exec(pathname)?.[1] ?? '';
     let connectionId: string;
     try {

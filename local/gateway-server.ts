@@ -38,6 +38,8 @@ export interface GatewayServerOptions {
   readonly log: Logger;
   readonly maxBodyBytes?: number;
   readonly handlerTimeoutMs?: number;
+  /** Whether a signed @connections call comes from a role holding ManageConnections; omitted = any loopback caller. */
+  readonly mayManageConnections?: (request: http.IncomingMessage) => boolean;
 }
 
 export interface GatewayServer {
@@ -72,7 +74,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     listTechnicians: options.listTechnicians,
   });
   const connections = new ConnectionRegistry();
-  const connectionsEndpoint = createConnectionsEndpoint(connections, log);
+  const connectionsEndpoint = createConnectionsEndpoint(connections, log, options.mayManageConnections);
   const httpGateway = createHttpGateway({
     routes: options.httpRoutes,
     verifyToken: (token) => identity.verify(token),

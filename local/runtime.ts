@@ -5,12 +5,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { environmentVariables, loadConfig } from '#domain/config';
 import { createDocumentClient, type Table } from '#storage/dynamo-client';
 import { getLocalTechnician, listLocalTechnicians, seedTechnicians } from '#storage/directory';
-import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes } from '#routes';
+import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
 import { buildSite, defaultSiteDirectory, repositoryRoot } from '../scripts/build-site.ts';
 import { createTable, seedDirectory } from './create-table.ts';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startGatewayServer, type GatewayServer } from './gateway-server.ts';
-import { consoleLogger, lazyEntryHandler, type Logger } from './lambda-invoker.ts';
+import { localHandlerEnvironment, type LocalHandlerResources } from './handler-environment.ts';
+import { HandlerSandbox } from './handler-sandbox.ts';
+import { IamGuard, startDynamoDbGuard, type DynamoDbGuard } from './iam-guard.ts';
+import { consoleLogger, type LambdaHandler, type Logger } from './lambda-invoker.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
 
 /**
@@ -36,6 +39,18 @@ export interface LocalRuntimeOptions {
   readonly log?: Logger;
   /** Called when the DynamoDB Local this runtime started dies while the runtime is up (it cannot serve without it). */
   readonly onDynamoDbExit?: () => void;
+  /**
+   * The route table to serve; default the real one (lambdas/routes.ts). Tests give a deliberately
+   * wrong one to prove that a handler declaring too little fails here as it would in AWS.
+   */
+  readonly routeTable?: LocalRouteTable;
+}
+
+export interface LocalRouteTable {
+  readonly httpRoutes: typeof httpRoutes;
+  readonly webSocketAuthorizer: HandlerDeclaration;
+  readonly webSocketRoutes: typeof webSocketRoutes;
+  readonly scheduledJobs: typeof scheduledJobs;
 }
 
 export interface LocalRuntime {
@@ -50,6 +65,8 @@ export interface LocalRuntime {
   readonly sweeper: Sweeper;
   /** Milliseconds from the call to ready. */
   readonly startMilliseconds: number;
+  /** The whole process.env the named handler runs with (what the stack gives that function, pointed at this runtime). */
+  environmentOf(handlerName: string): Readonly<Record<string, string>>;
   /** Closes sockets ($disconnect runs), the server, the sweeper, then DynamoDB Local. Idempotent. */
   stop(): Promise<void>;
 }
@@ -62,8 +79,11 @@ export function tunablesInEnvironment(env: NodeJS.ProcessEnv = process.env): Rec
     environmentVariables.managementEndpoint,
     environmentVariables.pinSecret,
     environmentVariables.pinSecretArn,
+    environmentVariables.originVerifySecret,
+    environmentVariables.originVerifySecretArn,
     environmentVariables.jwtIssuer,
     environmentVariables.jwtAudience,
+    environmentVariables.allowedOrigins,
   ]);
   const set: Record<string, string> = {};
   for (const name of Object.values(environmentVariables)) {
@@ -111,12 +131,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let sweeper: Sweeper | undefined;
   let rawClient: DynamoDBClient | undefined;
   let table: Table | undefined;
+  let dynamoDbGuard: DynamoDbGuard | undefined;
+  let rawClientEndpoint = '';
+  const sandboxes: HandlerSandbox[] = [];
+  const routeTable = options.routeTable ?? { httpRoutes, webSocketAuthorizer, webSocketRoutes, scheduledJobs };
+  const declarations = [...routeTable.httpRoutes, routeTable.webSocketAuthorizer, ...routeTable.webSocketRoutes, ...routeTable.scheduledJobs];
+  let resources: LocalHandlerResources | undefined;
+  const environmentOf = (declaration: HandlerDeclaration) => {
+    if (!resources) throw new Error(`${declaration.name} was called before the runtime was ready`);
+    return localHandlerEnvironment(declaration, resources);
+  };
+  const sandboxed = (declaration: HandlerDeclaration): LambdaHandler => {
+    const sandbox = new HandlerSandbox({ name: declaration.name, root: repositoryRoot, entry: declaration.entry, environment: () => environmentOf(declaration) });
+    sandboxes.push(sandbox);
+    return sandbox.handler;
+  };
 
   let stopRequested = false;
   const stopAll = async () => {
     stopRequested = true;
     await sweeper?.stop();
     await gateway?.close();
+    await Promise.all(sandboxes.map((sandbox) => sandbox.stop()));
+    await dynamoDbGuard?.close();
     table?.client.destroy();
     rawClient?.destroy();
     await dynamoDbLocal?.stop();
@@ -161,12 +198,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log.info(`DynamoDB Local ready in ${dynamoDbLocal.startMilliseconds} ms (pid ${dynamoDbLocal.pid}, ${storage}, ${endpoint})`);
     }
 
-    // The AWS SDK reads these at client construction; handlers construct their clients at import, which comes later.
+    // The AWS SDK reads these at client construction: the runtime's own clients (table setup, directory).
     process.env.AWS_REGION = dynamoDbLocalClientConfig.region;
     process.env.AWS_ACCESS_KEY_ID = dynamoDbLocalClientConfig.credentials.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = dynamoDbLocalClientConfig.credentials.secretAccessKey;
     delete process.env.AWS_SESSION_TOKEN;
 
+    const iamGuard = new IamGuard(declarations, tableName, dynamoDbLocalClientConfig.region);
+    dynamoDbGuard = await startDynamoDbGuard({ guard: iamGuard, upstream: endpoint, upstreamAccessKeyId: dynamoDbLocalClientConfig.credentials.accessKeyId });
+
+    rawClientEndpoint = endpoint;
     rawClient = new DynamoDBClient({ ...dynamoDbLocalClientConfig, endpoint });
     table = { client: createDocumentClient(endpoint), name: tableName };
     if (await createTable(rawClient, tableName)) {
@@ -180,9 +221,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await siteBuilt;
     gateway = await startGatewayServer({
       port: options.port ?? 3000,
-      httpRoutes: httpRoutes.map((route) => ({ ...route, handler: lazyEntryHandler(repositoryRoot, route.entry) })),
-      webSocketAuthorizer: { name: webSocketAuthorizer.name, handler: lazyEntryHandler(repositoryRoot, webSocketAuthorizer.entry) },
-      webSocketRoutes: webSocketRoutes.map((route) => ({ ...route, handler: lazyEntryHandler(repositoryRoot, route.entry) })),
+      httpRoutes: routeTable.httpRoutes.map((route) => ({ ...route, handler: sandboxed(route) })),
+      webSocketAuthorizer: { name: routeTable.webSocketAuthorizer.name, handler: sandboxed(routeTable.webSocketAuthorizer) },
+      webSocketRoutes: routeTable.webSocketRoutes.map((route) => ({ ...route, handler: sandboxed(route) })),
+      mayManageConnections: (request) => iamGuard.mayManageConnections(request),
       findTechnician: (username) => getLocalTechnician(directoryTable, username),
       listTechnicians: () => listLocalTechnicians(directoryTable),
       siteDirectory,
@@ -191,21 +233,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log,
     });
 
-    // Set before the first request can import a handler: handlers read their environment once, at import.
-    const env = environmentVariables;
-    process.env[env.tableName] = tableName;
-    process.env[env.dynamoDbEndpoint] = endpoint;
-    process.env[env.managementEndpoint] = gateway.managementEndpoint;
-    process.env[env.pinSecret] ||= randomBytes(32).toString('hex');
-    process.env[env.jwtIssuer] = gateway.jwtIssuer;
-    process.env[env.jwtAudience] = gateway.jwtAudience;
+    // Complete before the first request can start a handler: each reads its environment once, at its cold start.
     const tunables = tunablesInEnvironment();
+    resources = {
+      tunables,
+      tableName,
+      dynamoDbEndpoint: dynamoDbGuard.endpoint,
+      region: dynamoDbLocalClientConfig.region,
+      managementEndpoint: gateway.managementEndpoint,
+      jwtIssuer: gateway.jwtIssuer,
+      jwtAudience: gateway.jwtAudience,
+      // Any origin locally: the site, the console and tests reach the runtime under several host names.
+      allowedOrigins: process.env[environmentVariables.allowedOrigins] ?? '',
+      pinSecret: process.env[environmentVariables.pinSecret] || randomBytes(32).toString('hex'),
+      originVerifySecret: randomBytes(24).toString('hex'),
+    };
     if (Object.keys(tunables).length > 0) {
       log.info(`Tunables from the environment: ${Object.entries(tunables).map(([name, value]) => `${name}=${value}`).join(' ')}`);
     }
 
     sweeper = startSweeper({
-      jobs: scheduledJobs.map((job) => ({ name: job.name, handler: lazyEntryHandler(repositoryRoot, job.entry) })),
+      jobs: routeTable.scheduledJobs.map((job) => ({ name: job.name, handler: sandboxed(job) })),
       intervalMs: sweepSeconds * 1000,
       log,
     });
@@ -220,10 +268,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     port: gateway.port,
     webSocketUrl: gateway.webSocketUrl,
     table,
-    dynamoDb: { endpoint: process.env[environmentVariables.dynamoDbEndpoint] ?? '', pid: dynamoDbLocal?.pid, startMilliseconds: dynamoDbLocal?.startMilliseconds },
+    dynamoDb: { endpoint: rawClientEndpoint, pid: dynamoDbLocal?.pid, startMilliseconds: dynamoDbLocal?.startMilliseconds },
     gateway,
     sweeper,
     startMilliseconds: Math.round(performance.now() - startedAt),
+    environmentOf(handlerName) {
+      const declaration = declarations.find((candidate) => candidate.name === handlerName);
+      if (!declaration) throw new Error(`the route table declares no handler "${handlerName}"`);
+      return environmentOf(declaration);
+    },
     stop() {
       stopping ??= stopAll();
       return stopping;

@@ -112,10 +112,9 @@ async function verifiedViewerIp(headers: Readonly<Record<string, string | undefi
   if (!trustViewerAddress) return undefined;
   const presented = headers['x-origin-verify'];
   if (!presented) return undefined;
-  const expected = await originVerifySecret();
-  if (!expected) return undefined;
+  const accepted = await originVerifySecret();
   const given = Buffer.from(presented, 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  if (!accepted.some((expected) => given.length === expected.length && timingSafeEqual(given, expected))) return undefined;
   return viewerAddressIp(headers['cloudfront-viewer-address']);
 }
 

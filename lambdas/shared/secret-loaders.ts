@@ -44,7 +44,48 @@ export function pinSecretLoader(env: Env = process.env): () => Promise<Buffer> {
   };
 }
 
-/** The value CloudFront puts in x-origin-verify; undefined where none is configured (locally). */
-export function originVerifySecretLoader(env: Env = process.env): () => Promise<Buffer | undefined> {
-  return secretLoader(env, environmentVariables.originVerifySecret, environmentVariables.originVerifySecretArn, 16);
+/** How long a warm function trusts the origin-verify values it read before reading them again. */
+export const originVerifyRefreshMs = 5 * 60_000;
+
+/**
+ * The values CloudFront may put in x-origin-verify: locally the one given; in AWS the secret's
+ * current and previous versions, read again every few minutes. During a rotation CloudFront's
+ * edges switch from the old value to the new one over minutes, and warm functions would otherwise
+ * keep only what they read at their cold start, so both are accepted. Empty where none is configured.
+ */
+export function originVerifySecretLoader(
+  env: Env = process.env,
+  client: Pick<SecretsManagerClient, 'send'> = new SecretsManagerClient({}),
+  now: () => number = Date.now,
+): () => Promise<Buffer[]> {
+  const inlineName = environmentVariables.originVerifySecret;
+  const arnName = environmentVariables.originVerifySecretArn;
+  let loading: { readonly at: number; readonly values: Promise<Buffer[]> } | undefined;
+  const read = async (): Promise<Buffer[]> => {
+    const inline = env[inlineName];
+    if (inline) return [secretBytes(inline, inlineName, 16)];
+    const arn = env[arnName];
+    if (!arn) return [];
+    const current = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: 'AWSCURRENT' }));
+    if (!current.SecretString) throw new Error(`The secret named by ${arnName} is empty`);
+    const previous = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: 'AWSPREVIOUS' })).catch((error: unknown) => {
+      // A secret that was never rotated has no previous version.
+      if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+      throw error;
+    });
+    return [current.SecretString, previous?.SecretString]
+      .filter((value): value is string => Boolean(value))
+      .map((value) => secretBytes(value, arnName, 16));
+  };
+  return () => {
+    if (!loading || now() - loading.at >= originVerifyRefreshMs) {
+      const values = read();
+      const attempt = { at: now(), values };
+      loading = attempt;
+      values.catch(() => {
+        if (loading === attempt) loading = undefined;
+      });
+    }
+    return loading.values;
+  };
 }

@@ -23,23 +23,32 @@ function originAllowed(headers: Record<string, string | undefined> | null): bool
   return origin === undefined || allowedOrigins.includes(origin.replace(/\/$/, ''));
 }
 
-function allow(event: APIGatewayRequestAuthorizerEvent, principalId: string, context: Record<string, string>): APIGatewayAuthorizerResult {
+function policy(event: APIGatewayRequestAuthorizerEvent, effect: 'Allow' | 'Deny', principalId: string, context?: Record<string, string>): APIGatewayAuthorizerResult {
   return {
     principalId,
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
-    context,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: event.methodArn }] },
+    ...(context ? { context } : {}),
   };
 }
 
+const allow = (event: APIGatewayRequestAuthorizerEvent, principalId: string, context: Record<string, string>) => policy(event, 'Allow', principalId, context);
+
+/**
+ * A refusal is an answer, not a failure: API Gateway turns a Deny policy into 403, while a throw
+ * would count as a Lambda error and page on-call for every anonymous or expired `$connect`.
+ * Only real faults (the table unreachable, a bug) still throw.
+ */
+const deny = (event: APIGatewayRequestAuthorizerEvent) => policy(event, 'Deny', 'anonymous');
+
 /**
  * `$connect` authorizer: a technician presents `?token=<JWT>`, the applet
- * `?ticket=<ticket>`. Anything else is refused with 401 before a connection exists.
+ * `?ticket=<ticket>`. Anything else is denied (403) before a connection exists.
  */
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const query = event.queryStringParameters ?? {};
   if (!originAllowed(event.headers)) {
     logger.info('WebSocket origin refused', { event: 'websocket_origin_refused' });
-    throw new Error('Unauthorized');
+    return deny(event);
   }
   if (query.token) {
     try {
@@ -53,7 +62,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
       });
     } catch (error) {
       logger.info('WebSocket token refused', { event: 'websocket_token_refused', errorName: (error as Error).name });
-      throw new Error('Unauthorized');
+      return deny(event);
     }
   }
   if (query.ticket) {
@@ -61,5 +70,5 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     if (grant) return allow(event, `applet:${grant.sessionId}`, { role: 'applet', sessionId: grant.sessionId, ticketHash: grant.ticketHash });
     logger.info('WebSocket ticket refused', { event: 'websocket_ticket_refused' });
   }
-  throw new Error('Unauthorized');
+  return deny(event);
 };

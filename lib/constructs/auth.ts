@@ -9,14 +9,20 @@ import {
   UserPoolClient,
   UserPoolClientIdentityProvider,
   UserPoolDomain,
+  UserPoolEmail,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { cognitoDomainPrefixBase } from '../names.ts';
 
 export interface AuthProps {
   readonly removalPolicy: RemovalPolicy;
   readonly mfa: 'optional' | 'required';
   /** Hosted-UI domain prefix. @default <stack name>-<account id> */
   readonly domainPrefix?: string;
+  /** Send Cognito's mails from this SES-verified address (SES in sesRegion). @default Cognito's built-in sender */
+  readonly sesFromAddress?: string;
+  /** @default the stack's region */
+  readonly sesRegion?: string;
 }
 
 /**
@@ -53,6 +59,10 @@ export class Auth extends Construct {
       mfa: props.mfa === 'required' ? Mfa.REQUIRED : Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Cognito's own sender allows a few dozen mails a day and carries invitations with temporary passwords.
+      ...(props.sesFromAddress
+        ? { email: UserPoolEmail.withSES({ fromEmail: props.sesFromAddress, sesRegion: props.sesRegion ?? Stack.of(scope).region }) }
+        : {}),
       // Plus adds compromised-credential and adaptive-authentication checks: $0.02 per active user and month.
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
@@ -71,7 +81,7 @@ export class Auth extends Construct {
     }
 
     const stack = Stack.of(this);
-    const domainPrefix = props.domainPrefix ?? Fn.join('-', [stack.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-'), Aws.ACCOUNT_ID]);
+    const domainPrefix = props.domainPrefix ?? Fn.join('-', [cognitoDomainPrefixBase(stack.stackName), Aws.ACCOUNT_ID]);
     this.domain = this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix } });
     this.hostedUiBaseUrl = `https://${domainPrefix}.auth.${stack.region}.amazoncognito.com`;
     // Spelled out as the tokens' `iss` claim reads; the ProviderURL attribute's format is not documented as a URL.
@@ -83,7 +93,9 @@ export class Auth extends Construct {
     if (this.client) throw new Error('the console client exists already');
     this.client = this.userPool.addClient('Console', {
       generateSecret: false,
-      authFlows: {},
+      // Only for the smoke test (npm run smoke): the admin flow needs AWS credentials allowed
+      // cognito-idp:AdminInitiateAuth, so it opens nothing to the internet.
+      authFlows: { adminUserPassword: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),

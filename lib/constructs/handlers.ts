@@ -5,6 +5,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { HandlerDeclaration, ScheduledJob } from '#routes';
+import { handlerEnvironment, type HandlerResources } from '../../lambdas/handler-access.ts';
 import { ServiceFunction, type HandlerCodeMode } from './service-function.ts';
 
 export interface HandlersProps {
@@ -22,7 +23,7 @@ export interface HandlersProps {
   readonly webSocketStage: WebSocketStage;
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
-  /** Browser origins allowed to open the WebSocket (the site's). */
+  /** Browser origins allowed to open the WebSocket (the site's); the JWT-verifying handler gets them. */
   readonly siteOrigins: readonly string[];
 }
 
@@ -36,6 +37,16 @@ export class Handlers extends Construct {
   constructor(scope: Construct, id: string, props: HandlersProps) {
     super(scope, id);
     const byName = new Map<string, ServiceFunction>();
+    const resources: HandlerResources = {
+      tunables: props.environment,
+      tableName: props.table.tableName,
+      pinSecret: { arn: props.pinSecret.secretArn },
+      originVerifySecret: { arn: props.originVerifySecret.secretArn },
+      managementEndpoint: props.webSocketStage.callbackUrl,
+      jwtIssuer: props.jwtIssuer,
+      jwtAudience: props.jwtAudience,
+      allowedOrigins: props.siteOrigins.join(','),
+    };
     for (const declaration of props.declarations) {
       if (byName.has(declaration.name)) throw new Error(`route table declares "${declaration.name}" twice`);
       const isScheduled = 'everyMinutes' in declaration;
@@ -45,7 +56,7 @@ export class Handlers extends Construct {
         projectRoot: props.projectRoot,
         logRetention: props.logRetention,
         removalPolicy: props.removalPolicy,
-        environment: props.environment,
+        environment: handlerEnvironment(declaration.needs, resources),
         // A sweep may finalize many sessions and notify their technicians; requests must answer fast.
         timeout: isScheduled ? Duration.seconds(Math.max(30, (declaration as ScheduledJob).everyMinutes * 50)) : Duration.seconds(10),
       });
@@ -54,7 +65,6 @@ export class Handlers extends Construct {
       if (needs.pinSecret) fn.bindPinSecret(props.pinSecret);
       if (needs.viewerAddress) fn.bindOriginVerifySecret(props.originVerifySecret);
       if (needs.postsToConnections) fn.bindConnectionsApi(props.webSocketStage);
-      if (needs.verifiesJwt) fn.bindJwtVerification(props.jwtIssuer, props.jwtAudience, props.siteOrigins);
       byName.set(declaration.name, fn);
     }
     this.byName = byName;

@@ -33,6 +33,8 @@ export class HttpApi extends Construct {
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     this.api = new HttpApiL2(this, 'Api', {
+      // Both APIs would otherwise be called "Api" in the console.
+      apiName: `${Stack.of(this).stackName}-http`,
       description: 'Remote support HTTP API (reached through CloudFront under /api)',
       createDefaultStage: false,
     });

@@ -9,8 +9,8 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { environmentVariables } from '#domain/config';
 import type { HandlerDeclaration } from '#routes';
+import { tableActions, type TableAccess } from '../../lambdas/handler-access.ts';
 import { nagPseudo, nagRef } from '../nag.ts';
 
 /**
@@ -35,32 +35,16 @@ export interface ServiceFunctionProps {
   readonly memorySize?: number;
 }
 
-/** DynamoDB actions per access level of the route table's `needs.table`. */
-export const tableActions = {
-  /** Point reads, batch reads, index queries, and ConditionCheck for TransactWriteItems guards. */
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  /** Plus single and batch writes; TransactWriteItems is authorized per contained action. */
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-  ],
-} as const;
-
-export type TableAccess = keyof typeof tableActions;
+export { tableActions, type TableAccess } from '../../lambdas/handler-access.ts';
 
 /**
  * One Lambda function of the product with the defaults built in: Node 22 on
  * arm64, esbuild ESM bundle with minification and source maps, its own log
  * group with retention, JSON logs, X-Ray tracing, and its own role that starts
- * with nothing but writing to that log group. Access is added only through the
- * bind* methods, each of which sets the environment variable naming the
- * resource together with the least grant on it.
+ * with nothing but writing to that log group. Its environment is given whole
+ * (handlerEnvironment() of its `needs`, as the local runtime builds it too);
+ * access is added only through the bind* methods, each the least grant on
+ * one resource.
  */
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
@@ -107,9 +91,8 @@ export class ServiceFunction extends Construct {
     });
   }
 
-  /** TABLE_NAME + exactly the actions of the access level on the table and its indexes (no index wildcard). */
+  /** Exactly the actions of the access level on the table and its indexes (no index wildcard). */
   bindTable(table: ITableV2, access: TableAccess, indexNames: readonly string[]): this {
-    this.function.addEnvironment(environmentVariables.tableName, table.tableName);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
@@ -120,23 +103,20 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
-  /** PIN_SECRET_ARN + GetSecretValue on that one secret. */
+  /** GetSecretValue on the PIN secret only. */
   bindPinSecret(secret: ISecret): this {
-    this.function.addEnvironment(environmentVariables.pinSecretArn, secret.secretArn);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this;
   }
 
-  /** ORIGIN_VERIFY_SECRET_ARN + GetSecretValue on that one secret: lets the function trust CloudFront's viewer address. */
+  /** GetSecretValue on the origin-verify secret only: lets the function trust CloudFront's viewer address. */
   bindOriginVerifySecret(secret: ISecret): this {
-    this.function.addEnvironment(environmentVariables.originVerifySecretArn, secret.secretArn);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this;
   }
 
-  /** WEBSOCKET_MANAGEMENT_ENDPOINT + ManageConnections on that stage's @connections only. */
+  /** ManageConnections on that stage's @connections only. */
   bindConnectionsApi(stage: WebSocketStage): this {
-    this.function.addEnvironment(environmentVariables.managementEndpoint, stage.callbackUrl);
     stage.grantManagementApiAccess(this.role);
     const { partition, region, account } = nagPseudo(this);
     const apiRef = nagRef(stage.api.node.defaultChild as CfnResource);
@@ -144,17 +124,6 @@ export class ServiceFunction extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:${partition}:execute-api:${region}:${account}:${apiRef}/${stage.stageName}/*/@connections/*]`,
       reason: 'Posting to a WebSocket client needs the connection id in the ARN; ids are only known at run time. Scoped to this API and stage, @connections only.',
     });
-    return this;
-  }
-
-  /**
-   * JWT_ISSUER + JWT_AUDIENCE for the handler that verifies Cognito tokens itself (no grant: the
-   * JWKS is public), and ALLOWED_ORIGINS: the only browser origins that may open the WebSocket.
-   */
-  bindJwtVerification(issuer: string, audience: string, allowedOrigins: readonly string[]): this {
-    this.function.addEnvironment(environmentVariables.jwtIssuer, issuer);
-    this.function.addEnvironment(environmentVariables.jwtAudience, audience);
-    this.function.addEnvironment(environmentVariables.allowedOrigins, allowedOrigins.join(','));
     return this;
   }
 }

@@ -4,7 +4,10 @@ import { Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  CacheCookieBehavior,
+  CacheHeaderBehavior,
   CachePolicy,
+  CacheQueryStringBehavior,
   Distribution,
   FunctionCode,
   FunctionEventType,
@@ -14,23 +17,39 @@ import {
   HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
   OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
   OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  S3OriginAccessControl,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
   type BehaviorOptions,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { AaaaRecord, ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
+import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { APPLET_CONFIG_PLACEHOLDER, type AppletServerConfig } from '../../applet/server-config.ts';
+import { accountUniqueName } from '../names.ts';
 import type { SiteConfig } from '../../web/shared/site-config.ts';
 
 export const appletBundleKey = 'applet/RemoteSupport.cjs';
+
+/**
+ * What CloudFront forwards from the viewer to the API, each listed (no managed policy whose
+ * contents are not documented header by header): the viewer's address for the per-client PIN
+ * limit, the body's type, the client's description for the session log, the browser's origin and
+ * language. Host is never forwarded (API Gateway routes by its own host name); Authorization
+ * travels through the cache policy, the only way CloudFront forwards it.
+ */
+export const apiForwardedHeaders = ['CloudFront-Viewer-Address', 'Content-Type', 'User-Agent', 'Origin', 'Accept', 'Accept-Language'] as const;
 export const siteConfigKey = 'config.json';
 const edgeDirectory = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'edge');
 
@@ -47,6 +66,8 @@ export interface SiteProps {
   /** Create a WAF web ACL with a rate-based rule of this many requests per 5 minutes per IP. */
   readonly wafRateLimit?: number;
   readonly webAclArn?: string;
+  /** A Route 53 hosted zone to create domainName's alias records (A and AAAA) in. */
+  readonly hostedZone?: { readonly id: string; readonly name: string };
   /** Added to every /api/* request as x-origin-verify (a dynamic reference, never a literal in the template). */
   readonly originVerifyHeader?: string;
 }
@@ -113,6 +134,7 @@ export class Site extends Construct {
     });
 
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      responseHeadersPolicyName: accountUniqueName(this, 'security-headers', 128),
       comment: 'CSP, HSTS, nosniff, no framing, no referrer',
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.webSocketHost, props.hostedUiBaseUrl), override: true },
@@ -134,7 +156,28 @@ export class Site extends Construct {
       code: FunctionCode.fromFile({ filePath: path.join(edgeDirectory, 'viewer-response.js') }),
     });
 
-    const bucketOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
+    const bucketOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket, {
+      originAccessControl: new S3OriginAccessControl(this, 'OriginAccess', { originAccessControlName: accountUniqueName(this, 'site', 64) }),
+    });
+    const apiOriginRequest = new OriginRequestPolicy(this, 'ApiOriginRequest', {
+      originRequestPolicyName: accountUniqueName(this, 'api-origin-request', 128),
+      comment: 'Viewer headers the API reads, by name, plus CloudFront-Viewer-Address',
+      headerBehavior: OriginRequestHeaderBehavior.allowList(...apiForwardedHeaders),
+      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+      cookieBehavior: OriginRequestCookieBehavior.none(),
+    });
+    // Authorization must be part of the cache key to be forwarded; a max TTL of one second keeps that
+    // harmless, and the API answers no-store anyway.
+    const apiCache = new CachePolicy(this, 'ApiCache', {
+      cachePolicyName: accountUniqueName(this, 'api-cache', 128),
+      comment: 'No caching in effect; forwards Authorization and the query string',
+      defaultTtl: Duration.seconds(0),
+      minTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(1),
+      headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
+      queryStringBehavior: CacheQueryStringBehavior.all(),
+      cookieBehavior: CacheCookieBehavior.none(),
+    });
     const staticBehavior: BehaviorOptions = {
       origin: bucketOrigin,
       viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -160,10 +203,8 @@ export class Site extends Construct {
           }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
-          cachePolicy: CachePolicy.CACHING_DISABLED,
-          // Every viewer header except Host (API Gateway routes by its own host name), plus the
-          // CloudFront-Viewer-Address header the redeem rate limit keys on.
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          cachePolicy: apiCache,
+          originRequestPolicy: apiOriginRequest,
           responseHeadersPolicy: securityHeaders,
         },
         '/applet/*': {
@@ -203,6 +244,13 @@ export class Site extends Construct {
         id: 'AwsSolutions-CFR4',
         reason: 'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose TLS policy CloudFront fixes; with -c domainName the policy is TLSv1.2_2021.',
       });
+    }
+
+    if (props.hostedZone && props.domainName) {
+      const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZone.id, zoneName: props.hostedZone.name });
+      const target = RecordTarget.fromAlias(new CloudFrontTarget(this.distribution));
+      new ARecord(this, 'AliasV4', { zone, recordName: props.domainName, target });
+      new AaaaRecord(this, 'AliasV6', { zone, recordName: props.domainName, target });
     }
 
     const distributionOrigin = `https://${this.distribution.distributionDomainName}`;

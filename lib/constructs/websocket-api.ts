@@ -21,6 +21,7 @@ export class WebSocketApi extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.api = new WebSocketApiL2(this, 'Api', {
+      apiName: `${Stack.of(this).stackName}-websocket`,
       description: 'Remote support WebSocket API (consoles and applets)',
       routeSelectionExpression: webSocketRouteSelectionExpression,
     });

@@ -208,7 +208,7 @@ describe('a PIN session from "New session" to "Closed"', () => {
 
     const forged = new WebSocket(`${runtime.wsUrl}?ticket=${'A'.repeat(32)}`);
     const status = await new Promise<number>((resolve) => forged.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)));
-    expect(status).toBe(401);
+    expect(status).toBe(403);
 
     const bobs = await api<{ session: SessionView }>('POST', '/api/sessions', bob, { customerName: 'Moritz' });
     const denied = await api<{ error: { code: string; message: string } }>('POST', `/api/sessions/${bobs.body.session.id}/pin`, bob);

@@ -233,9 +233,9 @@ describe('the technician side and the customer side stay apart', () => {
   it('credentials do not cross over: JWT as ticket, ticket as JWT, ticket or progress token as bearer', async () => {
     const connecting = await sessionInStatus(runtime, tokens.alice, 'connecting');
     const { ticket, progressToken } = connecting.redeemed!;
-    await expect(MessageSocket.open(`${runtime.webSocketUrl}?ticket=${tokens.alice}`)).rejects.toMatchObject({ status: 401 });
-    await expect(MessageSocket.open(`${runtime.webSocketUrl}?token=${ticket}`)).rejects.toMatchObject({ status: 401 });
-    await expect(MessageSocket.open(`${runtime.webSocketUrl}?token=${progressToken}`)).rejects.toMatchObject({ status: 401 });
+    await expect(MessageSocket.open(`${runtime.webSocketUrl}?ticket=${tokens.alice}`)).rejects.toMatchObject({ status: 403 });
+    await expect(MessageSocket.open(`${runtime.webSocketUrl}?token=${ticket}`)).rejects.toMatchObject({ status: 403 });
+    await expect(MessageSocket.open(`${runtime.webSocketUrl}?token=${progressToken}`)).rejects.toMatchObject({ status: 403 });
     for (const bearer of [ticket, progressToken]) {
       const response = await apiCall(runtime.url, 'GET', `/api/sessions/${connecting.id}`, { token: bearer });
       expect(response.status).toBe(401);

@@ -35,13 +35,17 @@ describe('startLocalRuntime', () => {
   });
 
   it('gives the handlers the environment the stack would, pointing at this runtime', () => {
-    expect(process.env.TABLE_NAME).toBe(runtime.table.name);
-    expect(process.env.DYNAMODB_ENDPOINT).toBe(dynamoDbEndpoint());
-    expect(process.env.WEBSOCKET_MANAGEMENT_ENDPOINT).toBe(runtime.url);
-    expect(process.env.JWT_ISSUER).toBe(`${runtime.url}/dev`);
-    expect(process.env.JWT_AUDIENCE).toBe('local-console');
-    expect(process.env.PIN_SECRET).toMatch(/^[0-9a-f]{64}$/);
-    expect(process.env.AWS_REGION).toBe('us-east-1');
+    const redeem = runtime.environmentOf('redeem-pin');
+    expect(redeem.TABLE_NAME).toBe(runtime.table.name);
+    expect(redeem.DYNAMODB_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(redeem.WEBSOCKET_MANAGEMENT_ENDPOINT).toBe(runtime.url);
+    expect(redeem.PIN_SECRET).toMatch(/^[0-9a-f]{64}$/);
+    expect(redeem.AWS_REGION).toBe('us-east-1');
+    expect(redeem.PIN_VALIDITY_SECONDS).toBe('7');
+    const authorizer = runtime.environmentOf('websocket-authorizer');
+    expect(authorizer.JWT_ISSUER).toBe(`${runtime.url}/dev`);
+    expect(authorizer.JWT_AUDIENCE).toBe('local-console');
+    expect(runtime.dynamoDb.endpoint).toBe(dynamoDbEndpoint());
     expect(infos.join('\n')).toContain('Tunables from the environment: PIN_VALIDITY_SECONDS=7');
   });
 

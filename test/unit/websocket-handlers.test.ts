@@ -105,21 +105,31 @@ describe('$connect', () => {
     return { type: 'REQUEST', methodArn: 'arn:aws:execute-api:eu-central-1:0:api/prod/$connect', queryStringParameters: query } as unknown as APIGatewayRequestAuthorizerEvent;
   }
 
-  it('refuses a connection with neither token nor ticket', async () => {
-    await expect(authorizer(authorizerEvent({}))).rejects.toThrow('Unauthorized');
+  const denied = { policyDocument: { Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke' }] } };
+
+  it('refuses a connection with neither token nor ticket by answering a deny, not by failing', async () => {
+    const answer = await authorizer(authorizerEvent({}));
+    expect(answer).toMatchObject(denied);
+    expect(answer.context).toBeUndefined();
   });
 
   it('refuses a browser page from another origin before looking at its credentials', async () => {
     const event = { ...authorizerEvent({ ticket: 'a'.repeat(32) }), headers: { Origin: 'https://evil.example' } };
-    await expect(authorizer(event)).rejects.toThrow('Unauthorized');
+    await expect(authorizer(event)).resolves.toMatchObject(denied);
     expect(dynamo).not.toHaveReceivedCommand(GetCommand);
   });
 
   it('refuses an unknown or expired ticket', async () => {
     dynamo.on(GetCommand).resolves({});
-    await expect(authorizer(authorizerEvent({ ticket: 'a'.repeat(32) }))).rejects.toThrow('Unauthorized');
+    await expect(authorizer(authorizerEvent({ ticket: 'a'.repeat(32) }))).resolves.toMatchObject(denied);
     dynamo.on(GetCommand).resolves({ Item: { sessionId: 's', ttl: 1 } });
-    await expect(authorizer(authorizerEvent({ ticket: 'a'.repeat(32) }))).rejects.toThrow('Unauthorized');
+    await expect(authorizer(authorizerEvent({ ticket: 'a'.repeat(32) }))).resolves.toMatchObject(denied);
+  });
+
+  it('denies a malformed token by answering, and still fails on a real fault (the table unreachable)', async () => {
+    await expect(authorizer(authorizerEvent({ token: 'not-a-jwt' }))).resolves.toMatchObject(denied);
+    dynamo.on(GetCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' }));
+    await expect(authorizer(authorizerEvent({ ticket: 'a'.repeat(32) }))).rejects.toThrow('ECONNREFUSED');
   });
 
   it('lets a live ticket in, bound to its one session', async () => {

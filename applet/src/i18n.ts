@@ -74,7 +74,7 @@ const english: Messages = {
   invalidArguments: (problem) => `${problem}\nRun with --help to see the options.`,
   noTicket:
     'No session ticket found. Run the program under the name it was downloaded with ' +
-    '(RemoteSupport_<ticket>.cjs) or pass --ticket <ticket>.',
+    '(RemoteSupport_<ticket>, RemoteSupport_<ticket>.exe or RemoteSupport_<ticket>.cjs) or pass --ticket <ticket>.',
   noServer: 'This copy does not know its server. Pass --server <http origin> or --ws-url <WebSocket URL>.',
   willConnectTo: (host) => `This program connects your computer to a support technician at ${host}.`,
   confirmQuestion: 'Connect to the technician? [y/N] ',
@@ -119,7 +119,7 @@ const german: Messages = {
   invalidArguments: (problem) => `${problem}\nMit --help werden die Optionen angezeigt.`,
   noTicket:
     'Kein Sitzungsticket gefunden. Starten Sie das Programm unter dem Namen, unter dem es heruntergeladen wurde ' +
-    '(RemoteSupport_<Ticket>.cjs), oder geben Sie --ticket <Ticket> an.',
+    '(RemoteSupport_<Ticket>, RemoteSupport_<Ticket>.exe oder RemoteSupport_<Ticket>.cjs), oder geben Sie --ticket <Ticket> an.',
   noServer: 'Diese Kopie kennt ihren Server nicht. Geben Sie --server <HTTP-Adresse> oder --ws-url <WebSocket-URL> an.',
   willConnectTo: (host) => `Dieses Programm verbindet Ihren Computer mit einem Support-Techniker bei ${host}.`,
   confirmQuestion: 'Verbindung zum Techniker herstellen? [j/N] ',

@@ -4,6 +4,7 @@
  * code; anything reaching the catch below is a bug, reported without a stack
  * unless REMOTE_SUPPORT_DEBUG is set.
  */
+import { isSea } from 'node:sea';
 import { runApplet } from './app.ts';
 
 // A closed stdout (e.g. piped into `head`) must not crash the applet mid-session.
@@ -16,6 +17,7 @@ runApplet({
   stdout: process.stdout,
   stderr: process.stderr,
   onSignal: (signal, handler) => process.on(signal, handler),
+  nativeApp: runsAsNativeApp() ? { executablePath: process.execPath } : undefined,
 }).then(
   (exitCode) => exitWhenFlushed(exitCode),
   (error: unknown) => {
@@ -28,4 +30,13 @@ runApplet({
 /** Exits once pending output is written; stdout may be an asynchronous pipe (Windows). */
 function exitWhenFlushed(exitCode: number): void {
   process.stdout.write('', () => process.exit(exitCode));
+}
+
+/** A single-executable build (applet/native/) is its own file: the ticket is in process.execPath's name. */
+function runsAsNativeApp(): boolean {
+  try {
+    return isSea();
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFile, chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { buildAppMainScript } from '../build.ts';
+import { writeServerConfigIntoApp, type AppletServerConfig } from '../server-config.ts';
+import { inspectExecutable, problemsWithApp, seaMachoSegment, seaResourceName, seaSentinelFuse } from './executable-format.ts';
+import { nodeBinaryFor } from './node-runtime.ts';
+import { hostAppPlatform, nodeRuntimes, pinnedNodeVersion, type AppPlatform } from './platforms.ts';
+
+const run = promisify(execFile);
+const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+
+/** The file every platform's app is stored as; downloads rename it to carry the ticket. */
+export function appFileName(platform: AppPlatform): string {
+  return `RemoteSupport${nodeRuntimes[platform].fileSuffix}`;
+}
+
+export interface UnconfiguredApps {
+  /** Directory holding `<platform>/RemoteSupport[.exe]`, with an empty server-config slot. */
+  readonly directory: string;
+  readonly files: ReadonlyMap<AppPlatform, string>;
+}
+
+export interface BuildLog {
+  (line: string): void;
+}
+
+/**
+ * Builds the support app for each platform as a Node single-executable
+ * application: the applet bundle becomes the SEA blob (made by the pinned
+ * Node itself), postject injects it into that platform's official binary.
+ * The result has no server config yet (an empty slot) and is cached under
+ * `<cacheDir>/apps/<key>/`, the key being the hash of the main script and the
+ * Node version: a second build of unchanged sources reuses it (decision 0831).
+ * Older keys are deleted, so the cache holds one build.
+ */
+export async function buildUnconfiguredApps(platforms: readonly AppPlatform[], cacheDir: string, log: BuildLog = () => undefined): Promise<UnconfiguredApps> {
+  const appsRoot = path.join(cacheDir, 'apps');
+  await mkdir(appsRoot, { recursive: true });
+  const mainScript = path.join(appsRoot, 'main.cjs');
+  await buildAppMainScript(mainScript);
+  const script = await readFile(mainScript);
+  const key = createHash('sha256').update(pinnedNodeVersion).update('\0').update(script).digest('hex').slice(0, 16);
+  const directory = path.join(appsRoot, key);
+  await pruneOtherBuilds(appsRoot, key);
+  await mkdir(directory, { recursive: true });
+
+  const files = new Map<AppPlatform, string>();
+  let blob: string | undefined;
+  for (const platform of platforms) {
+    const target = path.join(directory, platform, appFileName(platform));
+    const done = `${target}.built`;
+    if (!(await exists(done))) {
+      blob ??= await seaBlob(mainScript, directory, cacheDir, log);
+      log(`${platform}: injecting the app into Node ${pinnedNodeVersion}`);
+      await injectBlob(platform, blob, target, cacheDir, log);
+      await writeFile(done, `${new Date().toISOString()}\n`);
+    }
+    files.set(platform, target);
+  }
+  return { directory, files };
+}
+
+async function seaBlob(mainScript: string, directory: string, cacheDir: string, log: BuildLog): Promise<string> {
+  const host = hostAppPlatform();
+  if (!host) throw new Error(`building the apps needs a machine Node ${pinnedNodeVersion} runs on (${process.platform}/${process.arch} is not one of them)`);
+  const node = await nodeBinaryFor(host, cacheDir, log);
+  const blob = path.join(directory, 'sea-prep.blob');
+  const config = path.join(directory, 'sea-config.json');
+  await writeFile(
+    config,
+    JSON.stringify({
+      main: mainScript,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      // Snapshots and code caches are specific to the platform that made them; the blob serves five.
+      useSnapshot: false,
+      useCodeCache: false,
+      // The customer's NODE_OPTIONS must not reach into the app (e.g. --require of a foreign script).
+      execArgvExtension: 'none',
+    }),
+  );
+  await run(node, ['--experimental-sea-config', config], { cwd: directory });
+  return blob;
+}
+
+async function injectBlob(platform: AppPlatform, blob: string, target: string, cacheDir: string, log: BuildLog): Promise<void> {
+  const node = await nodeBinaryFor(platform, cacheDir, log);
+  await mkdir(path.dirname(target), { recursive: true });
+  const working = `${target}.partial`;
+  await copyFile(node, working);
+  await chmod(working, 0o755);
+  const format = nodeRuntimes[platform].format;
+  if (format === 'mach-o' && process.platform === 'darwin') {
+    // Node's signature would be invalid after the injection; the signing step adds the new one.
+    await run('codesign', ['--remove-signature', working]);
+  }
+  const macho = format === 'mach-o' ? ['--macho-segment-name', seaMachoSegment] : [];
+  await run(process.execPath, [postjectCli, working, seaResourceName, blob, '--sentinel-fuse', seaSentinelFuse, ...macho], { maxBuffer: 16 * 1024 * 1024 });
+  const problems = problemsWithApp(platform, inspectExecutable(await readFile(working)));
+  if (problems.length > 0) throw new Error(`the ${platform} build is not a valid app: ${problems.join('; ')}`);
+  await rm(target, { force: true });
+  await copyFile(working, target);
+  await chmod(target, 0o755);
+  await rm(working, { force: true });
+}
+
+async function pruneOtherBuilds(appsRoot: string, keep: string): Promise<void> {
+  for (const entry of await readdir(appsRoot, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name !== keep) await rm(path.join(appsRoot, entry.name), { recursive: true, force: true });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+export type Signature = 'authenticode' | 'developer-id' | 'ad-hoc' | 'unsigned';
+
+export interface ConfiguredApp {
+  readonly platform: AppPlatform;
+  readonly file: string;
+  readonly bytes: number;
+  readonly gzipBytes?: number;
+  readonly sha256: string;
+  readonly signature: Signature;
+}
+
+/**
+ * Copies the apps into `outDir` with this deployment's server written into
+ * their slot, so that what is downloaded later is never changed again (and a
+ * signature made after this step stays valid).
+ */
+export async function configureApps(apps: UnconfiguredApps, config: AppletServerConfig, outDir: string, options: { readonly gzip?: boolean } = {}): Promise<ConfiguredApp[]> {
+  const configured: ConfiguredApp[] = [];
+  for (const [platform, source] of apps.files) {
+    const file = path.join(outDir, platform, appFileName(platform));
+    await mkdir(path.dirname(file), { recursive: true });
+    const bytes = writeServerConfigIntoApp(await readFile(source), config);
+    await writeFile(file, bytes, { mode: 0o755 });
+    await chmod(file, 0o755);
+    configured.push({ platform, file, bytes: bytes.length, sha256: sha256(bytes), signature: 'unsigned', ...(options.gzip ? { gzipBytes: gzipSync(bytes, { level: 9 }).length } : {}) });
+  }
+  return configured;
+}
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

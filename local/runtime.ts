@@ -10,6 +10,10 @@ import { buildSite, defaultSiteDirectory, repositoryRoot } from '../scripts/buil
 import { createTable, seedDirectory } from './create-table.ts';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startGatewayServer, type GatewayServer } from './gateway-server.ts';
+import { defaultAppCacheDirectory } from '../applet/native/build-apps.ts';
+import type { AppPlatform } from '../applet/native/platforms.ts';
+import { prepareAppDownloads, type AppDownloads } from './app-downloads.ts';
+import { nodeScriptBytes } from './applet-download.ts';
 import { consoleLogger, lazyEntryHandler, type Logger } from './lambda-invoker.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
 
@@ -34,6 +38,13 @@ export interface LocalRuntimeOptions {
   /** Default true: build the site before serving it. */
   readonly buildSite?: boolean;
   readonly log?: Logger;
+  /**
+   * Native apps to build at start when the cache (.cache/sea) lacks them; apps already
+   * in the cache are offered either way. Default none: the first linux-x64 build takes about 25 s.
+   */
+  readonly buildApps?: readonly AppPlatform[];
+  /** Default .cache/sea. */
+  readonly appCacheDirectory?: string;
   /** Called when the DynamoDB Local this runtime started dies while the runtime is up (it cannot serve without it). */
   readonly onDynamoDbExit?: () => void;
 }
@@ -64,6 +75,7 @@ export function tunablesInEnvironment(env: NodeJS.ProcessEnv = process.env): Rec
     environmentVariables.pinSecretArn,
     environmentVariables.jwtIssuer,
     environmentVariables.jwtAudience,
+    environmentVariables.appletDownloads,
   ]);
   const set: Record<string, string> = {};
   for (const name of Object.values(environmentVariables)) {
@@ -105,6 +117,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     log.info(`Site built in ${Math.round(performance.now() - buildStartedAt)} ms (${shown.startsWith('..') ? siteDirectory : shown || '.'})`);
   })();
   siteBuilt.catch(() => undefined);
+  let gatewayOrigin: { httpOrigin: string; webSocketUrl: string } | undefined;
+  const appsReady = prepareAppDownloads(
+    { cacheDir: options.appCacheDirectory ?? defaultAppCacheDirectory, filePrefix: appletFilePrefix, build: options.buildApps ?? [], log: (line) => log.info(`[apps] ${line}`) },
+    () => {
+      if (!gatewayOrigin) throw new Error('the app download was requested before the server listened');
+      return gatewayOrigin;
+    },
+  );
+  appsReady.catch(() => undefined);
+  let appDownloads: AppDownloads | undefined;
 
   let dynamoDbLocal: DynamoDbLocal | undefined;
   let gateway: GatewayServer | undefined;
@@ -117,6 +139,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stopRequested = true;
     await sweeper?.stop();
     await gateway?.close();
+    await appDownloads?.close();
     table?.client.destroy();
     rawClient?.destroy();
     await dynamoDbLocal?.stop();
@@ -178,6 +201,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const directoryTable = table;
 
     await siteBuilt;
+    appDownloads = await appsReady;
     gateway = await startGatewayServer({
       port: options.port ?? 3000,
       httpRoutes: httpRoutes.map((route) => ({ ...route, handler: lazyEntryHandler(repositoryRoot, route.entry) })),
@@ -187,6 +211,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       listTechnicians: () => listLocalTechnicians(directoryTable),
       siteDirectory,
       appletFilePrefix,
+      appDownloads,
       jwtAudience: 'local-console',
       log,
     });
@@ -199,6 +224,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     process.env[env.pinSecret] ||= randomBytes(32).toString('hex');
     process.env[env.jwtIssuer] = gateway.jwtIssuer;
     process.env[env.jwtAudience] = gateway.jwtAudience;
+    gatewayOrigin = { httpOrigin: gateway.url, webSocketUrl: gateway.webSocketUrl };
+    const downloads = [...appDownloads.sizes, { platform: 'node', bytes: await nodeScriptBytes(siteDirectory, gatewayOrigin) }];
+    process.env[env.appletDownloads] = JSON.stringify(downloads);
+    log.info(`Downloads: ${downloads.map(({ platform }) => platform).join(', ')}${appDownloads.sizes.length === 0 ? ' (no native app in the cache: npm run build:apps)' : ''}`);
     const tunables = tunablesInEnvironment();
     if (Object.keys(tunables).length > 0) {
       log.info(`Tunables from the environment: ${Object.entries(tunables).map(([name, value]) => `${name}=${value}`).join(' ')}`);

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, chmod, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { buildAppMainScript } from '../build.ts';
@@ -13,6 +14,27 @@ import { hostAppPlatform, nodeRuntimes, pinnedNodeVersion, type AppPlatform } fr
 
 const run = promisify(execFile);
 const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+
+/** Outside git (.gitignore): Node binaries and unconfigured builds, a few hundred MB. */
+export const defaultAppCacheDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'sea');
+export const defaultAppsOutputDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'apps');
+export const appsManifestName = 'manifest.json';
+
+/** What `build:apps` leaves next to the apps: the stack reads it to upload them and to tell redeem their sizes. */
+export interface AppsManifest {
+  readonly nodeVersion: string;
+  readonly serverConfig: AppletServerConfig;
+  readonly builtAt: string;
+  readonly apps: readonly {
+    readonly platform: AppPlatform;
+    /** Path relative to the manifest. */
+    readonly path: string;
+    readonly bytes: number;
+    readonly gzipBytes?: number;
+    readonly sha256: string;
+    readonly signature: Signature;
+  }[];
+}
 
 /** The file every platform's app is stored as; downloads rename it to carry the ticket. */
 export function appFileName(platform: AppPlatform): string {
@@ -41,13 +63,17 @@ export interface BuildLog {
 export async function buildUnconfiguredApps(platforms: readonly AppPlatform[], cacheDir: string, log: BuildLog = () => undefined): Promise<UnconfiguredApps> {
   const appsRoot = path.join(cacheDir, 'apps');
   await mkdir(appsRoot, { recursive: true });
-  const mainScript = path.join(appsRoot, 'main.cjs');
-  await buildAppMainScript(mainScript);
-  const script = await readFile(mainScript);
+  // Names unique to this process: parallel test workers may build at the same time; renames publish atomically.
+  const unique = `${process.pid}-${Date.now()}`;
+  const scratchScript = path.join(appsRoot, `main-${unique}.cjs`);
+  await buildAppMainScript(scratchScript);
+  const script = await readFile(scratchScript);
   const key = createHash('sha256').update(pinnedNodeVersion).update('\0').update(script).digest('hex').slice(0, 16);
   const directory = path.join(appsRoot, key);
   await pruneOtherBuilds(appsRoot, key);
   await mkdir(directory, { recursive: true });
+  const mainScript = path.join(directory, 'main.cjs');
+  await rename(scratchScript, mainScript);
 
   const files = new Map<AppPlatform, string>();
   let blob: string | undefined;
@@ -55,22 +81,23 @@ export async function buildUnconfiguredApps(platforms: readonly AppPlatform[], c
     const target = path.join(directory, platform, appFileName(platform));
     const done = `${target}.built`;
     if (!(await exists(done))) {
-      blob ??= await seaBlob(mainScript, directory, cacheDir, log);
+      blob ??= await seaBlob(mainScript, directory, unique, cacheDir, log);
       log(`${platform}: injecting the app into Node ${pinnedNodeVersion}`);
       await injectBlob(platform, blob, target, cacheDir, log);
       await writeFile(done, `${new Date().toISOString()}\n`);
     }
     files.set(platform, target);
   }
+  for (const scratch of [`sea-prep-${unique}.blob`, `sea-config-${unique}.json`]) await rm(path.join(directory, scratch), { force: true });
   return { directory, files };
 }
 
-async function seaBlob(mainScript: string, directory: string, cacheDir: string, log: BuildLog): Promise<string> {
+async function seaBlob(mainScript: string, directory: string, unique: string, cacheDir: string, log: BuildLog): Promise<string> {
   const host = hostAppPlatform();
   if (!host) throw new Error(`building the apps needs a machine Node ${pinnedNodeVersion} runs on (${process.platform}/${process.arch} is not one of them)`);
   const node = await nodeBinaryFor(host, cacheDir, log);
-  const blob = path.join(directory, 'sea-prep.blob');
-  const config = path.join(directory, 'sea-config.json');
+  const blob = path.join(directory, `sea-prep-${unique}.blob`);
+  const config = path.join(directory, `sea-config-${unique}.json`);
   await writeFile(
     config,
     JSON.stringify({
@@ -91,7 +118,7 @@ async function seaBlob(mainScript: string, directory: string, cacheDir: string, 
 async function injectBlob(platform: AppPlatform, blob: string, target: string, cacheDir: string, log: BuildLog): Promise<void> {
   const node = await nodeBinaryFor(platform, cacheDir, log);
   await mkdir(path.dirname(target), { recursive: true });
-  const working = `${target}.partial`;
+  const working = `${target}.${process.pid}.partial`;
   await copyFile(node, working);
   await chmod(working, 0o755);
   const format = nodeRuntimes[platform].format;
@@ -103,10 +130,7 @@ async function injectBlob(platform: AppPlatform, blob: string, target: string, c
   await run(process.execPath, [postjectCli, working, seaResourceName, blob, '--sentinel-fuse', seaSentinelFuse, ...macho], { maxBuffer: 16 * 1024 * 1024 });
   const problems = problemsWithApp(platform, inspectExecutable(await readFile(working)));
   if (problems.length > 0) throw new Error(`the ${platform} build is not a valid app: ${problems.join('; ')}`);
-  await rm(target, { force: true });
-  await copyFile(working, target);
-  await chmod(target, 0o755);
-  await rm(working, { force: true });
+  await rename(working, target);
 }
 
 async function pruneOtherBuilds(appsRoot: string, keep: string): Promise<void> {

@@ -170,7 +170,7 @@ export async function configureApps(apps: UnconfiguredApps, config: AppletServer
     const bytes = writeServerConfigIntoApp(await readFile(source), config);
     await writeFile(file, bytes, { mode: 0o755 });
     await chmod(file, 0o755);
-    configured.push({ platform, file, bytes: bytes.length, sha256: sha256(bytes), signature: 'unsigned', ...(options.gzip ? { gzipBytes: gzipSync(bytes, { level: 9 }).length } : {}) });
+    configured.push({ platform, file, bytes: bytes.length, sha256: sha256(bytes), signature: 'unsigned', ...(options.gzip ? { gzipBytes: gzipSync(bytes, { level: 6 }).length } : {}) });
   }
   return configured;
 }

@@ -68,7 +68,8 @@ export async function signApp(platform: AppPlatform, file: string, settings: Sig
   }
   if (platform.startsWith('macos-')) {
     if (hostPlatform !== 'darwin') {
-      return { signature: 'unsigned', note: 'UNSIGNED: codesign runs only on macOS; sign and notarize this file on a Mac (docs/support-app.md). Apple silicon Macs refuse to run it unsigned' };
+      const consequence = platform === 'macos-arm64' ? 'Apple silicon Macs refuse to run it unsigned' : 'Gatekeeper blocks it until the customer allows it';
+      return { signature: 'unsigned', note: `UNSIGNED: codesign runs only on macOS; sign and notarize this file on a Mac (docs/support-app.md). ${consequence}` };
     }
     const identity = settings.macosIdentity ?? '-';
     await run('codesign', ['--force', '--sign', identity, ...(settings.macosIdentity ? ['--options', 'runtime', '--timestamp'] : []), file]);

@@ -13,8 +13,12 @@ export interface AppDownloadsOptions {
   /** The build cache (applet/native/build-apps.ts, default .cache/sea). */
   readonly cacheDir: string;
   readonly filePrefix: string;
-  /** Build these platforms' apps at start if the cache lacks them (a linux-x64 build takes about 25 s the first time). */
-  readonly build: readonly AppPlatform[];
+  /**
+   * The apps to offer: these platforms, built at start if the cache lacks them (a
+   * linux-x64 build takes about 25 s the first time), or `cached`: whatever
+   * `npm run build:apps` left in the cache. None: only the Node.js script.
+   */
+  readonly offer: readonly AppPlatform[] | 'cached';
   readonly log: (line: string) => void;
 }
 
@@ -34,8 +38,10 @@ export interface AppDownloads {
  * The copies live in a temporary folder that `close()` removes.
  */
 export async function prepareAppDownloads(options: AppDownloadsOptions, serverConfig: () => AppletServerConfig): Promise<AppDownloads> {
-  const built = await buildUnconfiguredApps(options.build, options.cacheDir, options.log);
-  const available = await cachedPlatforms(built);
+  const available =
+    options.offer === 'cached' || options.offer.length > 0
+      ? await cachedPlatforms(await buildUnconfiguredApps(options.offer === 'cached' ? [] : options.offer, options.cacheDir, options.log), options.offer)
+      : new Map<AppPlatform, { file: string; bytes: number }>();
   const escapedPrefix = options.filePrefix.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
   const namePattern = new RegExp(`^/applet/([a-z0-9-]+)/(${escapedPrefix}_([A-Za-z0-9_-]{22,64})(\\.exe)?)$`);
   let temporary: Promise<string> | undefined;
@@ -101,9 +107,9 @@ export async function prepareAppDownloads(options: AppDownloadsOptions, serverCo
   };
 }
 
-async function cachedPlatforms(built: UnconfiguredApps): Promise<Map<AppPlatform, { file: string; bytes: number }>> {
+async function cachedPlatforms(built: UnconfiguredApps, offer: readonly AppPlatform[] | 'cached'): Promise<Map<AppPlatform, { file: string; bytes: number }>> {
   const found = new Map<AppPlatform, { file: string; bytes: number }>();
-  for (const platform of appPlatforms) {
+  for (const platform of offer === 'cached' ? appPlatforms : offer) {
     const file = path.join(built.directory, platform, appFileName(platform));
     const complete = await stat(`${file}.built`).then(
       () => true,

@@ -5,7 +5,7 @@
  *   --data-dir <dir>        keep DynamoDB data across restarts (or DATA_DIR)
  *   SWEEP_INTERVAL_SECONDS  how often the time-out sweeper runs (default 15)
  *   SITE_DIR                where to build and serve the site from (default dist/site)
- *   BUILD_APPS              native apps to build at start if not cached: "host", "all" or a list (default none)
+ *   BUILD_APPS              native apps to offer: "cached" (default), "none", "host", "all" or a list, built at start if not cached
  *   plus the tunables of lambdas/domain/config.ts (PIN_VALIDITY_SECONDS, ...)
  */
 import { parseArgs } from 'node:util';
@@ -24,13 +24,14 @@ Options (or environment variables):
   --data-dir <dir>    DATA_DIR  keep the DynamoDB data in this folder across restarts
                       SWEEP_INTERVAL_SECONDS  time-out sweeper interval, default 15
                       SITE_DIR  build and serve the site from this folder, default dist/site
-                      BUILD_APPS  native apps to build at start if .cache/sea lacks them:
-                                host, all or e.g. linux-x64,windows-x64 (default none; apps
-                                already built by npm run build:apps are offered either way)
+                      BUILD_APPS  native apps to offer: cached (default: what npm run
+                                build:apps built), none, host, all or e.g. linux-x64,windows-x64;
+                                named ones are built at start if .cache/sea lacks them
 See docs/local-runtime.md for the handler tunables (PIN_VALIDITY_SECONDS, ...).`;
 
-function appsToBuild(value: string | undefined): AppPlatform[] {
-  if (!value) return [];
+function appsToOffer(value: string | undefined): AppPlatform[] | 'cached' {
+  if (!value || value === 'cached') return 'cached';
+  if (value === 'none') return [];
   if (value === 'all') return [...appPlatforms];
   if (value === 'host') {
     const host = hostAppPlatform();
@@ -120,7 +121,7 @@ try {
     port,
     dataDirectory,
     siteDirectory: process.env.SITE_DIR || undefined,
-    buildApps: appsToBuild(process.env.BUILD_APPS),
+    apps: appsToOffer(process.env.BUILD_APPS),
     onDynamoDbExit: () => void shutDown('DynamoDB Local stopped and could not be restarted', 1),
   });
 } catch (error) {

@@ -39,10 +39,11 @@ export interface LocalRuntimeOptions {
   readonly buildSite?: boolean;
   readonly log?: Logger;
   /**
-   * Native apps to build at start when the cache (.cache/sea) lacks them; apps already
-   * in the cache are offered either way. Default none: the first linux-x64 build takes about 25 s.
+   * Native apps to offer: these platforms (built at start when the cache, .cache/sea, lacks
+   * them; the first linux-x64 build takes about 25 s), or `cached` (what `npm run build:apps`
+   * built). Default none: only the Node.js script, the same on every machine.
    */
-  readonly buildApps?: readonly AppPlatform[];
+  readonly apps?: readonly AppPlatform[] | 'cached';
   /** Default .cache/sea. */
   readonly appCacheDirectory?: string;
   /** Called when the DynamoDB Local this runtime started dies while the runtime is up (it cannot serve without it). */
@@ -119,7 +120,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   siteBuilt.catch(() => undefined);
   let gatewayOrigin: { httpOrigin: string; webSocketUrl: string } | undefined;
   const appsReady = prepareAppDownloads(
-    { cacheDir: options.appCacheDirectory ?? defaultAppCacheDirectory, filePrefix: appletFilePrefix, build: options.buildApps ?? [], log: (line) => log.info(`[apps] ${line}`) },
+    { cacheDir: options.appCacheDirectory ?? defaultAppCacheDirectory, filePrefix: appletFilePrefix, offer: options.apps ?? [], log: (line) => log.info(`[apps] ${line}`) },
     () => {
       if (!gatewayOrigin) throw new Error('the app download was requested before the server listened');
       return gatewayOrigin;
@@ -227,7 +228,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     gatewayOrigin = { httpOrigin: gateway.url, webSocketUrl: gateway.webSocketUrl };
     const downloads = [...appDownloads.sizes, { platform: 'node', bytes: await nodeScriptBytes(siteDirectory, gatewayOrigin) }];
     process.env[env.appletDownloads] = JSON.stringify(downloads);
-    log.info(`Downloads: ${downloads.map(({ platform }) => platform).join(', ')}${appDownloads.sizes.length === 0 ? ' (no native app in the cache: npm run build:apps)' : ''}`);
+    log.info(`Downloads: ${downloads.map(({ platform }) => platform).join(', ')}${appDownloads.sizes.length === 0 ? ' (no native app: run npm run build:apps first, or start with BUILD_APPS=host)' : ''}`);
     const tunables = tunablesInEnvironment();
     if (Object.keys(tunables).length > 0) {
       log.info(`Tunables from the environment: ${Object.entries(tunables).map(([name, value]) => `${name}=${value}`).join(' ')}`);

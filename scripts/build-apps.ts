@@ -15,6 +15,7 @@ import {
   defaultAppCacheDirectory,
   defaultAppsOutputDirectory,
   sha256,
+  writeGzipCopy,
   type AppsManifest,
 } from '../applet/native/build-apps.ts';
 import { appPlatforms, isAppPlatform, pinnedNodeVersion, type AppPlatform } from '../applet/native/platforms.ts';
@@ -60,14 +61,16 @@ if (!serverConfig) {
 } else {
   const outDir = path.resolve(values.out ?? defaultAppsOutputDirectory);
   await rm(outDir, { recursive: true, force: true });
-  const configured = await configureApps(apps, serverConfig, outDir, { gzip: true });
+  const configured = await configureApps(apps, serverConfig, outDir);
   const settings = signingSettingsFrom(process.env);
   const entries: AppsManifest['apps'][number][] = [];
   for (const app of configured) {
     const outcome = await signApp(app.platform, app.file, settings);
     const bytes = await readFile(app.file);
     console.log(`${app.platform}: ${outcome.note}`);
-    entries.push({ ...app, path: path.relative(outDir, app.file), bytes: bytes.length, sha256: sha256(bytes), signature: outcome.signature });
+    const relativePath = path.relative(outDir, app.file);
+    const gzipBytes = await writeGzipCopy(outDir, relativePath, bytes);
+    entries.push({ platform: app.platform, path: relativePath, bytes: bytes.length, gzipBytes, sha256: sha256(bytes), signature: outcome.signature });
   }
   const manifest: AppsManifest = { nodeVersion: pinnedNodeVersion, serverConfig, builtAt: new Date().toISOString(), apps: entries };
   await writeFile(path.join(outDir, appsManifestName), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -11,6 +11,8 @@ import { writeServerConfigIntoApp, type AppletServerConfig } from '../server-con
 import { inspectExecutable, problemsWithApp, seaMachoSegment, seaResourceName, seaSentinelFuse } from './executable-format.ts';
 import { nodeBinaryFor } from './node-runtime.ts';
 import { hostAppPlatform, nodeRuntimes, pinnedNodeVersion, type AppPlatform } from './platforms.ts';
+import { gzipDirectoryName, type Signature } from './manifest.ts';
+export { appsManifestName, type AppsManifest } from './manifest.ts';
 
 const run = promisify(execFile);
 const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
@@ -18,23 +20,6 @@ const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js
 /** Outside git (.gitignore): Node binaries and unconfigured builds, a few hundred MB. */
 export const defaultAppCacheDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'sea');
 export const defaultAppsOutputDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'apps');
-export const appsManifestName = 'manifest.json';
-
-/** What `build:apps` leaves next to the apps: the stack reads it to upload them and to tell redeem their sizes. */
-export interface AppsManifest {
-  readonly nodeVersion: string;
-  readonly serverConfig: AppletServerConfig;
-  readonly builtAt: string;
-  readonly apps: readonly {
-    readonly platform: AppPlatform;
-    /** Path relative to the manifest. */
-    readonly path: string;
-    readonly bytes: number;
-    readonly gzipBytes?: number;
-    readonly sha256: string;
-    readonly signature: Signature;
-  }[];
-}
 
 /** The file every platform's app is stored as; downloads rename it to carry the ticket. */
 export function appFileName(platform: AppPlatform): string {
@@ -146,7 +131,6 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-export type Signature = 'authenticode' | 'developer-id' | 'ad-hoc' | 'unsigned';
 
 export interface ConfiguredApp {
   readonly platform: AppPlatform;
@@ -162,7 +146,7 @@ export interface ConfiguredApp {
  * their slot, so that what is downloaded later is never changed again (and a
  * signature made after this step stays valid).
  */
-export async function configureApps(apps: UnconfiguredApps, config: AppletServerConfig, outDir: string, options: { readonly gzip?: boolean } = {}): Promise<ConfiguredApp[]> {
+export async function configureApps(apps: UnconfiguredApps, config: AppletServerConfig, outDir: string): Promise<ConfiguredApp[]> {
   const configured: ConfiguredApp[] = [];
   for (const [platform, source] of apps.files) {
     const file = path.join(outDir, platform, appFileName(platform));
@@ -170,9 +154,21 @@ export async function configureApps(apps: UnconfiguredApps, config: AppletServer
     const bytes = writeServerConfigIntoApp(await readFile(source), config);
     await writeFile(file, bytes, { mode: 0o755 });
     await chmod(file, 0o755);
-    configured.push({ platform, file, bytes: bytes.length, sha256: sha256(bytes), signature: 'unsigned', ...(options.gzip ? { gzipBytes: gzipSync(bytes, { level: 6 }).length } : {}) });
+    configured.push({ platform, file, bytes: bytes.length, sha256: sha256(bytes), signature: 'unsigned' });
   }
   return configured;
+}
+
+/**
+ * The gzip copy CloudFront serves (it compresses only objects up to 10 MB by
+ * itself), written after signing so it holds the signed bytes.
+ */
+export async function writeGzipCopy(outDir: string, relativePath: string, bytes: Buffer): Promise<number> {
+  const file = path.join(outDir, gzipDirectoryName, relativePath);
+  await mkdir(path.dirname(file), { recursive: true });
+  const compressed = gzipSync(bytes, { level: 9 });
+  await writeFile(file, compressed);
+  return compressed.length;
 }
 
 export function sha256(bytes: Buffer): string {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { rename, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { AppPlatform } from './platforms.ts';
-import type { Signature } from './build-apps.ts';
+import type { Signature } from './manifest.ts';
 
 const run = promisify(execFile);
 

@@ -46,6 +46,8 @@ export interface Messages {
   readonly ticketRejected: string;
   readonly gaveUp: (seconds: number) => string;
   readonly interrupted: string;
+  /** The native app on Windows, before its console window closes. */
+  readonly pressEnterToClose: string;
 }
 
 const english: Messages = {
@@ -91,6 +93,7 @@ const english: Messages = {
     'The ticket is not valid or the session has ended. Ask your technician for a new PIN and download the program again.',
   gaveUp: (seconds) => `Could not reach the server for ${seconds} seconds; giving up. Check your internet connection and try again.`,
   interrupted: 'Interrupted. The connection is closed; the session stays open until your technician closes it.',
+  pressEnterToClose: 'Press Enter to close this window.',
 };
 
 const german: Messages = {
@@ -137,6 +140,7 @@ const german: Messages = {
   gaveUp: (seconds) =>
     `Der Server war ${seconds} Sekunden lang nicht erreichbar; Abbruch. Prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.`,
   interrupted: 'Abgebrochen. Die Verbindung ist getrennt; die Sitzung bleibt offen, bis Ihr Techniker sie schließt.',
+  pressEnterToClose: 'Drücken Sie die Eingabetaste, um dieses Fenster zu schließen.',
 };
 
 export function messagesFor(language: Language): Messages {

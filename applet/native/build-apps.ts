@@ -17,8 +17,11 @@ export { appsManifestName, type AppsManifest } from './manifest.ts';
 const run = promisify(execFile);
 const postjectCli = createRequire(import.meta.url).resolve('postject/dist/cli.js');
 
-/** Outside git (.gitignore): Node binaries and unconfigured builds, a few hundred MB. */
-export const defaultAppCacheDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'sea');
+/**
+ * Outside git (.gitignore): Node binaries and unconfigured builds, about 1.1 GB with all five.
+ * SUPPORT_APP_CACHE moves it, e.g. to a folder CI keeps between fresh clones.
+ */
+export const defaultAppCacheDirectory = path.resolve(process.env.SUPPORT_APP_CACHE || path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'sea'));
 export const defaultAppsOutputDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'apps');
 
 /** The file every platform's app is stored as; downloads rename it to carry the ticket. */

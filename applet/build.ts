@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { APPLET_CONFIG_PLACEHOLDER } from './server-config.ts';
+import { APPLET_CONFIG_PLACEHOLDER, appConfigSlot } from './server-config.ts';
 
 /** The applet as one CommonJS file, with the server-config placeholder left for the server to fill. */
 export const appletBundleName = 'RemoteSupport.cjs';
@@ -16,7 +16,18 @@ const appletDirectory = path.dirname(fileURLToPath(import.meta.url));
  * (decision 0200).
  */
 export async function buildApplet(outDir: string): Promise<void> {
-  const outfile = path.join(outDir, 'applet', appletBundleName);
+  await bundleApplet(path.join(outDir, 'applet', appletBundleName), APPLET_CONFIG_PLACEHOLDER);
+}
+
+/**
+ * The same bundle as the main script of a native app: its server config is a
+ * fixed-length slot written into the finished executable (applet/native/).
+ */
+export async function buildAppMainScript(outfile: string): Promise<void> {
+  await bundleApplet(outfile, appConfigSlot());
+}
+
+async function bundleApplet(outfile: string, bakedServerConfig: string): Promise<void> {
   const result = await build({
     entryPoints: [path.join(appletDirectory, 'src', 'main.ts')],
     outfile,
@@ -29,7 +40,7 @@ export async function buildApplet(outDir: string): Promise<void> {
     legalComments: 'eof',
     banner: { js: '#!/usr/bin/env node\n// Remote support applet: connects this computer to a support technician. Run: node <this file> --help' },
     define: {
-      __APPLET_BAKED_SERVER_CONFIG__: JSON.stringify(APPLET_CONFIG_PLACEHOLDER),
+      __APPLET_BAKED_SERVER_CONFIG__: JSON.stringify(bakedServerConfig),
       __APPLET_VERSION__: JSON.stringify(await packageVersion()),
     },
     plugins: [withoutOptionalNativeAddons],

@@ -26,14 +26,55 @@ export function embedServerConfig(bundle: string, config: AppletServerConfig): s
   return bundle.split(APPLET_CONFIG_PLACEHOLDER).join(encodeServerConfig(config));
 }
 
-/** The file name a downloaded applet carries: the ticket is read back from it. */
-export function appletFileName(prefix: string, ticket: string): string {
-  return `${prefix}_${ticket}.cjs`;
+/**
+ * The native apps carry a slot of fixed length instead: the config is written
+ * into the finished executable byte for byte, so the file keeps its size and
+ * its structure (the SEA blob's lengths stay right) and can be signed after.
+ * Padding is spaces, which base64 never contains.
+ */
+export const APP_CONFIG_SLOT_LENGTH = 1024;
+
+export function appConfigSlot(): string {
+  return APPLET_CONFIG_PLACEHOLDER.padEnd(APP_CONFIG_SLOT_LENGTH, ' ');
 }
 
-/** Finds the ticket in an applet file name, tolerating browser suffixes like " (1)". */
+/**
+ * Writes the server config into a built app's slot and returns the new bytes.
+ * The slot must occur exactly once: anything else is not one of our builds.
+ */
+export function writeServerConfigIntoApp(executable: Buffer, config: AppletServerConfig): Buffer {
+  const slot = Buffer.from(appConfigSlot(), 'latin1');
+  const at = executable.indexOf(slot);
+  if (at < 0) throw new Error('the executable has no empty server-config slot; was it built by build:apps, or configured already?');
+  if (executable.indexOf(slot, at + 1) >= 0) throw new Error('the executable has more than one server-config slot');
+  const encoded = encodeServerConfig(config);
+  if (encoded.length > APP_CONFIG_SLOT_LENGTH) throw new Error(`the server config is too long for the app's slot (${encoded.length} > ${APP_CONFIG_SLOT_LENGTH} characters)`);
+  const configured = Buffer.from(executable);
+  configured.write(encoded.padEnd(APP_CONFIG_SLOT_LENGTH, ' '), at, 'latin1');
+  return configured;
+}
+
+/** The file extension a download for this platform carries. */
+export function downloadSuffix(platform: string): string {
+  if (platform === 'node') return '.cjs';
+  return platform.startsWith('windows-') ? '.exe' : '';
+}
+
+/**
+ * The file name a downloaded applet carries: the ticket is read back from it.
+ * `RemoteSupport_<ticket>.cjs` (the Node.js script), `RemoteSupport_<ticket>.exe`
+ * (Windows), `RemoteSupport_<ticket>` (macOS, Linux).
+ */
+export function appletFileName(prefix: string, ticket: string, platform = 'node'): string {
+  return `${prefix}_${ticket}${downloadSuffix(platform)}`;
+}
+
+/**
+ * Finds the ticket in an applet file name, with or without `.cjs`/`.exe`,
+ * tolerating browser suffixes like " (1)" (a second download of the same file).
+ */
 export function ticketFromFileName(fileName: string): string | undefined {
-  const match = /_([A-Za-z0-9_-]{22,64}?)(?: ?\(\d+\))?\.c?js$/.exec(fileName);
+  const match = /_([A-Za-z0-9_-]{22,64}?)(?: ?\(\d+\))?(?:\.c?js|\.exe)?$/i.exec(fileName);
   return match?.[1];
 }
 
@@ -41,7 +82,8 @@ export function ticketFromFileName(fileName: string): string | undefined {
  * Reads back what the server baked in. Anything else (the untouched
  * placeholder, a damaged copy) is `undefined`: the applet then needs --server.
  */
-export function decodeServerConfig(encoded: string): AppletServerConfig | undefined {
+export function decodeServerConfig(slotText: string): AppletServerConfig | undefined {
+  const encoded = slotText.trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));

@@ -34,8 +34,12 @@ export const assumptions = {
   logBytesPerInvocation: 600,
   /** X-Ray's default sampling: the first request each second, then 5 %. */
   xRaySampledShare: 0.05,
-  /** PIN page (~10 KB gzip) + applet (~31 KB gzip) per customer; the console is cached by the technician's browser. */
-  cloudFrontBytesPerSession: 45 * 1024,
+  /**
+   * PIN page (~10 KB gzip) + the support app per customer: 34 MB (Windows) to 43 MB (Linux) gzip
+   * as served (bench "apps"), taken as 36 MB for a mostly-Windows mix; the console is cached by the
+   * technician's browser. The app is by far the largest item of a session's bill.
+   */
+  cloudFrontBytesPerSession: 10 * 1024 + 36_000_000,
   cloudFrontRequestsPerSession: 7,
   /**
    * The PIN page polls every 2 s from redeem until the session ends (decision 0401): 3 minutes until
@@ -105,7 +109,7 @@ export function costLines(session: SessionCost): CostLine[] {
     line('WebSocket connection minutes', connectionMinutes, 'minutes', p.webSocketConnectionMinute, `applet ${a.appletConnectedMinutes} + console ${a.consoleMinutesPerSession} (assumed)`),
     line('CloudWatch Logs ingestion', logGb, 'GB', p.cloudWatchLogsGb, `${session.lambdaInvocations} x ${a.logBytesPerInvocation} B (assumed)`),
     line('X-Ray traces', session.lambdaInvocations * a.xRaySampledShare, 'traces', p.xRayTrace, `${session.lambdaInvocations} x ${a.xRaySampledShare} sampled`),
-    line('CloudFront data', a.cloudFrontBytesPerSession / 1024 ** 3, 'GB', p.cloudFrontGb, 'PIN page + applet, gzip (measured sizes, rounded)'),
+    line('CloudFront data', a.cloudFrontBytesPerSession / 1024 ** 3, 'GB', p.cloudFrontGb, 'PIN page + support app, gzip (measured sizes, rounded)'),
     line('CloudFront requests', a.cloudFrontRequestsPerSession, 'requests', p.cloudFrontHttpsRequest, 'page, CSS, JS, SVG, config, applet, favicon'),
     line('PIN page progress polls', a.pollsPerSession, 'polls', dollarsPerPoll(session).dollars, `${dollarsPerPoll(session).arithmetic}; ${a.pollsPerSession} polls (every 2 s for 23 min, assumed)`),
   ];

@@ -13,7 +13,10 @@ import {
   pageWeightLimits,
   roundTripBudgets,
   type BudgetCheck,
+  appStartLimitRatio,
 } from './budgets.ts';
+import { appGzipBudgetBytes } from '../applet/native/platforms.ts';
+import { measureAppSizes, measureAppStart, type AppSize, type AppStartResult } from './support-app.ts';
 import { bundleHandlers, floorBundleName, measureColdStart, mergeColdStartRuns, type BundleSize, type ColdStart, type RawColdStart } from './bundles.ts';
 import { coldStartEvents } from './cold-start-events.ts';
 import { measureCustomerPath, type CustomerPathResult } from './customer-path.ts';
@@ -60,6 +63,8 @@ export interface BenchResults {
   readonly coldStarts?: ColdStart[];
   readonly customerPath?: CustomerPathResult;
   readonly pages?: PageResult[];
+  readonly appSizes?: AppSize[];
+  readonly appStart?: AppStartResult;
   readonly sessionCost?: SessionCost;
   readonly budgets: BudgetCheck[];
 }
@@ -74,7 +79,7 @@ const physicalFloors: Record<OperationName, BaselineKind> = {
   'list-sessions': 'Query',
 };
 
-const sections = ['operations', 'pins', 'bundles', 'path', 'pages', 'cost'] as const;
+const sections = ['operations', 'pins', 'bundles', 'path', 'pages', 'apps', 'cost'] as const;
 type Section = (typeof sections)[number];
 
 function machine(): Record<string, string | number> {
@@ -357,6 +362,30 @@ exits 1 when a budget is broken (see docs/performance.md).`);
       for (const page of pages) {
         const limit = pageWeightLimits[page.page];
         if (limit) budgets.push({ id: `${page.page}: gzip bytes on first load`, limit: `<= ${Math.round(limit / 1024)} KiB`, measured: `${round(page.gzipBytes / 1024, 1)} KiB`, pass: page.gzipBytes <= limit });
+      }
+    }
+    if (wants('apps')) {
+      log('apps: every platform\'s support app (built once, then cached), sizes; this machine\'s app against the Node.js script, start to waiting');
+      results.appSizes = await measureAppSizes(log);
+      for (const size of results.appSizes) {
+        budgets.push({
+          id: `support app ${size.platform}: gzip bytes`,
+          limit: `<= ${appGzipBudgetBytes / 1e6} MB`,
+          measured: `${round(size.gzipBytes / 1e6, 1)} MB (${round(size.bytes / 1e6, 1)} MB raw)`,
+          pass: size.gzipBytes <= appGzipBudgetBytes,
+        });
+      }
+      const start = await measureAppStart(env, quick ? 3 : 8);
+      if (start) {
+        results.appStart = start;
+        const ratio = start.app.p50 / start.script.p50;
+        budgets.push({
+          id: `support app ${start.platform}: start to waiting p50 / Node.js script's`,
+          limit: `<= ${appStartLimitRatio}x`,
+          measured: `${round(ratio)}x (${round(start.app.p50, 0)} ms vs ${round(start.script.p50, 0)} ms, same run)`,
+          pass: ratio <= appStartLimitRatio,
+          advisory: timingAdvisory(),
+        });
       }
     }
     if (wants('cost')) {

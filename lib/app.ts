@@ -20,6 +20,8 @@ export interface CreateAppProps {
   readonly app?: App;
   readonly siteDirectory: string;
   readonly handlerCode: HandlerCodeMode;
+  /** dist/apps from `npm run build:apps -- --server ...`; without it redeem offers only the Node.js script. */
+  readonly appsDirectory?: string;
   /** Extra CDK context (tests); the CLI passes -c values through the environment. */
   readonly context?: Record<string, unknown>;
   readonly outdir?: string;
@@ -46,6 +48,7 @@ export function createApp(props: CreateAppProps): { app: App; stack: RemoteSuppo
     options: deploymentOptionsFromContext(app.node),
     siteDirectory: props.siteDirectory,
     handlerCode: props.handlerCode,
+    appsDirectory: props.appsDirectory,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

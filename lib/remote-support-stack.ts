@@ -4,7 +4,9 @@ import { CfnOutput, RemovalPolicy, SecretValue, Stack, Tags, Validations, type S
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
-import { defaultConfig, environmentVariables } from '#domain/config';
+import { statSync } from 'node:fs';
+import { defaultConfig, environmentVariables, type AppletDownloadSize } from '#domain/config';
+import { readAppsManifest, type AppsManifest } from '../applet/native/manifest.ts';
 import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes } from '#routes';
 import { retainAllLogs } from './cdk-function-logs.ts';
 import { nagGetAtt, nagPseudo } from './nag.ts';
@@ -15,7 +17,7 @@ import { HttpApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ScheduledJobs } from './constructs/scheduled-jobs.ts';
 import type { HandlerCodeMode } from './constructs/service-function.ts';
-import { Site } from './constructs/site.ts';
+import { Site, appletBundleKey } from './constructs/site.ts';
 import { Storage } from './constructs/storage.ts';
 import { WebSocketApi } from './constructs/websocket-api.ts';
 
@@ -30,6 +32,18 @@ export interface RemoteSupportStackProps extends StackProps {
   readonly siteDirectory: string;
   /** `placeholder` skips esbuild (tests). @default bundled */
   readonly handlerCode?: HandlerCodeMode;
+  /** The apps `npm run build:apps -- --server ...` wrote for this deployment (dist/apps). @default none: only the Node.js script */
+  readonly appsDirectory?: string;
+}
+
+/**
+ * What redeem offers: the apps of the manifest and the Node.js script. The
+ * script's size is the bundle's before CloudFormation writes the endpoints
+ * in, a few hundred bytes off, which a size shown in MB does not show.
+ */
+export function appletDownloadSizes(siteDirectory: string, manifest: AppsManifest | undefined): AppletDownloadSize[] {
+  const scriptBytes = statSync(path.join(siteDirectory, appletBundleKey)).size;
+  return [...(manifest?.apps ?? []).map(({ platform, bytes }) => ({ platform, bytes })), { platform: 'node', bytes: scriptBytes }];
 }
 
 /** The tunables every handler reads through loadConfig(), from the deployment options. */
@@ -61,6 +75,8 @@ export class RemoteSupportStack extends Stack {
     Tags.of(this).add('project', 'pin-remote-support');
     Tags.of(this).add('stack', this.stackName);
     for (const [key, value] of Object.entries(options.tags)) Tags.of(this).add(key, value);
+    const appsManifest = props.appsDirectory ? readAppsManifest(props.appsDirectory) : undefined;
+    if (props.appsDirectory && !appsManifest) throw new Error(`${props.appsDirectory} has no manifest.json; run npm run build:apps -- --server <origin> first`);
     const removalPolicy = removalPolicyOf(options);
     const logRetention = options.logRetentionDays as RetentionDays;
 
@@ -97,7 +113,7 @@ export class RemoteSupportStack extends Stack {
       projectRoot,
       logRetention,
       removalPolicy,
-      environment: serviceEnvironment(options),
+      environment: { ...serviceEnvironment(options), [environmentVariables.appletDownloads]: JSON.stringify(appletDownloadSizes(props.siteDirectory, appsManifest)) },
       table: storage.table,
       indexNames: storage.indexNames,
       pinSecret: storage.pinSecret,
@@ -127,6 +143,7 @@ export class RemoteSupportStack extends Stack {
       },
       { httpOrigin: site.origin, webSocketUrl: webSocketApi.url },
     );
+    if (props.appsDirectory && appsManifest) site.deployApps(props.appsDirectory, appsManifest);
     acknowledgeBucketDeploymentFindings(this, site.bucket.node.defaultChild as IConstruct);
 
     const monitoring = new Monitoring(this, 'Monitoring', {

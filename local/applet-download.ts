@@ -21,6 +21,12 @@ export interface AppletDownloadOptions {
   readonly headers: () => Record<string, string>;
 }
 
+/** Size of the Node.js script as this server hands it out (the baked-in config is part of it). */
+export async function nodeScriptBytes(siteDirectory: string, config: AppletServerConfig): Promise<number> {
+  const bundle = await readFile(path.join(siteDirectory, 'applet', appletBundleName), 'utf8');
+  return Buffer.byteLength(embedServerConfig(bundle, config), 'utf8');
+}
+
 export type AppletDownload = (request: IncomingMessage, response: ServerResponse, pathname: string) => Promise<void>;
 
 export function createAppletDownload(options: AppletDownloadOptions): AppletDownload {

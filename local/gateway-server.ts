@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalTechnician } from '#storage/directory';
 import type { SiteConfig } from '../web/shared/site-config.ts';
+import type { AppDownloads } from './app-downloads.ts';
 import { createAppletDownload } from './applet-download.ts';
 import { ConnectionRegistry, connectionsPathPattern, createConnectionsEndpoint } from './connections-endpoint.ts';
 import { createDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider.ts';
@@ -33,6 +34,8 @@ export interface GatewayServerOptions {
   readonly siteDirectory: string;
   /** Default RemoteSupport. */
   readonly appletFilePrefix?: string;
+  /** The native apps under /applet/<platform>/ (none: only the Node.js script is served). */
+  readonly appDownloads?: AppDownloads;
   /** Default local-console. */
   readonly jwtAudience?: string;
   readonly log: Logger;
@@ -122,7 +125,10 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     if (pathname === '/config.json' && (request.method === 'GET' || request.method === 'HEAD')) {
       return sendJson(response, 200, await siteConfig(), { ...siteHeaders(), 'cache-control': 'no-store' });
     }
-    if (pathname.startsWith('/applet/')) return appletDownload(request, response, pathname);
+    if (pathname.startsWith('/applet/')) {
+      if (await options.appDownloads?.handle(request, response, pathname, siteHeaders())) return;
+      return appletDownload(request, response, pathname);
+    }
     if (pathname === '/ws') return sendNotFoundPage(response, siteHeaders());
     return staticSite(request, response, pathname);
   };

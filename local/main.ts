@@ -5,9 +5,11 @@
  *   --data-dir <dir>        keep DynamoDB data across restarts (or DATA_DIR)
  *   SWEEP_INTERVAL_SECONDS  how often the time-out sweeper runs (default 15)
  *   SITE_DIR                where to build and serve the site from (default dist/site)
+ *   BUILD_APPS              native apps to offer: "cached" (default), "none", "host", "all" or a list, built at start if not cached
  *   plus the tunables of lambdas/domain/config.ts (PIN_VALIDITY_SECONDS, ...)
  */
 import { parseArgs } from 'node:util';
+import { appPlatforms, hostAppPlatform, isAppPlatform, type AppPlatform } from '../applet/native/platforms.ts';
 
 // The SDK's notice about future Node versions is noise for a local tool; set before any SDK client exists.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -22,7 +24,24 @@ Options (or environment variables):
   --data-dir <dir>    DATA_DIR  keep the DynamoDB data in this folder across restarts
                       SWEEP_INTERVAL_SECONDS  time-out sweeper interval, default 15
                       SITE_DIR  build and serve the site from this folder, default dist/site
+                      BUILD_APPS  native apps to offer: cached (default: what npm run
+                                build:apps built), none, host, all or e.g. linux-x64,windows-x64;
+                                named ones are built at start if ~/.cache/pin-remote-support/sea lacks them
 See docs/local-runtime.md for the handler tunables (PIN_VALIDITY_SECONDS, ...).`;
+
+function appsToOffer(value: string | undefined): AppPlatform[] | 'cached' {
+  if (!value || value === 'cached') return 'cached';
+  if (value === 'none') return [];
+  if (value === 'all') return [...appPlatforms];
+  if (value === 'host') {
+    const host = hostAppPlatform();
+    return host ? [host] : [];
+  }
+  const names = value.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !isAppPlatform(name));
+  if (unknown.length > 0) fail(`BUILD_APPS: unknown platform ${unknown.join(', ')}; use host, all or some of ${appPlatforms.join(', ')}`);
+  return names as AppPlatform[];
+}
 
 function fail(message: string): never {
   console.error(`local runtime: ${message}`);
@@ -102,6 +121,7 @@ try {
     port,
     dataDirectory,
     siteDirectory: process.env.SITE_DIR || undefined,
+    apps: appsToOffer(process.env.BUILD_APPS),
     onDynamoDbExit: () => void shutDown('DynamoDB Local stopped and could not be restarted', 1),
   });
 } catch (error) {

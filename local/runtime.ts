@@ -10,6 +10,10 @@ import { buildSite, defaultSiteDirectory, repositoryRoot } from '../scripts/buil
 import { createTable, seedDirectory } from './create-table.ts';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startGatewayServer, type GatewayServer } from './gateway-server.ts';
+import { defaultAppCacheDirectory } from '../applet/native/build-apps.ts';
+import type { AppPlatform } from '../applet/native/platforms.ts';
+import { prepareAppDownloads, type AppDownloads } from './app-downloads.ts';
+import { nodeScriptBytes } from './applet-download.ts';
 import { localHandlerEnvironment, type LocalHandlerResources } from './handler-environment.ts';
 import { HandlerSandbox } from './handler-sandbox.ts';
 import { IamGuard, startDynamoDbGuard, type DynamoDbGuard } from './iam-guard.ts';
@@ -37,6 +41,14 @@ export interface LocalRuntimeOptions {
   /** Default true: build the site before serving it. */
   readonly buildSite?: boolean;
   readonly log?: Logger;
+  /**
+   * Native apps to offer: these platforms (built at start when the cache, ~/.cache/pin-remote-support/sea, lacks
+   * them; the first linux-x64 build takes about 25 s), or `cached` (what `npm run build:apps`
+   * built). Default none: only the Node.js script, the same on every machine.
+   */
+  readonly apps?: readonly AppPlatform[] | 'cached';
+  /** Default ~/.cache/pin-remote-support/sea. */
+  readonly appCacheDirectory?: string;
   /** Called when the DynamoDB Local this runtime started dies while the runtime is up (it cannot serve without it). */
   readonly onDynamoDbExit?: () => void;
   /**
@@ -84,6 +96,7 @@ export function tunablesInEnvironment(env: NodeJS.ProcessEnv = process.env): Rec
     environmentVariables.jwtIssuer,
     environmentVariables.jwtAudience,
     environmentVariables.allowedOrigins,
+    environmentVariables.appletDownloads,
   ]);
   const set: Record<string, string> = {};
   for (const name of Object.values(environmentVariables)) {
@@ -125,6 +138,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     log.info(`Site built in ${Math.round(performance.now() - buildStartedAt)} ms (${shown.startsWith('..') ? siteDirectory : shown || '.'})`);
   })();
   siteBuilt.catch(() => undefined);
+  let gatewayOrigin: { httpOrigin: string; webSocketUrl: string } | undefined;
+  const appsReady = prepareAppDownloads(
+    { cacheDir: options.appCacheDirectory ?? defaultAppCacheDirectory, filePrefix: appletFilePrefix, offer: options.apps ?? [], log: (line) => log.info(`[apps] ${line}`) },
+    () => {
+      if (!gatewayOrigin) throw new Error('the app download was requested before the server listened');
+      return gatewayOrigin;
+    },
+  );
+  appsReady.catch(() => undefined);
+  let appDownloads: AppDownloads | undefined;
 
   let dynamoDbLocal: DynamoDbLocal | undefined;
   let gateway: GatewayServer | undefined;
@@ -152,6 +175,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stopRequested = true;
     await sweeper?.stop();
     await gateway?.close();
+    await appDownloads?.close();
     await Promise.all(sandboxes.map((sandbox) => sandbox.stop()));
     await dynamoDbGuard?.close();
     table?.client.destroy();
@@ -219,6 +243,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const directoryTable = table;
 
     await siteBuilt;
+    appDownloads = await appsReady;
     gateway = await startGatewayServer({
       port: options.port ?? 3000,
       httpRoutes: routeTable.httpRoutes.map((route) => ({ ...route, handler: sandboxed(route) })),
@@ -229,14 +254,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       listTechnicians: () => listLocalTechnicians(directoryTable),
       siteDirectory,
       appletFilePrefix,
+      appDownloads,
       jwtAudience: 'local-console',
       log,
     });
 
     // Complete before the first request can start a handler: each reads its environment once, at its cold start.
+    gatewayOrigin = { httpOrigin: gateway.url, webSocketUrl: gateway.webSocketUrl };
+    const downloads = [...appDownloads.sizes, { platform: 'node', bytes: await nodeScriptBytes(siteDirectory, gatewayOrigin) }];
+    log.info(`Downloads: ${downloads.map(({ platform }) => platform).join(', ')}${appDownloads.sizes.length === 0 ? ' (no native app: run npm run build:apps first, or start with BUILD_APPS=host)' : ''}`);
     const tunables = tunablesInEnvironment();
     resources = {
-      tunables,
+      // Like the stack, every handler gets the download sizes redeem lists.
+      tunables: { ...tunables, [environmentVariables.appletDownloads]: JSON.stringify(downloads) },
       tableName,
       dynamoDbEndpoint: dynamoDbGuard.endpoint,
       region: dynamoDbLocalClientConfig.region,

@@ -29,6 +29,8 @@ export interface AppletProcess {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream;
   onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  /** Set when this runs as the native support app: its own file carries the ticket, not argv[1]. */
+  readonly nativeApp?: { readonly executablePath: string };
 }
 
 /** Runs the applet to its end and returns the exit code (see docs/applet.md). */
@@ -37,7 +39,7 @@ export async function runApplet(host: AppletProcess): Promise<number> {
   const facts = intlFacts();
   const language = ('language' in parsed ? parsed.language : undefined) ?? detectLanguage(host.env, facts.locale);
   const messages = messagesFor(language);
-  const command = `node ${path.basename(host.argv[1] ?? 'RemoteSupport.cjs')}`;
+  const command = commandName(host);
   const writeError = (text: string) => host.stderr.write(`${text}\n`);
 
   switch (parsed.kind) {
@@ -54,7 +56,7 @@ export async function runApplet(host: AppletProcess): Promise<number> {
   }
 
   const { options } = parsed;
-  const ticket = resolveTicket(options, host.argv[1]);
+  const ticket = resolveTicket(options, host.nativeApp?.executablePath ?? host.argv[1]);
   if (!ticket) {
     writeError(messages.noTicket);
     return exitCodes.usage;
@@ -92,6 +94,13 @@ export async function runApplet(host: AppletProcess): Promise<number> {
   } finally {
     terminal.close();
   }
+}
+
+/** How the customer starts this program, for the usage text. */
+function commandName(host: AppletProcess): string {
+  if (!host.nativeApp) return `node ${path.basename(host.argv[1] ?? 'RemoteSupport.cjs')}`;
+  const name = path.basename(host.nativeApp.executablePath);
+  return name.toLowerCase().endsWith('.exe') ? name : `./${name}`;
 }
 
 /** Connects and runs the session until it ends; an interrupt closes the socket without ending the session. */

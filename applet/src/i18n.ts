@@ -46,6 +46,8 @@ export interface Messages {
   readonly ticketRejected: string;
   readonly gaveUp: (seconds: number) => string;
   readonly interrupted: string;
+  /** The native app on Windows, before its console window closes. */
+  readonly pressEnterToClose: string;
 }
 
 const english: Messages = {
@@ -74,7 +76,7 @@ const english: Messages = {
   invalidArguments: (problem) => `${problem}\nRun with --help to see the options.`,
   noTicket:
     'No session ticket found. Run the program under the name it was downloaded with ' +
-    '(RemoteSupport_<ticket>.cjs) or pass --ticket <ticket>.',
+    '(RemoteSupport_<ticket>, RemoteSupport_<ticket>.exe or RemoteSupport_<ticket>.cjs) or pass --ticket <ticket>.',
   noServer: 'This copy does not know its server. Pass --server <http origin> or --ws-url <WebSocket URL>.',
   willConnectTo: (host) => `This program connects your computer to a support technician at ${host}.`,
   confirmQuestion: 'Connect to the technician? [y/N] ',
@@ -91,6 +93,7 @@ const english: Messages = {
     'The ticket is not valid or the session has ended. Ask your technician for a new PIN and download the program again.',
   gaveUp: (seconds) => `Could not reach the server for ${seconds} seconds; giving up. Check your internet connection and try again.`,
   interrupted: 'Interrupted. The connection is closed; the session stays open until your technician closes it.',
+  pressEnterToClose: 'Press Enter to close this window.',
 };
 
 const german: Messages = {
@@ -119,7 +122,7 @@ const german: Messages = {
   invalidArguments: (problem) => `${problem}\nMit --help werden die Optionen angezeigt.`,
   noTicket:
     'Kein Sitzungsticket gefunden. Starten Sie das Programm unter dem Namen, unter dem es heruntergeladen wurde ' +
-    '(RemoteSupport_<Ticket>.cjs), oder geben Sie --ticket <Ticket> an.',
+    '(RemoteSupport_<Ticket>, RemoteSupport_<Ticket>.exe oder RemoteSupport_<Ticket>.cjs), oder geben Sie --ticket <Ticket> an.',
   noServer: 'Diese Kopie kennt ihren Server nicht. Geben Sie --server <HTTP-Adresse> oder --ws-url <WebSocket-URL> an.',
   willConnectTo: (host) => `Dieses Programm verbindet Ihren Computer mit einem Support-Techniker bei ${host}.`,
   confirmQuestion: 'Verbindung zum Techniker herstellen? [j/N] ',
@@ -137,6 +140,7 @@ const german: Messages = {
   gaveUp: (seconds) =>
     `Der Server war ${seconds} Sekunden lang nicht erreichbar; Abbruch. Prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.`,
   interrupted: 'Abgebrochen. Die Verbindung ist getrennt; die Sitzung bleibt offen, bis Ihr Techniker sie schließt.',
+  pressEnterToClose: 'Drücken Sie die Eingabetaste, um dieses Fenster zu schließen.',
 };
 
 export function messagesFor(language: Language): Messages {

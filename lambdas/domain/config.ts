@@ -1,3 +1,4 @@
+import { downloadPlatforms, isDownloadPlatform, type DownloadPlatform } from '../../applet/native/platforms.ts';
 /**
  * Every tunable of the service, read from the environment once per cold start.
  * The CDK stack and the local runtime set these variables; the names are the
@@ -21,6 +22,13 @@ export interface ServiceConfig {
   readonly permissionCacheSeconds: number;
   /** Name the applet download carries, before the ticket: `<prefix>_<ticket>.cjs`. */
   readonly appletFilePrefix: string;
+  /** What the PIN page offers after redeem: the systems there is a download for, and each file's size. */
+  readonly appletDownloads: readonly AppletDownloadSize[];
+}
+
+export interface AppletDownloadSize {
+  readonly platform: DownloadPlatform;
+  readonly bytes: number;
 }
 
 export const environmentVariables = {
@@ -41,6 +49,8 @@ export const environmentVariables = {
   redeemFailureWindowSeconds: 'REDEEM_FAILURE_WINDOW_SECONDS',
   permissionCacheSeconds: 'PERMISSION_CACHE_SECONDS',
   appletFilePrefix: 'APPLET_FILE_PREFIX',
+  /** JSON `[{"platform":"linux-x64","bytes":125045952}, ...]`, written by the stack and the local runtime from the builds they serve. */
+  appletDownloads: 'APPLET_DOWNLOADS',
   /** Comma-separated origins a browser may open the WebSocket from; unset = any (local development). */
   allowedOrigins: 'ALLOWED_ORIGINS',
   /** "true" behind CloudFront: count PIN failures by the CloudFront-Viewer-Address header... */
@@ -61,6 +71,7 @@ export const defaultConfig: ServiceConfig = {
   redeemFailureWindowSeconds: 600,
   permissionCacheSeconds: 30,
   appletFilePrefix: 'RemoteSupport',
+  appletDownloads: [],
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -93,5 +104,23 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     redeemFailureWindowSeconds: integer(env, v.redeemFailureWindowSeconds, d.redeemFailureWindowSeconds, 1, 86_400),
     permissionCacheSeconds: integer(env, v.permissionCacheSeconds, d.permissionCacheSeconds, 0, 3600),
     appletFilePrefix: prefix,
+    appletDownloads: appletDownloads(env[v.appletDownloads]),
   };
+}
+
+function appletDownloads(raw: string | undefined): readonly AppletDownloadSize[] {
+  if (raw === undefined || raw === '') return defaultConfig.appletDownloads;
+  const problem = `${environmentVariables.appletDownloads} must be a JSON array of {"platform": one of ${downloadPlatforms.join(', ')}, "bytes": a positive integer}, got ${raw.slice(0, 200)}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error(problem);
+  }
+  if (!Array.isArray(parsed)) throw new Error(problem);
+  return parsed.map((entry: unknown) => {
+    const { platform, bytes } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    if (typeof platform !== 'string' || !isDownloadPlatform(platform) || typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0) throw new Error(problem);
+    return { platform, bytes };
+  });
 }

@@ -1,9 +1,11 @@
 import { conditions, isLostRace } from '#storage/conditions';
 import { keys } from '#storage/keys';
 import type { PinItem, TokenItem } from '#storage/store';
+import type { DownloadPlatform } from '../../applet/native/platforms.ts';
 import { appletFileName } from '../../applet/server-config.ts';
 import { clientKeyFor } from './client-identity.ts';
 import { addSeconds, epochSeconds } from './clock.ts';
+import type { AppletDownloadSize } from './config.ts';
 import type { Dependencies } from './dependencies.ts';
 import { PinInvalid, TooManyAttempts, Unauthorized, ValidationFailed } from './errors.ts';
 import { hashPin, hashToken, newOpaqueToken } from './secrets.ts';
@@ -18,10 +20,32 @@ export interface CustomerClient {
   readonly userAgent?: string;
 }
 
+export interface AppletDownload {
+  readonly platform: DownloadPlatform;
+  /** Carries the ticket: the app reads it back from its own name. */
+  readonly fileName: string;
+  /** Same origin as the page. */
+  readonly downloadUrl: string;
+  readonly bytes: number;
+}
+
+/**
+ * Every system's download for one ticket. The Node.js script keeps its old
+ * place, `/applet/<name>.cjs`; the apps live under `/applet/<platform>/`,
+ * because `RemoteSupport_<ticket>` alone does not say which system it is for.
+ */
+export function appletDownloads(prefix: string, ticket: string, sizes: readonly AppletDownloadSize[]): AppletDownload[] {
+  return sizes.map(({ platform, bytes }) => {
+    const fileName = appletFileName(prefix, ticket, platform);
+    return { platform, fileName, downloadUrl: platform === 'node' ? `/applet/${fileName}` : `/applet/${platform}/${fileName}`, bytes };
+  });
+}
+
 export interface Redemption {
   readonly sessionId: string;
   readonly technician: { readonly displayName: string };
-  readonly applet: { readonly downloadUrl: string; readonly fileName: string };
+  /** The Node.js script (kept for clients of the first version); `downloads` has every system. */
+  readonly applet: { readonly downloadUrl: string; readonly fileName: string; readonly downloads: readonly AppletDownload[] };
   readonly progress: { readonly url: string; readonly token: string };
 }
 
@@ -167,7 +191,7 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
   return {
     sessionId,
     technician: { displayName: pinItem.technicianDisplayName },
-    applet: { downloadUrl: `/applet/${fileName}`, fileName },
+    applet: { downloadUrl: `/applet/${fileName}`, fileName, downloads: appletDownloads(deps.config.appletFilePrefix, ticket, deps.config.appletDownloads) },
     progress: { url: '/api/pin/progress', token: progressToken },
   };
 }

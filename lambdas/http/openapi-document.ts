@@ -49,7 +49,26 @@ const operations: Record<string, { summary: string; requestBody?: unknown; succe
         properties: {
           sessionId: { type: 'string' },
           technician: { type: 'object', properties: { displayName: { type: 'string' } } },
-          applet: { type: 'object', properties: { downloadUrl: { type: 'string' }, fileName: { type: 'string' } } },
+          applet: {
+            type: 'object',
+            properties: {
+              downloadUrl: { type: 'string', description: 'The Node.js script (platform node)' },
+              fileName: { type: 'string' },
+              downloads: {
+                type: 'array',
+                description: 'One entry per system there is a download for: the native apps and the Node.js script',
+                items: {
+                  type: 'object',
+                  properties: {
+                    platform: { type: 'string', enum: ['windows-x64', 'macos-arm64', 'macos-x64', 'linux-x64', 'linux-arm64', 'node'] },
+                    fileName: { type: 'string', example: 'RemoteSupport_<ticket>.exe' },
+                    downloadUrl: { type: 'string', example: '/applet/windows-x64/RemoteSupport_<ticket>.exe' },
+                    bytes: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
           progress: { type: 'object', properties: { url: { type: 'string' }, token: { type: 'string' } } },
         },
       },

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -36,6 +36,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { gzipDirectoryName, type AppsManifest } from '../../applet/native/manifest.ts';
 import { APPLET_CONFIG_PLACEHOLDER, type AppletServerConfig } from '../../applet/server-config.ts';
 import { accountUniqueName } from '../names.ts';
 import type { SiteConfig } from '../../web/shared/site-config.ts';
@@ -287,9 +288,42 @@ export class Site extends Construct {
       distribution: this.distribution,
       distributionPaths: ['/*'],
       prune: true,
+      // The apps under applet/<platform>/ come from their own deployment (deployApps); prune leaves them alone.
+      exclude: ['applet/*/*'],
       memoryLimit: 512,
     });
     return deployment;
+  }
+
+  /**
+   * Uploads the native apps `npm run build:apps` wrote for this deployment
+   * (gzip copies, served with Content-Encoding: gzip) to applet/<platform>/.
+   * They carry their server already, so nothing rewrites them: a signature
+   * made by the build stays valid (decision 0833).
+   */
+  deployApps(appsDirectory: string, manifest: AppsManifest): BucketDeployment {
+    if (!Token.isUnresolved(this.origin) && manifest.serverConfig.httpOrigin !== this.origin) {
+      throw new Error(
+        `the apps in ${appsDirectory} were built for ${manifest.serverConfig.httpOrigin}, but this deployment is ${this.origin}; ` +
+          `rebuild them: npm run build:apps -- --server ${this.origin} --ws-url <WebSocketUrl output>`,
+      );
+    }
+    Annotations.of(this).addInfo(`support apps built for ${manifest.serverConfig.httpOrigin} (${manifest.serverConfig.webSocketUrl}): ${manifest.apps.map((app) => `${app.platform} ${app.signature}`).join(', ')}`);
+    return new BucketDeployment(this, 'DeployApps', {
+      sources: [Source.asset(path.join(appsDirectory, gzipDirectoryName))],
+      destinationBucket: this.bucket,
+      destinationKeyPrefix: 'applet/',
+      contentEncoding: 'gzip',
+      contentType: 'application/octet-stream',
+      // The Node.js script under applet/ belongs to the site deployment.
+      exclude: [path.basename(appletBundleKey)],
+      prune: true,
+      distribution: this.distribution,
+      distributionPaths: ['/applet/*'],
+      // Five apps of about 40 MB each (gzip) pass through the provider function's disk.
+      memoryLimit: 1024,
+      ephemeralStorageSize: Size.gibibytes(2),
+    });
   }
 
   private createWebAcl(rateLimit: number): string {

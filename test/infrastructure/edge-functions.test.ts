@@ -55,6 +55,22 @@ describe('viewer-request function', () => {
     }
   });
 
+  it('maps each platform\'s app download to that platform\'s one object, keeping the ticket-bearing name', () => {
+    for (const platform of ['windows-x64', 'macos-arm64', 'macos-x64', 'linux-x64', 'linux-arm64']) {
+      const fileName = appletFileName('RemoteSupport', ticket, platform);
+      const result = viewerRequest(requestEvent(`/applet/${platform}/${fileName}`)) as EdgeRequest;
+      expect(result.uri).toBe(`/applet/${platform}/RemoteSupport${platform === 'windows-x64' ? '.exe' : ''}`);
+      expect(ticketFromFileName(result.headers['x-applet-file-name']!.value)).toBe(ticket);
+    }
+  });
+
+  it('does not rename an app whose name does not fit its platform or path', () => {
+    for (const uri of [`/applet/linux-x64/RemoteSupport_${ticket}.exe`, `/applet/windows-x64/RemoteSupport_${ticket}.cjs`, `/applet/amiga/RemoteSupport_${ticket}`, `/applet/linux-x64/../RemoteSupport_${ticket}`]) {
+      const result = viewerRequest(requestEvent(uri)) as EdgeRequest | EdgeResponse;
+      explained(uri, () => expect('uri' in result ? result.headers['x-applet-file-name'] : undefined).toBeUndefined());
+    }
+  });
+
   it('serves directory indexes and redirects directory names without a slash', () => {
     expect((viewerRequest(requestEvent('/console/')) as EdgeRequest).uri).toBe('/console/index.html');
     const redirect = viewerRequest(requestEvent('/console')) as EdgeResponse;
@@ -73,6 +89,15 @@ describe('viewer-response function', () => {
     const forwarded = viewerRequest(requestEvent(`/applet/${fileName}`)) as EdgeRequest;
     const result = viewerResponse(responseEvent(forwarded)) as EdgeResponse;
     expect(result.headers['content-disposition']).toEqual({ value: `attachment; filename="${fileName}"` });
+    expect(result.headers['cache-control']).toEqual({ value: 'no-store' });
+  });
+
+  it('saves an app as a program under its ticket-bearing name', () => {
+    const fileName = appletFileName('RemoteSupport', ticket, 'windows-x64');
+    const forwarded = viewerRequest(requestEvent(`/applet/windows-x64/${fileName}`)) as EdgeRequest;
+    const result = viewerResponse(responseEvent(forwarded)) as EdgeResponse;
+    expect(result.headers['content-disposition']).toEqual({ value: `attachment; filename="${fileName}"` });
+    expect(result.headers['content-type']).toEqual({ value: 'application/octet-stream' });
     expect(result.headers['cache-control']).toEqual({ value: 'no-store' });
   });
 

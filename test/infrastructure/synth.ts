@@ -17,19 +17,36 @@ export function siteFixture(): string {
   return directory;
 }
 
+/** A dist/apps as `npm run build:apps -- --server <origin>` leaves it, with stand-in files. */
+export function appsFixture(httpOrigin: string): string {
+  const directory = mkdtempSync(path.join(tmpdir(), 'apps-fixture-'));
+  const apps = [
+    { platform: 'windows-x64', path: 'windows-x64/RemoteSupport.exe', bytes: 87_312_640, gzipBytes: 34_000_000, sha256: 'a'.repeat(64), signature: 'authenticode' },
+    { platform: 'linux-x64', path: 'linux-x64/RemoteSupport', bytes: 125_045_952, gzipBytes: 42_700_000, sha256: 'b'.repeat(64), signature: 'unsigned' },
+  ];
+  for (const app of apps) {
+    mkdirSync(path.join(directory, 'gzip', path.dirname(app.path)), { recursive: true });
+    writeFileSync(path.join(directory, 'gzip', app.path), 'stand-in');
+  }
+  const manifest = { nodeVersion: '22.23.2', serverConfig: { httpOrigin, webSocketUrl: 'wss://abc.execute-api.eu-central-1.amazonaws.com/prod' }, builtAt: '2026-12-01T00:00:00Z', apps };
+  writeFileSync(path.join(directory, 'manifest.json'), JSON.stringify(manifest));
+  return directory;
+}
+
 export interface Synthesized {
   readonly stack: RemoteSupportStack;
   readonly template: Template;
 }
 
 /** Synthesizes the app as `cdk synth` would, but with placeholder function code (no esbuild). */
-export function synthesize(context: Record<string, unknown> = {}, region = 'eu-central-1'): Synthesized {
+export function synthesize(context: Record<string, unknown> = {}, region = 'eu-central-1', appsDirectory?: string): Synthesized {
   const siteDirectory = siteFixture();
   const outdir = mkdtempSync(path.join(tmpdir(), 'cdk-out-'));
   try {
     const { stack } = createApp({
       siteDirectory,
       handlerCode: 'placeholder',
+      appsDirectory,
       // Stack traces on every construct make synthesis slower; tests do not read them.
       context: { 'aws:cdk:disable-stack-trace': true, ...context },
       outdir,

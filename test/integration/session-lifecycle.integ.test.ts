@@ -49,7 +49,13 @@ async function sessionWithPin(deps: Deps, name = 'Erika Mustermann') {
 
 describe('the session lifecycle against DynamoDB Local', () => {
   it('walks created -> pending -> connecting -> waiting -> active -> closed and logs every step in order', async () => {
-    const deps = testDependencies(table);
+    const deps = testDependencies(table, {
+      appletDownloads: [
+        { platform: 'windows-x64', bytes: 87_000_000 },
+        { platform: 'linux-x64', bytes: 125_000_000 },
+        { platform: 'node', bytes: 147_000 },
+      ],
+    });
     const created = await createSession(deps, alice, 'Erika Mustermann');
     expect(created.status).toBe('created');
 
@@ -65,6 +71,12 @@ describe('the session lifecycle against DynamoDB Local', () => {
     expect((await getSession(deps, alice, created.id)).status).toBe('connecting');
 
     const ticket = ticketFromFileName(redemption.applet.fileName);
+    // Every system's download carries the same ticket; the native ones live under their platform.
+    expect(redemption.applet.downloads).toEqual([
+      { platform: 'windows-x64', fileName: `RemoteSupport_${ticket}.exe`, downloadUrl: `/applet/windows-x64/RemoteSupport_${ticket}.exe`, bytes: 87_000_000 },
+      { platform: 'linux-x64', fileName: `RemoteSupport_${ticket}`, downloadUrl: `/applet/linux-x64/RemoteSupport_${ticket}`, bytes: 125_000_000 },
+      { platform: 'node', fileName: `RemoteSupport_${ticket}.cjs`, downloadUrl: `/applet/RemoteSupport_${ticket}.cjs`, bytes: 147_000 },
+    ]);
     expect((await sessionForTicket(deps, ticket))?.sessionId).toBe(created.id);
     await technicianConnected(deps, 'tech-conn-1', alice);
     await appletJoins(deps, 'applet-conn-1', redemption);

@@ -73,6 +73,8 @@ export async function startRuntimeProcess(env: Record<string, string> = {}, opti
       ...process.env,
       PORT: '0',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // The same downloads on every machine, whatever the app cache holds; a test that wants apps names them.
+      BUILD_APPS: 'none',
       ...(siteDirectory ? { SITE_DIR: siteDirectory } : {}),
       ...env,
     },

@@ -57,12 +57,24 @@ describe('ticket discovery', () => {
     ['RemoteSupport.cjs', undefined],
     ['RemoteSupport_short.cjs', undefined],
     [`RemoteSupport_${ticket}.cjs.txt`, undefined],
+    // The native apps: Windows keeps .exe, macOS and Linux have no extension.
+    [`RemoteSupport_${ticket}.exe`, ticket],
+    [`C:\\Users\\Kunde\\Downloads\\RemoteSupport_${ticket} (1).exe`, ticket],
+    [`/Users/kunde/Downloads/RemoteSupport_${ticket}`, ticket],
+    [`/home/kunde/Downloads/RemoteSupport_${ticket} (2)`, ticket],
+    [`RemoteSupport_${ticket}.exe.txt`, undefined],
+    ['RemoteSupport', undefined],
   ])('finds the ticket in %s', (scriptPath, expected) => {
     expect(resolveTicket({ yes: true }, scriptPath)).toBe(expected);
   });
 
-  it('reads back the name the server gives the download', () => {
+  it('reads back the name the server gives the download, for every platform', () => {
     expect(ticketFromFileName(appletFileName('RemoteSupport', ticket))).toBe(ticket);
+    for (const platform of ['node', 'windows-x64', 'macos-arm64', 'macos-x64', 'linux-x64', 'linux-arm64']) {
+      expect(ticketFromFileName(appletFileName('RemoteSupport', ticket, platform))).toBe(ticket);
+    }
+    expect(appletFileName('RemoteSupport', ticket, 'windows-x64')).toBe(`RemoteSupport_${ticket}.exe`);
+    expect(appletFileName('RemoteSupport', ticket, 'macos-arm64')).toBe(`RemoteSupport_${ticket}`);
   });
 
   it('lets --ticket override the file name', () => {

@@ -91,6 +91,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ PIN_VALIDITY_SECONDS: 'ten' })).toThrow(/PIN_VALIDITY_SECONDS/);
     expect(() => loadConfig({ PIN_DIGITS: '0' })).toThrow(/PIN_DIGITS/);
   });
+
+  it('reads the downloads on offer and refuses malformed ones', () => {
+    expect(loadConfig({}).appletDownloads).toEqual([]);
+    const downloads = [{ platform: 'linux-x64', bytes: 125_045_952 }, { platform: 'node', bytes: 147_038 }];
+    expect(loadConfig({ APPLET_DOWNLOADS: JSON.stringify(downloads) }).appletDownloads).toEqual(downloads);
+    for (const bad of ['not json', '{}', '[{"platform":"amiga-68k","bytes":1}]', '[{"platform":"linux-x64","bytes":0}]', '[{"platform":"linux-x64"}]']) {
+      expect(() => loadConfig({ APPLET_DOWNLOADS: bad })).toThrow(/APPLET_DOWNLOADS must be a JSON array/);
+    }
+  });
 });
 
 describe('client identity for failure counting', () => {

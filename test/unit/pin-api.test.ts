@@ -46,10 +46,25 @@ describe('redeeming a PIN', () => {
         technicianName: 'Alice Example',
         downloadUrl: 'https://support.example.com/applet/RemoteSupport_T.cjs',
         fileName: 'RemoteSupport_T.cjs',
+        downloads: [],
         progressUrl: 'https://support.example.com/api/pin/progress',
         progressToken: 'opaque',
       },
     });
+  });
+
+  it('keeps each usable download and drops the ones it cannot offer safely', async () => {
+    const downloads = [
+      { platform: 'windows-x64', fileName: 'RemoteSupport_T.exe', downloadUrl: '/applet/windows-x64/RemoteSupport_T.exe', bytes: 87_000_000 },
+      { platform: 'linux-x64', fileName: 'RemoteSupport_T', downloadUrl: 'javascript:alert(1)', bytes: 1 },
+      { platform: 'amiga-68k', fileName: 'RemoteSupport_T', downloadUrl: '/applet/amiga/RemoteSupport_T', bytes: 1 },
+      { platform: 'macos-arm64', fileName: 'RemoteSupport_T', downloadUrl: '/applet/macos-arm64/RemoteSupport_T', bytes: -5 },
+      'junk',
+    ];
+    const outcome = await redeemPin(respond(200, { ...redeemed, applet: { ...redeemed.applet, downloads } }).fetch, '/api', '012345', base);
+    expect(outcome.kind === 'redeemed' && outcome.result.downloads).toEqual([
+      { platform: 'windows-x64', fileName: 'RemoteSupport_T.exe', downloadUrl: 'https://support.example.com/applet/windows-x64/RemoteSupport_T.exe', bytes: 87_000_000 },
+    ]);
   });
 
   it('maps unknown, expired and malformed PINs to one outcome', async () => {

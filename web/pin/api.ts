@@ -5,11 +5,25 @@
  */
 import type { ProgressStatus } from './i18n.ts';
 
+/** Mirrors the service's download platforms (applet/native/platforms.ts). */
+export const downloadPlatforms = ['windows-x64', 'macos-arm64', 'macos-x64', 'linux-x64', 'linux-arm64', 'node'] as const;
+export type DownloadPlatform = (typeof downloadPlatforms)[number];
+
+export interface PageDownload {
+  readonly platform: DownloadPlatform;
+  readonly fileName: string;
+  readonly downloadUrl: string;
+  readonly bytes: number;
+}
+
 export interface RedeemResult {
   readonly sessionId: string;
   readonly technicianName: string;
+  /** The Node.js script: what the page offers when there is no app for this system. */
   readonly downloadUrl: string;
   readonly fileName: string;
+  /** Every system's download; entries the page cannot use safely are dropped. */
+  readonly downloads: readonly PageDownload[];
   readonly progressUrl: string;
   readonly progressToken: string;
 }
@@ -83,7 +97,20 @@ function completeRedeemResult(fields: Partial<Record<keyof RedeemResult, unknown
   const progressUrl = safeUrl(fields.progressUrl, base);
   const progressToken = nonEmptyString(fields.progressToken);
   if (!sessionId || !technicianName || !downloadUrl || !fileName || !progressUrl || !progressToken) return undefined;
-  return { sessionId, technicianName, downloadUrl, fileName, progressUrl, progressToken };
+  return { sessionId, technicianName, downloadUrl, fileName, downloads: readDownloads(fields.downloads, base), progressUrl, progressToken };
+}
+
+function readDownloads(value: unknown, base: string): PageDownload[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown): PageDownload[] => {
+    const fields = record(entry);
+    const platform = downloadPlatforms.find((candidate) => candidate === fields?.platform);
+    const fileName = nonEmptyString(fields?.fileName);
+    const downloadUrl = safeUrl(fields?.downloadUrl, base);
+    const bytes = fields?.bytes;
+    if (!platform || !fileName || !downloadUrl || typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0) return [];
+    return [{ platform, fileName, downloadUrl, bytes }];
+  });
 }
 
 /** Reads a redeem response defensively. */
@@ -97,6 +124,7 @@ export function readRedeemResult(body: unknown, base: string): RedeemResult | un
       technicianName: record(root?.technician)?.displayName,
       downloadUrl: applet?.downloadUrl,
       fileName: applet?.fileName,
+      downloads: applet?.downloads,
       progressUrl: progress?.url,
       progressToken: progress?.token,
     },

@@ -4,6 +4,7 @@
  * applies. The interface is the contract both modules fulfil, so a missing
  * translation is a type error, not a blank on the customer's screen.
  */
+import type { DownloadPlatform } from './api.ts';
 import { de } from './strings/de.ts';
 import { en } from './strings/en.ts';
 
@@ -48,6 +49,15 @@ export interface PinStrings {
   /** Steps per system; a step may carry a command shown verbatim (never translated). */
   readonly runSteps: (fileName: string) => Readonly<Record<OperatingSystem, readonly RunStep[]>>;
   readonly osNames: Readonly<Record<OperatingSystem, string>>;
+  /** Steps for the native app of each system (no Node.js needed). */
+  readonly appSteps: (fileName: string) => Readonly<Record<OperatingSystem, readonly RunStep[]>>;
+  readonly platformNames: Readonly<Record<DownloadPlatform, string>>;
+  /** "87 MB", "0.15 MB", in this language's number format. */
+  readonly formatSize: (bytes: number) => string;
+  readonly downloadSize: (size: string) => string;
+  /** Link text of a download for another system. */
+  readonly downloadFor: (platformName: string, size: string) => string;
+  readonly otherDownloads: string;
   readonly detectedOs: (os: string) => string;
   readonly otherSystems: string;
   readonly copyButton: string;

@@ -4,7 +4,7 @@
  * in `view`; `render()` writes it to the DOM, so a language switch is just
  * another render.
  */
-import { fetchProgress, loadApiBaseUrl, nextPollDelayMs, parseStoredRedeemResult, redeemPin, type RedeemResult } from './api.ts';
+import { fetchProgress, loadApiBaseUrl, nextPollDelayMs, parseStoredRedeemResult, redeemPin, type PageDownload, type RedeemResult } from './api.ts';
 import {
   chooseLanguage,
   languageStorageKey,
@@ -13,8 +13,9 @@ import {
   type OperatingSystem,
   type PinStrings,
   type ProgressStatus,
+  type RunStep,
 } from './i18n.ts';
-import { detectOperatingSystem, orderedSystems, type NavigatorHints } from './operating-system.ts';
+import { chooseDownloads, detectOperatingSystem, orderedSystems, preferredPlatforms, systemOfPlatform, type NavigatorHints } from './operating-system.ts';
 import { isCompletePin, normalisePin } from './pin-input.ts';
 
 type PinError =
@@ -115,6 +116,7 @@ const progressTrouble = byId('progress-trouble');
 const languageSwitch = byId('language-switch');
 
 const detectedSystem: OperatingSystem = detectOperatingSystem(navigator as unknown as NavigatorHints);
+const preferredDownloads = preferredPlatforms(navigator as unknown as NavigatorHints);
 const apiBaseUrl = loadApiBaseUrl(fetch.bind(window));
 
 let language: Language = chooseLanguage(readStoredLanguage(), navigator.languages ?? [navigator.language]);
@@ -210,9 +212,9 @@ function commandBlock(command: string, text: PinStrings): HTMLElement {
   return block;
 }
 
-function instructionsFor(system: OperatingSystem, text: PinStrings, fileName: string): HTMLElement {
+function stepList(steps: readonly RunStep[], text: PinStrings): HTMLElement {
   const list = element('ol', 'run-steps');
-  for (const step of text.runSteps(fileName)[system]) {
+  for (const step of steps) {
     const item = element('li', undefined, step.text);
     if (step.command) item.append(commandBlock(step.command, text));
     list.append(item);
@@ -220,26 +222,58 @@ function instructionsFor(system: OperatingSystem, text: PinStrings, fileName: st
   return list;
 }
 
+function instructionsFor(system: OperatingSystem, text: PinStrings, fileName: string): HTMLElement {
+  return stepList(text.runSteps(fileName)[system], text);
+}
+
+/** The Node.js script as the redeem result names it, sized from its entry in `downloads` when there is one. */
+function nodeDownload(result: RedeemResult): PageDownload {
+  const listed = result.downloads.find((download) => download.platform === 'node');
+  return listed ?? { platform: 'node', fileName: result.fileName, downloadUrl: result.downloadUrl, bytes: 0 };
+}
+
+function downloadChoice(result: RedeemResult): { readonly primary: PageDownload; readonly others: readonly PageDownload[] } {
+  return chooseDownloads(result.downloads, nodeDownload(result), preferredDownloads);
+}
+
+/** A download for another system: its link with the size, then that system's steps. */
+function otherDownload(download: PageDownload, text: PinStrings): HTMLElement[] {
+  const name = text.platformNames[download.platform];
+  const link = element('a', 'button secondary', download.bytes > 0 ? text.downloadFor(name, text.formatSize(download.bytes)) : name);
+  link.href = download.downloadUrl;
+  link.download = download.fileName;
+  const system = systemOfPlatform(download.platform);
+  const steps = system ? stepList(text.appSteps(download.fileName)[system], text) : instructionsFor(detectedSystem, text, download.fileName);
+  return [element('h3', undefined, name), link, steps];
+}
+
 /** Rebuilt only when language or file changes, so an open disclosure keeps its place. */
-function renderInstructions(text: PinStrings, fileName: string): void {
-  const key = `${language}|${fileName}`;
+function renderInstructions(text: PinStrings, result: RedeemResult): void {
+  const { primary, others } = downloadChoice(result);
+  const key = `${language}|${primary.fileName}|${others.length}`;
   if (key === renderedInstructionsKey) return;
   renderedInstructionsKey = key;
-  const [primary, ...others] = orderedSystems(detectedSystem);
   const content: HTMLElement[] = [];
-  if (primary) {
-    content.push(element('h3', undefined, text.detectedOs(text.osNames[primary])), instructionsFor(primary, text, fileName));
-  }
   const disclosure = element('details', 'other-systems');
   disclosure.open = otherSystemsOpen;
   disclosure.addEventListener('toggle', () => {
     otherSystemsOpen = disclosure.open;
   });
-  disclosure.append(element('summary', undefined, text.otherSystems));
-  for (const system of others) {
-    disclosure.append(element('h3', undefined, text.osNames[system]), instructionsFor(system, text, fileName));
+  const primarySystem = systemOfPlatform(primary.platform);
+  if (primarySystem) {
+    // A native app for this system: its steps first, every other download (the Node.js script too) on request.
+    content.push(element('h3', undefined, text.detectedOs(text.platformNames[primary.platform])), stepList(text.appSteps(primary.fileName)[primarySystem], text));
+    disclosure.append(element('summary', undefined, text.otherDownloads));
+    for (const download of others) disclosure.append(...otherDownload(download, text));
+    content.push(disclosure);
+  } else {
+    const [first, ...rest] = orderedSystems(detectedSystem);
+    if (first) content.push(element('h3', undefined, text.detectedOs(text.osNames[first])), instructionsFor(first, text, primary.fileName));
+    disclosure.append(element('summary', undefined, others.length > 0 ? text.otherDownloads : text.otherSystems));
+    for (const system of rest) disclosure.append(element('h3', undefined, text.osNames[system]), instructionsFor(system, text, primary.fileName));
+    for (const download of others) disclosure.append(...otherDownload(download, text));
+    content.push(disclosure, element('p', 'note', text.nodeRequirement));
   }
-  content.push(disclosure, element('p', 'note', text.nodeRequirement));
   runInstructions.replaceChildren(...content);
   setText(copyStatus, '');
 }
@@ -275,10 +309,12 @@ function renderProgress(current: DownloadView, text: PinStrings): void {
 
 function renderDownloadStep(current: DownloadView, text: PinStrings): void {
   setText(downloadHeading, text.downloadHeading(current.technicianName));
-  if (downloadLink.href !== current.result.downloadUrl) downloadLink.href = current.result.downloadUrl;
-  downloadLink.download = current.result.fileName;
-  setText(downloadFile, text.downloadFileNote(current.result.fileName));
-  renderInstructions(text, current.result.fileName);
+  const { primary } = downloadChoice(current.result);
+  if (downloadLink.href !== primary.downloadUrl) downloadLink.href = primary.downloadUrl;
+  downloadLink.download = primary.fileName;
+  const size = primary.bytes > 0 ? ` ${text.downloadSize(text.formatSize(primary.bytes))}` : '';
+  setText(downloadFile, `${text.downloadFileNote(primary.fileName)}${size}`);
+  renderInstructions(text, current.result);
   renderProgress(current, text);
 }
 

@@ -326,6 +326,12 @@ export class Store {
     }
   }
 
+  /** The current count of a fixed-window counter (0 when nobody counted yet). */
+  async readCounter(key: { pk: string; sk: string }): Promise<number> {
+    const result = await this.table.client.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
+    return Number(result.Item?.count ?? 0);
+  }
+
   /** Gives attempts back to a counter, inside a transaction. */
   counterAdjust(key: { pk: string; sk: string }, delta: number): TransactItem {
     return {
@@ -337,21 +343,6 @@ export class Store {
         ExpressionAttributeValues: { ':delta': delta },
       },
     };
-  }
-
-  /** Adds one to a fixed-window counter and returns the new count. */
-  async incrementCounter(key: { pk: string; sk: string }, expiresAtEpoch: number): Promise<number> {
-    const result = await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.name,
-        Key: key,
-        UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl), kind = :kind',
-        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAtEpoch, ':kind': 'rate' },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(result.Attributes?.count ?? 1);
   }
 
   // Connections -------------------------------------------------------------

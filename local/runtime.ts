@@ -8,6 +8,7 @@ import { getLocalTechnician, listLocalTechnicians, seedTechnicians } from '#stor
 import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes } from '#routes';
 import { buildSite, defaultSiteDirectory, repositoryRoot } from '../scripts/build-site.ts';
 import { createTable, seedDirectory } from './create-table.ts';
+import { runCredentials, type RunCredentials } from './dynamodb-credentials.ts';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startGatewayServer, type GatewayServer } from './gateway-server.ts';
 import { consoleLogger, lazyEntryHandler, type Logger } from './lambda-invoker.ts';
@@ -45,7 +46,13 @@ export interface LocalRuntime {
   /** ws://127.0.0.1:<port>/ws */
   readonly webSocketUrl: string;
   readonly table: Table;
-  readonly dynamoDb: { readonly endpoint: string; readonly pid?: number; readonly startMilliseconds?: number };
+  readonly dynamoDb: {
+    readonly endpoint: string;
+    readonly pid?: number;
+    readonly startMilliseconds?: number;
+    /** The file (mode 600) with the random access key of the DynamoDB Local this runtime started. */
+    readonly credentialsFile?: string;
+  };
   readonly gateway: GatewayServer;
   readonly sweeper: Sweeper;
   /** Milliseconds from the call to ready. */
@@ -111,6 +118,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let sweeper: Sweeper | undefined;
   let rawClient: DynamoDBClient | undefined;
   let table: Table | undefined;
+  let ownCredentials: RunCredentials | undefined;
 
   let stopRequested = false;
   const stopAll = async () => {
@@ -120,12 +128,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     table?.client.destroy();
     rawClient?.destroy();
     await dynamoDbLocal?.stop();
+    await ownCredentials?.discard();
   };
 
   try {
     let endpoint = options.dynamoDbEndpoint;
     if (!endpoint) {
-      dynamoDbLocal = await startDynamoDbLocal({ dataDirectory: options.dataDirectory });
+      ownCredentials = await runCredentials(options.dataDirectory);
+      const dynamoDbCredentials = ownCredentials.credentials;
+      dynamoDbLocal = await startDynamoDbLocal({ dataDirectory: options.dataDirectory, credentials: dynamoDbCredentials });
       endpoint = dynamoDbLocal.endpoint;
       // Like a managed database coming back after a fault: a Java process that dies is restarted on the
       // same port, so the handlers' clients reconnect by themselves; requests meanwhile get 503.
@@ -135,7 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           log.error(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`}); restarting it on port ${instance.port}`);
           for (let attempt = 1; attempt <= 5 && !stopRequested; attempt += 1) {
             try {
-              const restarted = await startDynamoDbLocal({ port: instance.port, dataDirectory: options.dataDirectory });
+              const restarted = await startDynamoDbLocal({ port: instance.port, dataDirectory: options.dataDirectory, credentials: dynamoDbCredentials });
               if (stopRequested) {
                 await restarted.stop();
                 return;
@@ -162,12 +173,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
 
     // The AWS SDK reads these at client construction; handlers construct their clients at import, which comes later.
-    process.env.AWS_REGION = dynamoDbLocalClientConfig.region;
-    process.env.AWS_ACCESS_KEY_ID = dynamoDbLocalClientConfig.credentials.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = dynamoDbLocalClientConfig.credentials.secretAccessKey;
+    const credentials = ownCredentials?.credentials ?? { region: dynamoDbLocalClientConfig.region, ...dynamoDbLocalClientConfig.credentials };
+    process.env.AWS_REGION = credentials.region;
+    process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
     delete process.env.AWS_SESSION_TOKEN;
 
-    rawClient = new DynamoDBClient({ ...dynamoDbLocalClientConfig, endpoint });
+    rawClient = new DynamoDBClient({ region: credentials.region, credentials, endpoint });
     table = { client: createDocumentClient(endpoint), name: tableName };
     if (await createTable(rawClient, tableName)) {
       await seedDirectory(table);
@@ -176,6 +188,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log.info(`Table ${tableName} already exists; kept its data`);
     }
     const directoryTable = table;
+    await ownCredentials?.publish(endpoint, tableName);
 
     await siteBuilt;
     gateway = await startGatewayServer({
@@ -220,7 +233,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     port: gateway.port,
     webSocketUrl: gateway.webSocketUrl,
     table,
-    dynamoDb: { endpoint: process.env[environmentVariables.dynamoDbEndpoint] ?? '', pid: dynamoDbLocal?.pid, startMilliseconds: dynamoDbLocal?.startMilliseconds },
+    dynamoDb: {
+      endpoint: process.env[environmentVariables.dynamoDbEndpoint] ?? '',
+      pid: dynamoDbLocal?.pid,
+      startMilliseconds: dynamoDbLocal?.startMilliseconds,
+      credentialsFile: ownCredentials?.file,
+    },
     gateway,
     sweeper,
     startMilliseconds: Math.round(performance.now() - startedAt),

@@ -173,7 +173,7 @@ function checkLog(sessionId: string, entries: { type: string; details?: { from?:
   const types = entries.map((entry) => entry.type).filter((type) => type !== 'applet_disconnected');
   const problems: string[] = [];
   if (JSON.stringify(types) !== JSON.stringify(expected)) problems.push(`sequence ${types.join(',')}`);
-  const logged = entries.filter((entry) => entry.type === 'chat').map((entry) => entry.details?.text);
+  const logged = entries.filter((entry) => entry.type === 'chat').map((entry) => entry.message);
   for (const text of chats) if (!logged.includes(text)) problems.push(`chat "${text}" missing`);
   const closed = entries.find((entry) => entry.type === 'closed') as { actor?: { kind?: string } } | undefined;
   if (endedByCustomer && closed?.actor?.kind !== 'customer') problems.push('closed by the customer but not logged as such');

@@ -106,8 +106,10 @@ describe('the session lifecycle against DynamoDB Local', () => {
     ]);
     expect(log[1]?.message).toBe(`PIN code ${pin} created`);
     expect(log[2]?.details).toMatchObject({ ip: customer.ip, userAgent: customer.userAgent });
-    expect(log[6]?.details).toEqual({ from: 'customer', text: 'Hallo!' });
-    expect(log[7]?.details).toEqual({ from: 'technician', text: 'Guten Tag' });
+    // A chat line is stored once, as the entry's message.
+    expect(log[6]).toMatchObject({ message: 'Hallo!', details: { from: 'customer' } });
+    expect(log[7]).toMatchObject({ message: 'Guten Tag', details: { from: 'technician' } });
+    expect(log[6]?.details).toEqual({ from: 'customer' });
     expect(await listSessions(deps, alice)).not.toContainEqual(expect.objectContaining({ id: created.id }));
     // The resume ticket dies with the session.
     expect(await sessionForTicket(deps, resumeTicketSentTo(deps, 'applet-conn-1'))).toBeUndefined();

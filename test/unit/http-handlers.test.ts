@@ -170,10 +170,11 @@ describe('generate-pin', () => {
 
   it("answers 404 for another technician's session and logs the attempt there", async () => {
     dynamo.on(GetCommand).resolves({ Item: storedSession({ technicianId: 'someone-else' }) });
-    dynamo.on(PutCommand).resolves({});
+    dynamo.on(TransactWriteCommand).resolves({});
     const result = (await generatePin(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
     expect(result.statusCode).toBe(404);
-    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ type: 'denied', sessionId }) });
+    const written = dynamo.commandCalls(TransactWriteCommand).flatMap((call) => call.args[0].input.TransactItems ?? []);
+    expect(written.map((item) => item.Put?.Item).filter(Boolean)).toEqual([expect.objectContaining({ type: 'denied', sessionId })]);
   });
 
   it('answers 403 naming pinCode for a group without it', async () => {

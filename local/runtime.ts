@@ -75,7 +75,8 @@ export function tunablesInEnvironment(env: NodeJS.ProcessEnv = process.env): Rec
   const set: Record<string, string> = {};
   for (const name of Object.values(environmentVariables)) {
     const value = env[name];
-    if (!infrastructure.has(name) && value !== undefined && value !== '') set[name] = value;
+    // A secret's value is never printed, only that it is set.
+    if (!infrastructure.has(name) && value !== undefined && value !== '') set[name] = /SECRET/.test(name) ? '(set, not shown)' : value;
   }
   return set;
 }

@@ -218,6 +218,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log.info(`Tunables from the environment: ${Object.entries(tunables).map(([name, value]) => `${name}=${value}`).join(' ')}`);
     }
 
+    // Like the stack, which allows only the site's origin: a page elsewhere cannot open the technician socket.
+    process.env[env.allowedOrigins] ||= [gateway.url, `http://localhost:${gateway.port}`].join(',');
+
     sweeper = startSweeper({
       jobs: scheduledJobs.map((job) => ({ name: job.name, handler: lazyEntryHandler(repositoryRoot, job.entry) })),
       intervalMs: sweepSeconds * 1000,

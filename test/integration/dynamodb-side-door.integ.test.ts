@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import WebSocket from 'ws';
 import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -80,8 +81,22 @@ describe("the local runtime's DynamoDB Local", () => {
     expect(await admin('technicians', 'list', '--credentials-file', path.join(siteDirectory, 'missing.json'))).toMatchObject({ code: 1, err: expect.stringContaining('no credentials file') });
   });
 
+  it('lets only its own origin open a technician socket by default', async () => {
+    const { token } = (await (await fetch(`${runtime.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"alice"}' })).json()) as { token: string };
+    const upgrade = (origin: string) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(`${runtime.webSocketUrl}?token=${encodeURIComponent(token)}`, { origin });
+        socket.once('open', () => (socket.close(), resolve(101)));
+        socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        socket.once('error', () => resolve(0));
+      });
+    expect([401, 403]).toContain(await upgrade('https://evil.example'));
+    expect(await upgrade(runtime.url)).toBe(101);
+  });
+
   it('removes the in-memory run key with the runtime', async () => {
     await runtime.stop();
     expect(existsSync(credentialsFile)).toBe(false);
   });
 });
+

@@ -12,6 +12,8 @@ export type AdminCommand =
 
 export type Target =
   | { readonly kind: 'local'; readonly endpoint: string; readonly table: string }
+  /** The local runtime's own DynamoDB Local: endpoint, table and its per-run key come from the file it wrote. */
+  | { readonly kind: 'local'; readonly credentialsFile: string }
   | { readonly kind: 'aws'; readonly stack: string; readonly region?: string };
 
 export interface AdminInvocation {
@@ -39,8 +41,11 @@ Commands:
   groups list
 
 Target (default: aws when --stack or REMOTE_SUPPORT_STACK is given, local otherwise):
-  --target local     the local runtime's DynamoDB (npm start logs "DynamoDB Local ready ... <endpoint>")
-    --endpoint <url>   DynamoDB endpoint, or DYNAMODB_ENDPOINT
+  --target local     the local runtime's DynamoDB
+    --credentials-file <path>  the file npm start prints (mode 600: endpoint, table and the run's
+                       access key; DynamoDB Local shows the runtime's table to that key only),
+                       or DYNAMODB_LOCAL_CREDENTIALS_FILE
+    --endpoint <url>   another DynamoDB endpoint, or DYNAMODB_ENDPOINT (AWS_* credentials from the environment)
     --table <name>     table name, or TABLE_NAME (default remote-support)
   --target aws       a deployed stack: Cognito for technicians, DynamoDB for group permissions
     --stack <name>     CloudFormation stack name, or REMOTE_SUPPORT_STACK (default RemoteSupport)
@@ -80,6 +85,7 @@ export function parseAdminArguments(argv: readonly string[], env: Env = {}): Adm
         target: { type: 'string' },
         endpoint: { type: 'string' },
         table: { type: 'string' },
+        'credentials-file': { type: 'string' },
         stack: { type: 'string' },
         region: { type: 'string' },
         email: { type: 'string' },
@@ -173,10 +179,16 @@ function resolveTarget(values: Record<string, unknown>, env: Env): Target {
   const kind = explicit ?? (stackGiven ? 'aws' : 'local');
   if (kind === 'local') {
     if (values.stack !== undefined || values.region !== undefined) throw new UsageError('--stack and --region apply to --target aws');
+    const credentialsFile = (values['credentials-file'] as string | undefined) ?? env.DYNAMODB_LOCAL_CREDENTIALS_FILE;
+    if (credentialsFile !== undefined) {
+      if (values.endpoint !== undefined || values.table !== undefined) throw new UsageError('--credentials-file names the endpoint and table already; drop --endpoint and --table');
+      if (credentialsFile === '') throw new UsageError('--credentials-file needs a path');
+      return { kind: 'local', credentialsFile };
+    }
     const endpoint = (values.endpoint as string | undefined) ?? env.DYNAMODB_ENDPOINT;
     if (!endpoint) {
       throw new UsageError(
-        'no local DynamoDB endpoint: pass --endpoint http://127.0.0.1:<port> (npm start logs it as "DynamoDB Local ready ...") or set DYNAMODB_ENDPOINT; for a deployed stack use --target aws --stack <name>',
+        'no local DynamoDB: pass --credentials-file <path> (npm start prints the line to use) or --endpoint http://127.0.0.1:<port>; for a deployed stack use --target aws --stack <name>',
       );
     }
     if (!/^https?:\/\/[^\s/]+(\/.*)?$/.test(endpoint)) throw new UsageError(`--endpoint "${endpoint}" is not an http(s) URL`);
@@ -184,7 +196,9 @@ function resolveTarget(values: Record<string, unknown>, env: Env): Target {
     if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) throw new UsageError(`--table "${table}" is not a DynamoDB table name`);
     return { kind: 'local', endpoint, table };
   }
-  if (values.endpoint !== undefined || values.table !== undefined) throw new UsageError('--endpoint and --table apply to --target local');
+  if (values.endpoint !== undefined || values.table !== undefined || values['credentials-file'] !== undefined) {
+    throw new UsageError('--endpoint, --table and --credentials-file apply to --target local');
+  }
   const stack = stackGiven ?? 'RemoteSupport';
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stack)) throw new UsageError(`--stack "${stack}" is not a CloudFormation stack name`);
   const region = (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;

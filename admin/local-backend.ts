@@ -12,9 +12,10 @@ import {
   type Group,
   type LocalTechnician,
 } from '#storage/directory';
+import { CredentialsFileError, readCredentialsFile, type LocalDynamoDbCredentials } from '../local/dynamodb-credentials.ts';
 import { AdminError, type AdminBackend, type NewTechnician, type TechnicianSummary } from './backend.ts';
 
-/** DynamoDB Local accepts any credentials; the SDK insists on having some. */
+/** For an endpoint given by hand: DynamoDB Local accepts any credentials; the SDK insists on having some. */
 function ensureLocalCredentials(): void {
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -31,9 +32,23 @@ const summary = (technician: LocalTechnician): TechnicianSummary => ({
 export class LocalBackend implements AdminBackend {
   private readonly table: Table;
 
-  constructor(endpoint: string, tableName: string) {
-    ensureLocalCredentials();
+  constructor(endpoint: string, tableName: string, access?: LocalDynamoDbCredentials) {
+    if (access) {
+      // The SDK reads these when the client is built; the runtime's database is visible to this key only.
+      Object.assign(process.env, { AWS_REGION: access.region, AWS_ACCESS_KEY_ID: access.accessKeyId, AWS_SECRET_ACCESS_KEY: access.secretAccessKey });
+      delete process.env.AWS_SESSION_TOKEN;
+    } else {
+      ensureLocalCredentials();
+    }
     this.table = { client: createDocumentClient(endpoint), name: tableName };
+  }
+
+  /** The local runtime's table, with the per-run key from the file it wrote (refused unless mode 600). */
+  static async fromCredentialsFile(file: string): Promise<LocalBackend> {
+    const access = await readCredentialsFile(file).catch((error: unknown) => {
+      throw new AdminError(error instanceof CredentialsFileError ? error.message : `cannot read ${file}`);
+    });
+    return new LocalBackend(access.endpoint, access.table, access);
   }
 
   async createTechnician(technician: NewTechnician): Promise<TechnicianSummary> {

@@ -13,6 +13,7 @@ export type BackendFactory = (target: Target) => Promise<AdminBackend>;
 export const defaultBackendFactory: BackendFactory = async (target) => {
   if (target.kind === 'local') {
     const { LocalBackend } = await import('./local-backend.ts');
+    if ('credentialsFile' in target) return LocalBackend.fromCredentialsFile(target.credentialsFile);
     return new LocalBackend(target.endpoint, target.table);
   }
   const { AwsBackend, describeStack } = await import('./aws-backend.ts');

@@ -194,6 +194,9 @@ export function validateDeploymentOptions(options: DeploymentOptions): Deploymen
   if (options.authDomainPrefix && /aws|amazon|cognito/.test(options.authDomainPrefix)) {
     throw new DeploymentOptionError('context "authDomainPrefix" must not contain "aws", "amazon" or "cognito" (Cognito rejects them)');
   }
+  if (options.redeemFailuresGlobal < options.redeemFailuresPerClient) {
+    throw new DeploymentOptionError('context "redeemFailuresGlobal" must not be below "redeemFailuresPerClient": one client alone could switch on "under attack" mode');
+  }
   return options;
 }
 

@@ -15,7 +15,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { putLocalTechnician, type LocalTechnician } from '#storage/directory';
 import { createDocumentClient } from '#storage/dynamo-client';
-import { dynamoDbLocalClientConfig } from '../local/dynamodb-local.ts';
+import { readCredentialsFile } from '../local/dynamodb-credentials.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../test/support/runtime.ts';
 import { apiCall, closeHttpAgents, devToken, MessageSocket, ticketFromRedeem, type RawResponse, type ServerMessage } from './api-client.ts';
 import { markdownTable, Metrics } from './metrics.ts';
@@ -173,7 +173,7 @@ function checkLog(sessionId: string, entries: { type: string; details?: { from?:
   const types = entries.map((entry) => entry.type).filter((type) => type !== 'applet_disconnected');
   const problems: string[] = [];
   if (JSON.stringify(types) !== JSON.stringify(expected)) problems.push(`sequence ${types.join(',')}`);
-  const logged = entries.filter((entry) => entry.type === 'chat').map((entry) => entry.details?.text);
+  const logged = entries.filter((entry) => entry.type === 'chat').map((entry) => entry.message);
   for (const text of chats) if (!logged.includes(text)) problems.push(`chat "${text}" missing`);
   const closed = entries.find((entry) => entry.type === 'closed') as { actor?: { kind?: string } } | undefined;
   if (endedByCustomer && closed?.actor?.kind !== 'customer') problems.push('closed by the customer but not logged as such');
@@ -316,12 +316,10 @@ async function guessingAttacker(target: { url: string }, until: () => boolean): 
 
 async function seedTechnicians(target: RuntimeProcess): Promise<string[]> {
   if (options.technicians === 0) return [];
-  const endpoint = /DynamoDB Local ready .*?(http:\/\/127\.0\.0\.1:\d+)/.exec(target.lines.join('\n'))?.[1];
-  if (!endpoint) throw new Error('could not find the runtime\'s DynamoDB Local endpoint in its output');
-  process.env.AWS_REGION ??= dynamoDbLocalClientConfig.region;
-  process.env.AWS_ACCESS_KEY_ID ??= dynamoDbLocalClientConfig.credentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY ??= dynamoDbLocalClientConfig.credentials.secretAccessKey;
-  const table = { client: createDocumentClient(endpoint), name: process.env.TABLE_NAME ?? 'remote-support' };
+  // Only the runtime's per-run key sees its table; the runtime prints where the key is.
+  const access = await readCredentialsFile(target.dynamoDbCredentialsFile);
+  Object.assign(process.env, { AWS_REGION: access.region, AWS_ACCESS_KEY_ID: access.accessKeyId, AWS_SECRET_ACCESS_KEY: access.secretAccessKey });
+  const table = { client: createDocumentClient(access.endpoint), name: access.table };
   const usernames: string[] = [];
   for (let index = 1; index <= options.technicians; index += 1) {
     const technician: LocalTechnician = { username: `load-tech-${String(index).padStart(3, '0')}`, sub: randomUUID(), displayName: `Load Technician ${index}`, groups: ['Support'] };

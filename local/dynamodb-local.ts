@@ -20,6 +20,8 @@ export interface DynamoDbLocalOptions {
   readonly dataDirectory?: string;
   /** Give up when DynamoDB Local does not answer within this time. Default 60 s. */
   readonly startTimeoutMs?: number;
+  /** The credentials the readiness probe uses (each access key id sees its own database). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 export interface DynamoDbLocal {
@@ -36,7 +38,11 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-/** Credentials and region DynamoDB Local accepts; with -sharedDb they do not partition the data. */
+/**
+ * Credentials and region for DynamoDB Local in tests and tools. Without -sharedDb each access key id
+ * and region has its own database, so every client of one database must use the same pair; the local
+ * runtime uses a random key per run instead (local/dynamodb-credentials.ts).
+ */
 export const dynamoDbLocalClientConfig = {
   region: 'us-east-1',
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
@@ -96,8 +102,9 @@ function startWatchdog(javaPid: number): ChildProcess {
   return watchdog;
 }
 
-async function waitUntilAnswering(endpoint: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
-  const client = new DynamoDBClient({ ...dynamoDbLocalClientConfig, endpoint, maxAttempts: 1 });
+async function waitUntilAnswering(endpoint: string, child: ChildProcess, output: () => string, options: DynamoDbLocalOptions): Promise<void> {
+  const timeoutMs = options.startTimeoutMs ?? 60_000;
+  const client = new DynamoDBClient({ ...dynamoDbLocalClientConfig, credentials: options.credentials ?? dynamoDbLocalClientConfig.credentials, endpoint, maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
@@ -146,7 +153,8 @@ async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<D
       '-jar',
       jar,
       ...storage,
-      '-sharedDb',
+      // No -sharedDb: it listens on every interface and accepts any credentials, so one database per
+      // access key id is the only thing that keeps other clients on the network out of the runtime's table.
       '-disableTelemetry',
       // Its default is CORS for every origin, which lets any web page the developer visits drive this
       // database; no browser page needs it, so allow an origin that cannot exist.
@@ -200,7 +208,7 @@ async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<D
 
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await Promise.race([waitUntilAnswering(endpoint, child, () => output, options.startTimeoutMs ?? 60_000), spawnError]);
+    await Promise.race([waitUntilAnswering(endpoint, child, () => output, options), spawnError]);
   } catch (error) {
     await stop();
     throw error;

@@ -139,6 +139,6 @@ Local runtime up in ${runtime.startMilliseconds} ms:
   WebSocket API       ${runtime.webSocketUrl}
   Dev sign-in         POST ${url}/dev/token  {"username": "alice" | "bob" | "carol"}
   DynamoDB Local      ${runtime.dynamoDb.endpoint}  table ${runtime.table.name}
-                      (npm run admin -- --endpoint ${runtime.dynamoDb.endpoint} --table ${runtime.table.name} technicians list)
+                      (npm run admin -- ${runtime.dynamoDb.credentialsFile ? `--credentials-file ${runtime.dynamoDb.credentialsFile}` : `--endpoint ${runtime.dynamoDb.endpoint} --table ${runtime.table.name}`} technicians list)
 Press Ctrl+C to stop.
 Ready: ${url}`);

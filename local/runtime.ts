@@ -8,6 +8,7 @@ import { getLocalTechnician, listLocalTechnicians, seedTechnicians } from '#stor
 import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
 import { buildSite, defaultSiteDirectory, repositoryRoot } from '../scripts/build-site.ts';
 import { createTable, seedDirectory } from './create-table.ts';
+import { runCredentials, type RunCredentials } from './dynamodb-credentials.ts';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startGatewayServer, type GatewayServer } from './gateway-server.ts';
 import { defaultAppCacheDirectory } from '../applet/native/build-apps.ts';
@@ -72,7 +73,13 @@ export interface LocalRuntime {
   /** ws://127.0.0.1:<port>/ws */
   readonly webSocketUrl: string;
   readonly table: Table;
-  readonly dynamoDb: { readonly endpoint: string; readonly pid?: number; readonly startMilliseconds?: number };
+  readonly dynamoDb: {
+    readonly endpoint: string;
+    readonly pid?: number;
+    readonly startMilliseconds?: number;
+    /** The file (mode 600) with the random access key of the DynamoDB Local this runtime started. */
+    readonly credentialsFile?: string;
+  };
   readonly gateway: GatewayServer;
   readonly sweeper: Sweeper;
   /** Milliseconds from the call to ready. */
@@ -101,7 +108,8 @@ export function tunablesInEnvironment(env: NodeJS.ProcessEnv = process.env): Rec
   const set: Record<string, string> = {};
   for (const name of Object.values(environmentVariables)) {
     const value = env[name];
-    if (!infrastructure.has(name) && value !== undefined && value !== '') set[name] = value;
+    // A secret's value is never printed, only that it is set.
+    if (!infrastructure.has(name) && value !== undefined && value !== '') set[name] = /SECRET/.test(name) ? '(set, not shown)' : value;
   }
   return set;
 }
@@ -169,6 +177,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     sandboxes.push(sandbox);
     return sandbox.handler;
   };
+  let ownCredentials: RunCredentials | undefined;
 
   let stopRequested = false;
   const stopAll = async () => {
@@ -181,12 +190,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     table?.client.destroy();
     rawClient?.destroy();
     await dynamoDbLocal?.stop();
+    await ownCredentials?.discard();
   };
 
   try {
     let endpoint = options.dynamoDbEndpoint;
     if (!endpoint) {
-      dynamoDbLocal = await startDynamoDbLocal({ dataDirectory: options.dataDirectory });
+      ownCredentials = await runCredentials(options.dataDirectory);
+      const dynamoDbCredentials = ownCredentials.credentials;
+      dynamoDbLocal = await startDynamoDbLocal({ dataDirectory: options.dataDirectory, credentials: dynamoDbCredentials });
       endpoint = dynamoDbLocal.endpoint;
       // Like a managed database coming back after a fault: a Java process that dies is restarted on the
       // same port, so the handlers' clients reconnect by themselves; requests meanwhile get 503.
@@ -196,7 +208,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           log.error(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`}); restarting it on port ${instance.port}`);
           for (let attempt = 1; attempt <= 5 && !stopRequested; attempt += 1) {
             try {
-              const restarted = await startDynamoDbLocal({ port: instance.port, dataDirectory: options.dataDirectory });
+              const restarted = await startDynamoDbLocal({ port: instance.port, dataDirectory: options.dataDirectory, credentials: dynamoDbCredentials });
               if (stopRequested) {
                 await restarted.stop();
                 return;
@@ -223,16 +235,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
 
     // The AWS SDK reads these at client construction: the runtime's own clients (table setup, directory).
-    process.env.AWS_REGION = dynamoDbLocalClientConfig.region;
-    process.env.AWS_ACCESS_KEY_ID = dynamoDbLocalClientConfig.credentials.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = dynamoDbLocalClientConfig.credentials.secretAccessKey;
+    const credentials = ownCredentials?.credentials ?? { region: dynamoDbLocalClientConfig.region, ...dynamoDbLocalClientConfig.credentials };
+    process.env.AWS_REGION = credentials.region;
+    process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
     delete process.env.AWS_SESSION_TOKEN;
 
-    const iamGuard = new IamGuard(declarations, tableName, dynamoDbLocalClientConfig.region);
-    dynamoDbGuard = await startDynamoDbGuard({ guard: iamGuard, upstream: endpoint, upstreamAccessKeyId: dynamoDbLocalClientConfig.credentials.accessKeyId });
+    const iamGuard = new IamGuard(declarations, tableName, credentials.region);
+    // DynamoDB Local picks its database by access key id: the guard forwards every handler's call under the run's key.
+    dynamoDbGuard = await startDynamoDbGuard({ guard: iamGuard, upstream: endpoint, upstreamAccessKeyId: credentials.accessKeyId });
 
     rawClientEndpoint = endpoint;
-    rawClient = new DynamoDBClient({ ...dynamoDbLocalClientConfig, endpoint });
+    rawClient = new DynamoDBClient({ region: credentials.region, credentials, endpoint });
     table = { client: createDocumentClient(endpoint), name: tableName };
     if (await createTable(rawClient, tableName)) {
       await seedDirectory(table);
@@ -241,6 +255,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log.info(`Table ${tableName} already exists; kept its data`);
     }
     const directoryTable = table;
+    await ownCredentials?.publish(endpoint, tableName);
 
     await siteBuilt;
     appDownloads = await appsReady;
@@ -273,8 +288,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       managementEndpoint: gateway.managementEndpoint,
       jwtIssuer: gateway.jwtIssuer,
       jwtAudience: gateway.jwtAudience,
-      // Any origin locally: the site, the console and tests reach the runtime under several host names.
-      allowedOrigins: process.env[environmentVariables.allowedOrigins] ?? '',
+      // Like the stack, which allows only the site's origin: a page elsewhere cannot open the technician socket.
+      allowedOrigins: process.env[environmentVariables.allowedOrigins] || [gateway.url, `http://localhost:${gateway.port}`].join(','),
       pinSecret: process.env[environmentVariables.pinSecret] || randomBytes(32).toString('hex'),
       originVerifySecret: randomBytes(24).toString('hex'),
     };
@@ -298,7 +313,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     port: gateway.port,
     webSocketUrl: gateway.webSocketUrl,
     table,
-    dynamoDb: { endpoint: rawClientEndpoint, pid: dynamoDbLocal?.pid, startMilliseconds: dynamoDbLocal?.startMilliseconds },
+    dynamoDb: { endpoint: rawClientEndpoint, pid: dynamoDbLocal?.pid, startMilliseconds: dynamoDbLocal?.startMilliseconds, credentialsFile: ownCredentials?.file },
     gateway,
     sweeper,
     startMilliseconds: Math.round(performance.now() - startedAt),

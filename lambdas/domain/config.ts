@@ -15,7 +15,10 @@ export interface ServiceConfig {
   readonly waitingTimeoutSeconds: number;
   /** Failed redeems one client may make per window before 429. */
   readonly redeemFailuresPerClient: number;
-  /** Failed redeems all clients together may make per window before 429. */
+  /**
+   * Failed redeems all clients together may make per window before "under attack" mode (one attempt
+   * per client key). Never below the per-client budget, so no single client key can reach it alone.
+   */
   readonly redeemFailuresGlobal: number;
   readonly redeemFailureWindowSeconds: number;
   /** Seconds a group's permissions are cached in a warm function. */
@@ -67,7 +70,7 @@ export const defaultConfig: ServiceConfig = {
   connectingTimeoutSeconds: 600,
   waitingTimeoutSeconds: 3600,
   redeemFailuresPerClient: 10,
-  redeemFailuresGlobal: 1000,
+  redeemFailuresGlobal: 200,
   redeemFailureWindowSeconds: 600,
   permissionCacheSeconds: 30,
   appletFilePrefix: 'RemoteSupport',
@@ -93,14 +96,19 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
   if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(prefix)) {
     throw new Error(`${v.appletFilePrefix} must be letters, digits and dashes, got "${prefix}"`);
   }
+  const redeemFailuresPerClient = integer(env, v.redeemFailuresPerClient, d.redeemFailuresPerClient, 1, 1_000_000);
+  const redeemFailuresGlobal = integer(env, v.redeemFailuresGlobal, d.redeemFailuresGlobal, 1, 100_000_000);
+  if (redeemFailuresGlobal < redeemFailuresPerClient) {
+    throw new Error(`${v.redeemFailuresGlobal} (${redeemFailuresGlobal}) must not be below ${v.redeemFailuresPerClient} (${redeemFailuresPerClient}): one client alone could switch on "under attack" mode`);
+  }
   return {
     pinDigits: integer(env, v.pinDigits, d.pinDigits, 1, 9),
     pinValiditySeconds: integer(env, v.pinValiditySeconds, d.pinValiditySeconds, 1, 86_400),
     pinMaxDraws: integer(env, v.pinMaxDraws, d.pinMaxDraws, 1, 100),
     connectingTimeoutSeconds: integer(env, v.connectingTimeoutSeconds, d.connectingTimeoutSeconds, 1, 86_400),
     waitingTimeoutSeconds: integer(env, v.waitingTimeoutSeconds, d.waitingTimeoutSeconds, 0, 7 * 86_400),
-    redeemFailuresPerClient: integer(env, v.redeemFailuresPerClient, d.redeemFailuresPerClient, 1, 1_000_000),
-    redeemFailuresGlobal: integer(env, v.redeemFailuresGlobal, d.redeemFailuresGlobal, 1, 100_000_000),
+    redeemFailuresPerClient,
+    redeemFailuresGlobal,
     redeemFailureWindowSeconds: integer(env, v.redeemFailureWindowSeconds, d.redeemFailureWindowSeconds, 1, 86_400),
     permissionCacheSeconds: integer(env, v.permissionCacheSeconds, d.permissionCacheSeconds, 0, 3600),
     appletFilePrefix: prefix,

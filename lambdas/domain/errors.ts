@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'payload_too_large'
   | 'too_many_attempts'
+  | 'too_many_messages'
+  | 'log_full'
   | 'pin_space_exhausted'
   | 'unavailable'
   | 'internal';
@@ -87,6 +89,20 @@ export class PayloadTooLarge extends DomainError {
 export class TooManyAttempts extends DomainError {
   constructor(retryAfterSeconds: number) {
     super('too_many_attempts', 429, `Too many failed attempts. Try again in ${retryAfterSeconds} seconds.`, retryAfterSeconds);
+  }
+}
+
+/** A WebSocket connection or session sent more messages than its window allows; nothing was written. */
+export class TooManyMessages extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('too_many_messages', 429, message, retryAfterSeconds);
+  }
+}
+
+/** The session's log holds as many entries as it may; what would have been logged was refused. */
+export class LogFull extends DomainError {
+  constructor(limit: number) {
+    super('log_full', 409, `This session's log is full (${limit} entries). Start a new session to go on.`);
   }
 }
 

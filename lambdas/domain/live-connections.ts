@@ -4,6 +4,7 @@ import type { ConnectionItem, TokenItem } from '#storage/store';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
 import { Forbidden, InvalidTransition, NotFound } from './errors.ts';
+import { recordDenial, messageLimits, takeLogEntry, takeMessage } from './message-limits.ts';
 import { hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
 import type { SystemInfo } from './session-model.ts';
@@ -115,6 +116,8 @@ async function connectionOf(deps: Dependencies, connectionId: string): Promise<C
 export async function appletHello(deps: Dependencies, connectionId: string, systemInfo: SystemInfo): Promise<void> {
   const connection = await connectionOf(deps, connectionId);
   if (connection.role !== 'applet' || !connection.sessionId) throw new Forbidden('Only the applet sends hello.');
+  // Each hello is a transaction, a resume-ticket rotation and a push to the technician: bounded per session.
+  await takeMessage(deps, 'ws-hello', connection.sessionId, messageLimits.helloPerSession);
   const session = await deps.store.getSession(connection.sessionId);
   if (!session) throw new NotFound();
   const now = deps.clock.now();
@@ -166,10 +169,17 @@ async function logDeniedConnection(deps: Dependencies, session: SessionItem, con
       ? { kind: 'technician' as const, name: connection.technicianDisplayName ?? connection.technicianId }
       : actors.customer();
   const who = connection.role === 'technician' ? `technician ${connection.technicianDisplayName ?? connection.technicianId}` : 'the applet of another session';
-  await deps.store.appendLog(
+  await recordDenial(
+    deps,
     session.id,
     logEntry(deps.clock.now(), 'denied', actor, `Denied: ${who} tried to ${action} this session`, { connectionRole: connection.role, action }),
   );
+}
+
+/** A missing id costs what a foreign one does (the denial budget's transaction), then answers alike. */
+async function missingSession(deps: Dependencies, sessionId: string): Promise<never> {
+  await recordDenial(deps, sessionId, undefined);
+  throw new NotFound();
 }
 
 const MAX_CHAT_LENGTH = 4000;
@@ -179,7 +189,7 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
   const connection = await connectionOf(deps, connectionId);
   const session = await deps.store.getSession(sessionId);
   const fromTechnician = connection.role === 'technician';
-  if (!session) throw new NotFound();
+  if (!session) return missingSession(deps, sessionId);
   const allowed = fromTechnician ? session.technicianId === connection.technicianId : session.id === connection.sessionId;
   if (!allowed) {
     await logDeniedConnection(deps, session, connection, 'chat into');
@@ -190,10 +200,13 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
   if (!(allowedFrom.chat as readonly string[]).includes(current)) {
     throw new InvalidTransition(`Chat opens once the technician has started the session; it is ${describeStatus(current)}.`);
   }
+  await takeMessage(deps, 'ws-chat', session.id, messageLimits.chatPerSession);
+  await takeLogEntry(deps, session.id);
   const line = text.slice(0, MAX_CHAT_LENGTH);
   const from = fromTechnician ? 'technician' : 'customer';
   const actor = fromTechnician ? { kind: 'technician' as const, name: connection.technicianDisplayName ?? session.technicianDisplayName } : actors.customer(session.customerName);
-  await deps.store.appendLog(session.id, logEntry(now, 'chat', actor, line, { from, text: line }));
+  // The text is the entry's message, stored once; details say only who sent it.
+  await deps.store.appendLog(session.id, logEntry(now, 'chat', actor, line, { from }));
   const message = { type: 'chat' as const, sessionId: session.id, from: from as 'technician' | 'customer', text: line, at: now.toISOString() };
   if (fromTechnician) {
     await Promise.all([
@@ -209,7 +222,7 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
 export async function customerEnds(deps: Dependencies, connectionId: string, sessionId: string): Promise<void> {
   const connection = await connectionOf(deps, connectionId);
   const session = await deps.store.getSession(sessionId);
-  if (!session) throw new NotFound();
+  if (!session) return missingSession(deps, sessionId);
   if (connection.role !== 'applet' || connection.sessionId !== sessionId) {
     await logDeniedConnection(deps, session, connection, 'end');
     throw new NotFound();

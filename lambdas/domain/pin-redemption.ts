@@ -62,7 +62,58 @@ export function normalizePin(input: string, digits: number): string {
 const PROGRESS_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
 /** Past this many times the global budget in one window, every redeem waits for the next window. */
-export const GLOBAL_CEILING_FACTOR = 10;
+export const GLOBAL_CEILING_FACTOR = 5;
+
+type RefusalReason = 'client_budget_spent' | 'under_attack' | 'global_ceiling';
+
+/** Client keys (and "the ceiling") refused in the current window, as one warm function has seen them. */
+interface Refusals {
+  readonly window: number;
+  count: number;
+}
+
+/** Bounds the memory a flood from many addresses can take in one warm function. */
+const REMEMBERED_REFUSALS = 10_000;
+const CEILING = 'global ceiling';
+
+// Per store, so every table (and every test's dependencies) has its own; in a Lambda, one per cold start.
+const refusalsByStore = new WeakMap<object, Map<string, Refusals>>();
+
+function refusalsOf(deps: Dependencies): Map<string, Refusals> {
+  let refusals = refusalsByStore.get(deps.store);
+  if (!refusals) {
+    refusals = new Map();
+    refusalsByStore.set(deps.store, refusals);
+  }
+  return refusals;
+}
+
+/**
+ * Remembers the refusal until the window ends, so the key's further requests are answered from memory
+ * without a DynamoDB call, and logs the 1st, 10th, 100th, ... refusal of a key per window: a flood
+ * costs a handful of log lines, not one per request.
+ */
+function refused(deps: Dependencies, retryAfterSeconds: number, window: number, refusedKey: string, reason: RefusalReason): TooManyAttempts {
+  const refusals = refusalsOf(deps);
+  const known = refusals.get(refusedKey);
+  const entry = known && known.window === window ? known : { window, count: 0 };
+  entry.count += 1;
+  if (known !== entry) {
+    refusals.delete(refusedKey);
+    if (refusals.size >= REMEMBERED_REFUSALS) refusals.delete(refusals.keys().next().value ?? '');
+    refusals.set(refusedKey, entry);
+  }
+  if (Number.isInteger(Math.log10(entry.count))) {
+    deps.logger.info('PIN redeem refused by rate limit', { event: 'pin_redeem_throttled', reason, refusalsThisWindow: entry.count });
+  }
+  return new TooManyAttempts(retryAfterSeconds);
+}
+
+function refusedBefore(deps: Dependencies, window: number, clientKey: string): string | undefined {
+  const refusals = refusalsOf(deps);
+  if (refusals.get(CEILING)?.window === window) return CEILING;
+  return refusals.get(clientKey)?.window === window ? clientKey : undefined;
+}
 
 /**
  * Redeems a PIN: consumes it and moves its session pending -> connecting in one
@@ -80,37 +131,44 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
   const retryAfter = (window + 1) * windowSeconds - nowEpoch;
   const pinHash = hashPin(secret, pin);
   const pinKey = keys.pin(pinHash);
-  const clientKey = keys.rateWindow('redeem-fail', clientKeyFor(client.ip), window);
+  const clientIdentity = clientKeyFor(client.ip);
+  const clientKey = keys.rateWindow('redeem-fail', clientIdentity, window);
   const globalKey = keys.rateWindow('redeem-fail', 'global', window);
 
-  // Every attempt takes from the client's and the global budget atomically, so parallel guesses cannot
-  // slip past a check-then-count; the PIN slot is read alongside (one round trip for all three), and is
-  // only looked at once the attempt is allowed. A successful redeem gives both attempts back.
+  const knownRefusal = refusedBefore(deps, window, clientIdentity);
+  if (knownRefusal) throw refused(deps, retryAfter, window, knownRefusal, knownRefusal === CEILING ? 'global_ceiling' : 'client_budget_spent');
+
+  // Every attempt first takes one from the client's budget atomically, so parallel guesses cannot slip
+  // past a check-then-count; the global counter and the PIN slot are read alongside (one round trip for
+  // all three). Only an attempt the client was allowed to make then takes from the global budget, so one
+  // client key adds at most its own budget there, however many requests it sends. A successful redeem
+  // gives both attempts back.
   const countersExpireAt = (window + 2) * windowSeconds;
-  const [clientTaken, globalTaken, pinRead] = await Promise.allSettled([
+  const [clientTaken, globalRead, pinRead] = await Promise.allSettled([
     deps.store.reserveAttempt(clientKey, deps.config.redeemFailuresPerClient, countersExpireAt),
-    deps.store.incrementCounter(globalKey, countersExpireAt),
+    deps.store.readCounter(globalKey),
     deps.store.getToken<PinItem>(pinKey),
   ]);
-  if (clientTaken.status === 'rejected' || globalTaken.status === 'rejected' || pinRead.status === 'rejected') {
+  const giveBackClientAttempt = () => Promise.allSettled([deps.store.transact([deps.store.counterAdjust(clientKey, -1)])]);
+  if (clientTaken.status === 'rejected' || globalRead.status === 'rejected' || pinRead.status === 'rejected') {
     // A storage fault is not a guess: give back whatever was taken before answering 503.
-    await Promise.allSettled([
-      ...(clientTaken.status === 'fulfilled' && clientTaken.value !== undefined ? [deps.store.transact([deps.store.counterAdjust(clientKey, -1)])] : []),
-      ...(globalTaken.status === 'fulfilled' ? [deps.store.transact([deps.store.counterAdjust(globalKey, -1)])] : []),
-    ]);
-    throw [clientTaken, globalTaken, pinRead].find((result) => result.status === 'rejected')?.reason;
+    if (clientTaken.status === 'fulfilled' && clientTaken.value !== undefined) await giveBackClientAttempt();
+    throw [clientTaken, globalRead, pinRead].find((result) => result.status === 'rejected')?.reason;
   }
   const clientAttempts = clientTaken.value;
-  const globalAttempts = globalTaken.value;
+  if (clientAttempts === undefined) throw refused(deps, retryAfter, window, clientIdentity, 'client_budget_spent');
   // Past the global budget the service is under a guessing attack: it does not lock everyone out, it
   // gives each client one attempt per window. A customer typing the PIN the technician read out still
   // gets in; an attacker gets one guess per address, up to a hard ceiling (docs/security.md has the bound).
-  const underAttack = globalAttempts > deps.config.redeemFailuresGlobal;
-  const overCeiling = globalAttempts > deps.config.redeemFailuresGlobal * GLOBAL_CEILING_FACTOR;
-  if (clientAttempts === undefined || (underAttack && clientAttempts > 1) || overCeiling) {
-    deps.logger.info('PIN redeem refused by rate limit', { event: 'pin_redeem_throttled', clientAttempts, globalAttempts, underAttack });
-    throw new TooManyAttempts(retryAfter);
-  }
+  const underAttack = globalRead.value >= deps.config.redeemFailuresGlobal;
+  if (underAttack && clientAttempts > 1) throw refused(deps, retryAfter, window, clientIdentity, 'under_attack');
+  const ceiling = deps.config.redeemFailuresGlobal * GLOBAL_CEILING_FACTOR;
+  const globalTaken = await deps.store.reserveAttempt(globalKey, ceiling, countersExpireAt).catch(async (error: unknown) => {
+    await giveBackClientAttempt();
+    throw error;
+  });
+  if (globalTaken === undefined) throw refused(deps, retryAfter, window, CEILING, 'global_ceiling');
+  const globalAttempts = globalTaken;
   const clientFailures = clientAttempts - 1;
   const globalFailures = globalAttempts - 1;
 

@@ -80,7 +80,8 @@ export type LogEventType =
   | 'closed'
   | 'expired'
   | 'timed_out'
-  | 'denied';
+  | 'denied'
+  | 'log_full';
 
 export interface SessionLogEntry {
   readonly at: string;

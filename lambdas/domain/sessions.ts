@@ -5,6 +5,7 @@ import type { TransactItem } from '#storage/store';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
 import { InvalidTransition, MissingPermission, NotFound, PinSpaceExhausted, ValidationFailed } from './errors.ts';
+import { recordDenial } from './message-limits.ts';
 import { drawPin, hashPin, sealForLog } from './secrets.ts';
 import { actors, logEntry, revealPins } from './session-log.ts';
 import type { CloseReason, SessionLogEntry, SessionStatus, SessionView } from './session-model.ts';
@@ -25,11 +26,13 @@ export function applyUpdate(session: SessionItem, set: Record<string, unknown>, 
  */
 export async function loadOwnedSession(deps: Dependencies, technician: Technician, sessionId: string, action: string): Promise<SessionItem> {
   const session = await deps.store.getSession(sessionId);
-  if (!session) throw new NotFound();
-  if (session.technicianId !== technician.id) {
-    await deps.store.appendLog(
-      session.id,
-      logEntry(deps.clock.now(), 'denied', actors.technician(technician), `Denied: ${technician.username} tried to ${action} a session of another technician`, {
+  if (!session || session.technicianId !== technician.id) {
+    // One transaction either way (the denial budget, plus the entry for a foreign session), so a foreign
+    // id answers in the time a missing one does, and probing writes a bounded number of entries.
+    await recordDenial(
+      deps,
+      sessionId,
+      session && logEntry(deps.clock.now(), 'denied', actors.technician(technician), `Denied: ${technician.username} tried to ${action} a session of another technician`, {
         technicianId: technician.id,
         action,
       }),
@@ -50,7 +53,8 @@ async function requireOrLogDenied(
     await deps.permissions.require(technician, needed, action);
   } catch (error) {
     if (error instanceof MissingPermission) {
-      await deps.store.appendLog(
+      await recordDenial(
+        deps,
         session.id,
         logEntry(deps.clock.now(), 'denied', actors.technician(technician), `Denied: ${action} needs the '${error.permission}' permission`, {
           permission: error.permission,
@@ -298,17 +302,66 @@ export async function getSession(deps: Dependencies, technician: Technician, ses
 export async function getSessionLog(deps: Dependencies, technician: Technician, sessionId: string): Promise<SessionLogEntry[]> {
   const session = await loadOwnedSession(deps, technician, sessionId, 'read the log of');
   const [entries, secret] = await Promise.all([deps.store.readLog(sessionId), deps.pinSecret()]);
-  const now = deps.clock.now();
-  const effective = effectiveStatus(session, now);
-  // A timeout the sweeper has not finalized yet still belongs in the log the technician reads.
-  if (effective.status !== session.status && session.deadlineAt) {
-    entries.push(
-      logEntry(new Date(session.deadlineAt), effective.status === 'expired' ? 'expired' : 'timed_out', actors.system(), `Session ${describeStatus(effective.status)}`, {
-        reason: effective.reason,
-      }),
-    );
+  return revealPins([...entries, ...unsweptEnding(deps, session)], secret);
+}
+
+/** A timeout the sweeper has not finalized yet still belongs in the log the technician reads; it is not stored. */
+function unsweptEnding(deps: Dependencies, session: SessionItem): SessionLogEntry[] {
+  const effective = effectiveStatus(session, deps.clock.now());
+  if (effective.status === session.status || !session.deadlineAt) return [];
+  return [
+    logEntry(new Date(session.deadlineAt), effective.status === 'expired' ? 'expired' : 'timed_out', actors.system(), `Session ${describeStatus(effective.status)}`, {
+      reason: effective.reason,
+      provisional: true,
+    }),
+  ];
+}
+
+export const LOG_PAGE_DEFAULT = 100;
+/** 200 entries of at most 4,000 characters stay far below Lambda's 6 MB response limit. */
+export const LOG_PAGE_MAX = 200;
+
+export interface SessionLogPage {
+  readonly entries: SessionLogEntry[];
+  /** Where the next read continues (after the last stored entry of this page); absent for an empty log. */
+  readonly cursor?: string;
+  /** More stored entries may follow the cursor: read again with it. */
+  readonly hasMore: boolean;
+}
+
+const encodeCursor = (sortKey: string) => Buffer.from(sortKey, 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const sortKey = cursor.length <= 200 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!/^LOG#[0-9T:.Z-]{10,30}#[0-9a-f]{1,40}$/.test(sortKey) || encodeCursor(sortKey) !== cursor) {
+    throw new ValidationFailed('The cursor is not valid; use the one a previous answer returned.', ['cursor: not a cursor of this log']);
   }
-  return revealPins(entries, secret);
+  return sortKey;
+}
+
+/**
+ * One page of the session log, oldest first, starting after `cursor`. Entries
+ * the sweeper has not written yet (a provisional time-out) come with the last
+ * page and are not behind any cursor, so a reader that keeps its cursor reads
+ * every stored entry exactly once.
+ */
+export async function getSessionLogPage(
+  deps: Dependencies,
+  technician: Technician,
+  sessionId: string,
+  options: { readonly limit?: number; readonly cursor?: string },
+): Promise<SessionLogPage> {
+  const limit = options.limit ?? LOG_PAGE_DEFAULT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > LOG_PAGE_MAX) {
+    throw new ValidationFailed(`limit is a whole number from 1 to ${LOG_PAGE_MAX}.`, [`limit: from 1 to ${LOG_PAGE_MAX}`]);
+  }
+  const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+  const session = await loadOwnedSession(deps, technician, sessionId, 'read the log of');
+  const [page, secret] = await Promise.all([deps.store.readLogPage(sessionId, limit, after), deps.pinSecret()]);
+  const hasMore = page.more;
+  const entries = hasMore ? page.entries : [...page.entries, ...unsweptEnding(deps, session)];
+  const lastSortKey = page.lastSortKey ?? after;
+  return { entries: revealPins(entries, secret), ...(lastSortKey ? { cursor: encodeCursor(lastSortKey) } : {}), hasMore };
 }
 
 export async function describeTechnician(deps: Dependencies, technician: Technician) {

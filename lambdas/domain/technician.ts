@@ -13,7 +13,10 @@ type Claims = Readonly<Record<string, unknown>>;
 
 /**
  * API Gateway's JWT authorizer hands claims over as strings, arrays flattened
- * to "[a b c]"; a Lambda authorizer or a test may pass real arrays. Accept both.
+ * to "[a b c]" (joined with single spaces); the WebSocket authorizer passes the
+ * token's real array. Both go through here. Cognito group names hold no
+ * whitespace but may hold commas, so the flattened form is split on whitespace
+ * only: "[Observers,Support]" is the one group "Observers,Support" on both paths.
  */
 export function parseGroupsClaim(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String).filter((group) => group.length > 0);
@@ -29,9 +32,10 @@ export function parseGroupsClaim(value: unknown): string[] {
         // not JSON: fall through to the space-separated form
       }
     }
-    return inner.split(/[\s,]+/).filter((group) => group.length > 0);
+    return inner.split(/\s+/).filter((group) => group.length > 0);
   }
-  return trimmed.split(',').map((group) => group.trim()).filter((group) => group.length > 0);
+  // A bare string is one group, as a one-element array would be.
+  return trimmed.length > 0 ? [trimmed] : [];
 }
 
 export function technicianFromClaims(claims: Claims | undefined): Technician {

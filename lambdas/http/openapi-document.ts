@@ -30,7 +30,11 @@ const operations: Record<string, { summary: string; requestBody?: unknown; succe
   },
   'list-sessions': { summary: "The caller's open sessions, newest first", success: [200, 'Sessions', { type: 'object', properties: { sessions: { type: 'array', items: ref('Session') } } }], errors: [401] },
   'get-session': { summary: 'One session', success: [200, 'The session', { type: 'object', properties: { session: ref('Session') } }], errors: [400, 401, 404] },
-  'get-session-log': { summary: "The session's log, oldest first", success: [200, 'Log entries', { type: 'object', properties: { entries: { type: 'array', items: ref('LogEntry') } } }], errors: [400, 401, 404] },
+  'get-session-log': {
+    summary: "One page of the session's log, oldest first: query `limit` (1-200, default 100) and `cursor` (from the previous page); read again with `cursor` while `hasMore`",
+    success: [200, 'Log entries', { type: 'object', required: ['entries', 'hasMore'], properties: { entries: { type: 'array', maxItems: 200, items: ref('LogEntry') }, cursor: { type: 'string' }, hasMore: { type: 'boolean' } } }],
+    errors: [400, 401, 404],
+  },
   'generate-pin': {
     summary: 'Create a PIN code for the session ("Create PIN code"); replaces any earlier PIN',
     success: [201, 'The PIN, shown once', { type: 'object', properties: { pin: { type: 'string', pattern: '^[0-9]{6}$' }, expiresAt: { type: 'string', format: 'date-time' }, session: ref('Session') } }],

@@ -16,6 +16,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export interface HttpRequest {
   readonly body: unknown;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  readonly queryParameters: Readonly<Record<string, string | undefined>>;
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly client: { readonly ip: string; readonly userAgent?: string };
 }
@@ -124,6 +125,7 @@ async function requestFrom(event: Event): Promise<HttpRequest> {
   return {
     body: decodeBody(event),
     pathParameters: event.pathParameters ?? {},
+    queryParameters: event.queryStringParameters ?? {},
     headers,
     client: { ip: viewerIp ?? event.requestContext?.http?.sourceIp ?? 'unknown', userAgent: event.requestContext?.http?.userAgent ?? headers['user-agent'] },
   };

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import type { Dependencies } from '#domain/dependencies';
 import { DomainError, ValidationFailed } from '#domain/errors';
+import { messageLimits, takeMessage } from '#domain/message-limits';
 import { clientMessageSchema, type ClientMessage } from '#websocket/messages';
 import { dependencies } from './dependencies.ts';
 import { isThrottlingOrTimeout } from './http.ts';
@@ -37,6 +38,7 @@ export function messageRoute<A extends ClientMessage['action']>(
     try {
       const message = parseClientMessage(event.body);
       if (message.action !== action) throw new ValidationFailed(`This route takes "${action}" messages.`);
+      await takeMessage(deps, 'ws-connection', connectionId, messageLimits.perConnection);
       await handle(message as Extract<ClientMessage, { action: A }>, connectionId, deps);
     } catch (error) {
       await tellSender(deps, connectionId, error);

@@ -208,29 +208,45 @@ export class Store {
 
   async readLog(sessionId: string): Promise<SessionLogEntry[]> {
     const entries: SessionLogEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.name,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.session(sessionId).pk, ':prefix': keys.logEntryPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        entries.push({
+    let after: string | undefined;
+    let more = true;
+    while (more) {
+      const page = await this.readLogPage(sessionId, 1000, after);
+      entries.push(...page.entries);
+      after = page.lastSortKey;
+      more = page.more;
+    }
+    return entries;
+  }
+
+  /**
+   * Up to `limit` entries after the entry with sort key `afterSortKey`, oldest
+   * first, with the sort key of the last one read and whether more may follow.
+   */
+  async readLogPage(sessionId: string, limit: number, afterSortKey?: string): Promise<{ entries: SessionLogEntry[]; lastSortKey?: string; more: boolean }> {
+    const pk = keys.session(sessionId).pk;
+    const page = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.logEntryPrefix },
+        ConsistentRead: true,
+        Limit: limit,
+        ...(afterSortKey ? { ExclusiveStartKey: { pk, sk: afterSortKey } } : {}),
+      }),
+    );
+    const entries = (page.Items ?? []).map(
+      (item) =>
+        ({
           at: String(item.at),
           type: item.type,
           actor: item.actor,
           message: String(item.message),
           ...(item.details ? { details: item.details } : {}),
-        } as SessionLogEntry);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return entries;
+        }) as SessionLogEntry,
+    );
+    const last = page.Items?.at(-1)?.sk;
+    return { entries, ...(typeof last === 'string' ? { lastSortKey: last } : {}), more: page.LastEvaluatedKey !== undefined };
   }
 
   async transact(items: readonly TransactItem[]): Promise<void> {
@@ -326,6 +342,26 @@ export class Store {
     }
   }
 
+  /** The current count of a fixed-window counter (0 when nobody counted yet). */
+  async readCounter(key: { pk: string; sk: string }): Promise<number> {
+    const result = await this.table.client.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
+    return Number(result.Item?.count ?? 0);
+  }
+
+  /** Takes one from a fixed-window budget inside a transaction: the transaction fails once it is spent. */
+  counterReserve(key: { pk: string; sk: string }, limit: number, expiresAtEpoch: number): TransactItem {
+    return {
+      Update: {
+        TableName: this.name,
+        Key: key,
+        UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl), kind = :kind',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAtEpoch, ':kind': 'rate', ':limit': limit },
+      },
+    };
+  }
+
   /** Gives attempts back to a counter, inside a transaction. */
   counterAdjust(key: { pk: string; sk: string }, delta: number): TransactItem {
     return {
@@ -337,21 +373,6 @@ export class Store {
         ExpressionAttributeValues: { ':delta': delta },
       },
     };
-  }
-
-  /** Adds one to a fixed-window counter and returns the new count. */
-  async incrementCounter(key: { pk: string; sk: string }, expiresAtEpoch: number): Promise<number> {
-    const result = await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.name,
-        Key: key,
-        UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl), kind = :kind',
-        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAtEpoch, ':kind': 'rate' },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(result.Attributes?.count ?? 1);
   }
 
   // Connections -------------------------------------------------------------

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '../support/eventually.ts';
 import { formatViolations, launchChromium, runAxe, saveScreenshot, watchPageProblems } from '../support/browser.ts';
 import { getToken, startRuntimeProcess } from '../support/runtime.ts';
+import { readCredentialsFile } from '../../local/dynamodb-credentials.ts';
 
 let runtime: Awaited<ReturnType<typeof startRuntimeProcess>>;
 let browser: Browser;
@@ -300,10 +301,8 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     const { technician } = await technicianCall<{ technician: { id: string } }>(token, 'GET', '/api/me');
 
     // API Gateway drops idle connections; the local gateway's @connections DELETE does the same.
-    const dynamoDbEndpoint = /DynamoDB Local ready .*(http:\/\/127\.0\.0\.1:\d+)/.exec(runtime.lines.join('\n'))?.[1];
-    const documents = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ endpoint: dynamoDbEndpoint, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    );
+    const access = await readCredentialsFile(runtime.dynamoDbCredentialsFile);
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: access.endpoint, region: access.region, credentials: access }));
     const { Items: connections = [] } = await documents.send(
       new ScanCommand({ TableName: 'remote-support', FilterExpression: 'kind = :kind AND technicianId = :technician', ExpressionAttributeValues: { ':kind': 'connection', ':technician': technician.id } }),
     );

@@ -49,7 +49,8 @@ describe('admin CLI arguments', () => {
     [['groups', 'put', 'G', '--email', 'a@b.de'], '--email does not apply'],
     [['groups', 'list', '--target', 'cloud'], '--target must be local or aws'],
     [['groups', 'list', '--bogus'], "Unknown option '--bogus'"],
-    [['groups', 'list', '--target', 'aws', '--endpoint', 'http://x:1'], '--endpoint and --table apply to --target local'],
+    [['groups', 'list', '--target', 'aws', '--endpoint', 'http://x:1'], '--endpoint, --table and --credentials-file apply to --target local'],
+    [['groups', 'list', '--credentials-file', '/tmp/c.json', '--table', 't1x'], 'drop --endpoint and --table'],
     [['groups', 'list', '--stack', 'S', '--region', 'mars'], '--region "mars" is not an AWS region'],
   ])('rejects %j with a message naming the problem', (argv, message) => {
     expect(() => parseAdminArguments(argv, local)).toThrow(UsageError);
@@ -57,7 +58,12 @@ describe('admin CLI arguments', () => {
   });
 
   it('says where to find the endpoint when no target can be determined', () => {
-    expect(() => parseAdminArguments(['groups', 'list'], {})).toThrow(/--endpoint .*DynamoDB Local ready/);
+    expect(() => parseAdminArguments(['groups', 'list'], {})).toThrow(/--credentials-file <path> \(npm start prints the line to use\)/);
+  });
+
+  it("takes the local runtime's endpoint, table and key from its credentials file", () => {
+    expect(parseAdminArguments(['groups', 'list', '--credentials-file', '/tmp/run/credentials.json'], {}).target).toEqual({ kind: 'local', credentialsFile: '/tmp/run/credentials.json' });
+    expect(parseAdminArguments(['groups', 'list'], { DYNAMODB_LOCAL_CREDENTIALS_FILE: '/tmp/c.json', ...local }).target).toEqual({ kind: 'local', credentialsFile: '/tmp/c.json' });
   });
 
   it('exits 2 with usage on bad input and 0 with usage on --help, touching no backend', async () => {

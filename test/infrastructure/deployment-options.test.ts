@@ -31,6 +31,7 @@ describe('deployment options', () => {
     [{ enableWaf: 'yes' }, 'context "enableWaf" must be true or false'],
     [{ alarmEmail: 'ops' }, 'context "alarmEmail" must be an e-mail address'],
     [{ authDomainPrefix: 'my-cognito-login' }, 'must not contain "aws", "amazon" or "cognito"'],
+    [{ redeemFailuresPerClient: 20, redeemFailuresGlobal: 19 }, '"redeemFailuresGlobal" must not be below "redeemFailuresPerClient"'],
   ])('rejects %j', (context, message) => {
     expect(() => optionsOf(context)).toThrow(message);
   });

@@ -31,6 +31,8 @@ export interface RuntimeProcess {
   readonly dynamoDbPid: number;
   /** Its DynamoDB Local, e.g. to arrange data the API cannot (table `remote-support`). */
   readonly dynamoDbEndpoint: string;
+  /** The file (mode 600) with that DynamoDB Local's per-run key: only that key sees the runtime's table. */
+  readonly dynamoDbCredentialsFile: string;
   /** Every line the runtime printed so far, stdout and stderr interleaved; keeps growing while it runs. */
   readonly lines: string[];
   /** Resolves on the first printed line that matches, e.g. a handler's log line; rejects after timeoutMs. */
@@ -156,6 +158,7 @@ export async function startRuntimeProcess(env: Record<string, string> = {}, opti
     pid,
     dynamoDbPid: Number(dynamoDbLine?.[1] ?? NaN),
     dynamoDbEndpoint: dynamoDbLine?.[2] ?? '',
+    dynamoDbCredentialsFile: /--credentials-file (\S+)/.exec(lines.join('\n'))?.[1] ?? '',
     lines,
     waitForLine,
     exited,

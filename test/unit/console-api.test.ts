@@ -24,9 +24,31 @@ describe('console API client', () => {
   });
 
   it('escapes ids in paths', async () => {
-    const { calls, fetchFn } = fakeFetch(200, JSON.stringify({ entries: [] }));
+    const { calls, fetchFn } = fakeFetch(200, JSON.stringify({ entries: [], hasMore: false }));
     await new ApiClient('/api', async () => 'jwt', fetchFn).getLog('../x y');
-    expect(calls[0]?.url).toBe('/api/sessions/..%2Fx%20y/log');
+    expect(calls[0]?.url).toBe('/api/sessions/..%2Fx%20y/log?limit=200');
+  });
+
+  it('reads the log page by page with the cursor, and next time only what came after it', async () => {
+    const entry = (message: string, details?: Record<string, unknown>) => ({ at: '2026-01-01T00:00:00.000Z', type: 'chat', actor: { kind: 'customer' }, message, ...(details ? { details } : {}) });
+    const pages: Record<string, unknown> = {
+      '/api/sessions/s1/log?limit=200': { entries: [entry('one'), entry('two')], cursor: 'c2', hasMore: true },
+      '/api/sessions/s1/log?limit=200&cursor=c2': { entries: [entry('three'), entry('timed out', { provisional: true })], cursor: 'c3', hasMore: false },
+      '/api/sessions/s1/log?limit=200&cursor=c3': { entries: [entry('four')], cursor: 'c4', hasMore: false },
+    };
+    const calls: string[] = [];
+    const fetchFn = (async (url: string | URL | Request) => {
+      calls.push(String(url));
+      return new Response(JSON.stringify(pages[String(url)] ?? { error: { code: 'validation_failed', message: 'bad cursor' } }), { status: String(url) in pages ? 200 : 400 });
+    }) as typeof fetch;
+    const api = new ApiClient('/api', async () => 'jwt', fetchFn);
+    const first = await api.getLogSince('s1', undefined);
+    expect(first.stored.map((e) => e.message)).toEqual(['one', 'two', 'three']);
+    expect(first.provisional.map((e) => e.message)).toEqual(['timed out']);
+    expect(first.cursor).toBe('c3');
+    const next = await api.getLogSince('s1', first.cursor);
+    expect(next.stored.map((e) => e.message)).toEqual(['four']);
+    expect(calls).toEqual(Object.keys(pages));
   });
 
   it('turns the error shape into an ApiError with code, message and Retry-After', async () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatBytes, formatDuration, groupPin, secondsUntil, spokenDigits } from '../../web/console/src/format.ts';
+import { formatBytes, formatDuration, groupPin, logPreview, revealHiddenCharacters, secondsUntil, spokenDigits } from '../../web/console/src/format.ts';
 
 describe('console formats', () => {
+  it('makes bidi overrides and zero-width characters in customer text visible', () => {
+    expect(revealHiddenCharacters('invoice\u202Efdp.exe')).toBe('invoice⟨U+202E⟩fdp.exe');
+    expect(revealHiddenCharacters('a\u200Bb\u2066c\u2069\uFEFF')).toBe('a⟨U+200B⟩b⟨U+2066⟩c⟨U+2069⟩⟨U+FEFF⟩');
+    expect(revealHiddenCharacters('Grüße, שלום')).toBe('Grüße, שלום');
+    expect(logPreview('x'.repeat(4000))).toHaveLength(301);
+  });
+
   it('groups a PIN in threes for reading aloud, leading zeros intact', () => {
     expect(groupPin('012345')).toEqual(['012', '345']);
     expect(groupPin('012345').join('')).toBe('012345');

@@ -13,7 +13,11 @@ describe('groups claim', () => {
     ['[Support]', ['Support']],
     ['[]', []],
     ['["Support","Helpdesk"]', ['Support', 'Helpdesk']],
-    ['Support,Helpdesk', ['Support', 'Helpdesk']],
+    // A comma belongs to a group's name: "Observers,Support" must not gain Support's permissions.
+    ['[Observers,Support]', ['Observers,Support']],
+    ['[Observers,Support Helpdesk]', ['Observers,Support', 'Helpdesk']],
+    ['Observers,Support', ['Observers,Support']],
+    [['Observers,Support'], ['Observers,Support']],
     [['Support'], ['Support']],
     [undefined, []],
   ])('reads %j as API Gateway or a Lambda authorizer hands it over', (claim, groups) => {

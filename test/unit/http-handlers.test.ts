@@ -27,7 +27,7 @@ const aliceClaims = {
 };
 const sessionId = '0b8f7a52-3c43-4f5e-9d4e-3d2a1c0f9e11';
 
-function event(options: { body?: string; claims?: Record<string, string>; id?: string; headers?: Record<string, string> } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+function event(options: { body?: string; claims?: Record<string, string>; id?: string; headers?: Record<string, string>; sourceIp?: string } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
   return {
     version: '2.0',
     routeKey: 'POST /api/x',
@@ -42,7 +42,7 @@ function event(options: { body?: string; claims?: Record<string, string>; id?: s
       apiId: 'unit',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: 'POST', path: '/api/x', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'unit' },
+      http: { method: 'POST', path: '/api/x', protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '203.0.113.9', userAgent: 'unit' },
       requestId: 'r',
       routeKey: 'POST /api/x',
       stage: '$default',
@@ -170,10 +170,11 @@ describe('generate-pin', () => {
 
   it("answers 404 for another technician's session and logs the attempt there", async () => {
     dynamo.on(GetCommand).resolves({ Item: storedSession({ technicianId: 'someone-else' }) });
-    dynamo.on(PutCommand).resolves({});
+    dynamo.on(TransactWriteCommand).resolves({});
     const result = (await generatePin(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
     expect(result.statusCode).toBe(404);
-    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ type: 'denied', sessionId }) });
+    const written = dynamo.commandCalls(TransactWriteCommand).flatMap((call) => call.args[0].input.TransactItems ?? []);
+    expect(written.map((item) => item.Put?.Item).filter(Boolean)).toEqual([expect.objectContaining({ type: 'denied', sessionId })]);
   });
 
   it('answers 403 naming pinCode for a group without it', async () => {
@@ -268,14 +269,22 @@ describe('redeem-pin', () => {
       Item: { sessionId, customerName: 'Erika', createdAt: '2026-01-01T00:00:00.000Z', technicianId: 'alice-sub', technicianUsername: 'alice', technicianDisplayName: 'Alice', pinExpiresAt: '2030-01-01T00:00:00.000Z', ttl: Math.floor(Date.now() / 1000) + 300 },
     });
     dynamo
-      .on(UpdateCommand, { Key: { pk: 'RATE#redeem-fail#203.0.113.9', sk: `WINDOW#${Math.floor(Date.now() / 1000 / 600)}` } })
+      .on(UpdateCommand, { Key: { pk: 'RATE#redeem-fail#203.0.113.99', sk: `WINDOW#${Math.floor(Date.now() / 1000 / 600)}` } })
       .rejects(new ConditionalCheckFailedException({ message: 'spent', $metadata: {} }));
-    const result = (await redeemPin(event({ body: '{"pin":"123456"}' }))) as APIGatewayProxyStructuredResultV2;
+    const spentClient = { body: '{"pin":"123456"}', sourceIp: '203.0.113.99' };
+    const result = (await redeemPin(event(spentClient))) as APIGatewayProxyStructuredResultV2;
     expect(result.statusCode).toBe(429);
     const retryAfter = Number(result.headers?.['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(600);
     expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
+    // Only a client's allowed attempts take from the global budget.
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    // The warm function remembers the spent budget: the next request costs no DynamoDB call at all.
+    dynamo.resetHistory();
+    const again = (await redeemPin(event(spentClient))) as APIGatewayProxyStructuredResultV2;
+    expect(again.statusCode).toBe(429);
+    expect(dynamo.calls()).toHaveLength(0);
   });
 
   it('answers pin_invalid when it loses the race for a PIN, and keeps the attempt counted', async () => {

@@ -1,5 +1,6 @@
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyWebsocketEventV2, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -47,6 +48,8 @@ beforeEach(() => {
   dynamo.reset();
   management.reset();
   management.on(PostToConnectionCommand).resolves({});
+  // Message budgets (per connection, per session) answer with the count taken.
+  dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
 });
 
 describe('$default and malformed messages', () => {
@@ -97,6 +100,23 @@ describe('stale connections', () => {
     expect(dynamo).toHaveReceivedCommandTimes(DeleteCommand, 1);
     expect(dynamo).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: 'CONN#stale-console', sk: 'CONN' } });
     expect(sentTo('live-console')[0]).toMatchObject({ type: 'chat', from: 'customer', text: 'Hallo' });
+  });
+});
+
+describe('message budgets', () => {
+  it('answers too_many_messages and writes nothing once a connection spent its window', async () => {
+    const sessionId = '0b8f7a52-3c43-4f5e-9d4e-3d2a1c0f9e11';
+    dynamo.on(GetCommand).resolves({ Item: { connectionId: 'flooder', role: 'applet', sessionId } });
+    dynamo.on(UpdateCommand, { Key: { pk: 'RATE#ws-connection#flooder', sk: `WINDOW#${Math.floor(Date.now() / 1000 / 60)}` } }).rejects(new ConditionalCheckFailedException({ message: 'spent', $metadata: {} }));
+    await chat(message(JSON.stringify({ action: 'chat', sessionId, text: 'spam' }), 'flooder'));
+    await hello(message('{"action":"hello","systemInfo":{"os":"Linux"}}', 'flooder'));
+    expect(sentTo('flooder')).toEqual([
+      expect.objectContaining({ type: 'error', code: 'too_many_messages', message: expect.stringContaining('at most 60 per 60 seconds') }),
+      expect.objectContaining({ type: 'error', code: 'too_many_messages' }),
+    ]);
+    expect(dynamo).not.toHaveReceivedCommand(PutCommand);
+    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
   });
 });
 

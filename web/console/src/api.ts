@@ -98,7 +98,28 @@ export class ApiClient {
   }
 
   async getLog(id: string): Promise<SessionLogEntry[]> {
-    return (await this.#request<{ entries: SessionLogEntry[] }>('GET', `/sessions/${encodeURIComponent(id)}/log`)).entries;
+    const { stored, provisional } = await this.getLogSince(id, undefined);
+    return [...stored, ...provisional];
+  }
+
+  /**
+   * The log entries stored after `cursor` (all of them without one), page by
+   * page, with the cursor to continue from next time; `provisional` entries (a
+   * time-out the server has not finalized) are not behind any cursor.
+   */
+  async getLogSince(id: string, cursor: string | undefined): Promise<LogSince> {
+    const stored: SessionLogEntry[] = [];
+    let provisional: SessionLogEntry[] = [];
+    let next = cursor;
+    for (let page = 0; page < MAX_LOG_PAGES; page += 1) {
+      const query = `?limit=${LOG_PAGE_SIZE}${next ? `&cursor=${encodeURIComponent(next)}` : ''}`;
+      const answer = await this.#request<LogPage>('GET', `/sessions/${encodeURIComponent(id)}/log${query}`);
+      stored.push(...answer.entries.filter((entry) => entry.details?.provisional !== true));
+      provisional = answer.entries.filter((entry) => entry.details?.provisional === true);
+      next = answer.cursor ?? next;
+      if (!answer.hasMore) break;
+    }
+    return { stored, provisional, cursor: next };
   }
 
   async createSession(customerName: string): Promise<SessionView> {
@@ -117,3 +138,19 @@ export class ApiClient {
     return (await this.#request<{ session: SessionView }>('POST', `/sessions/${encodeURIComponent(id)}/close`)).session;
   }
 }
+
+interface LogPage {
+  readonly entries: SessionLogEntry[];
+  readonly cursor?: string;
+  readonly hasMore: boolean;
+}
+
+export interface LogSince {
+  readonly stored: SessionLogEntry[];
+  readonly provisional: SessionLogEntry[];
+  readonly cursor: string | undefined;
+}
+
+const LOG_PAGE_SIZE = 200;
+/** A session's log is bounded (about 2,000 entries); this only stops a misbehaving server from looping us. */
+const MAX_LOG_PAGES = 50;

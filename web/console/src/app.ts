@@ -33,6 +33,7 @@ export class TechnicianConsole {
   readonly #store = new SessionStore();
   readonly #chats = new Map<string, ChatHistory>();
   readonly #logs = new Map<string, SessionLogEntry[]>();
+  readonly #logCursors = new Map<string, { readonly stored: SessionLogEntry[]; readonly cursor: string | undefined }>();
   readonly #openIds: string[] = [];
   readonly #panels = new Map<string, SessionPanel>();
   readonly #pendingRender = new Set<string>();
@@ -593,7 +594,12 @@ export class TechnicianConsole {
 
   async #refreshLog(id: string): Promise<void> {
     try {
-      const entries = await this.options.api.getLog(id);
+      // Only what was stored since the last read travels; the console keeps the rest.
+      const known = this.#logCursors.get(id);
+      const since = await this.options.api.getLogSince(id, known?.cursor);
+      const stored = [...(known?.stored ?? []), ...since.stored];
+      this.#logCursors.set(id, { stored, cursor: since.cursor });
+      const entries = [...stored, ...since.provisional];
       this.#logs.set(id, entries);
       this.#chatOf(id).applyLog(entries);
       const panel = this.#panels.get(id);

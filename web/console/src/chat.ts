@@ -28,9 +28,10 @@ export function chatEntriesOf(log: readonly SessionLogEntry[]): IncomingChat[] {
   const messages: IncomingChat[] = [];
   for (const entry of log) {
     if (entry.type !== 'chat' || !entry.details) continue;
+    // The line is the entry's message; entries written before it was stored once carry it in details too.
     const { from, text } = entry.details as { from?: unknown; text?: unknown };
-    if ((from !== 'technician' && from !== 'customer') || typeof text !== 'string') continue;
-    messages.push({ from, text, at: entry.at });
+    if (from !== 'technician' && from !== 'customer') continue;
+    messages.push({ from, text: typeof text === 'string' ? text : entry.message, at: entry.at });
   }
   return messages;
 }

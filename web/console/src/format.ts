@@ -48,3 +48,17 @@ export function formatClockTime(iso: string, locale: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(date);
 }
+
+// Bidi embeddings, overrides and isolates, and zero-width characters: they change or hide what text
+// reads like ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf"), so customer text shows them as codes.
+const invisibleOrReordering = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/** Customer-supplied text as it is: every reordering or invisible character made visible as ⟨U+XXXX⟩. */
+export function revealHiddenCharacters(text: string): string {
+  return text.replace(invisibleOrReordering, (character) => `⟨U+${character.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}⟩`);
+}
+
+/** What the log list shows of a long message; the chat panel keeps the whole line. */
+export function logPreview(text: string, limit = 300): string {
+  return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}

@@ -2,9 +2,14 @@ import type { SessionLogEntry, SessionView, SystemInfo } from '../../../../lambd
 import type { ChatMessage } from '../chat.ts';
 import type { ViewContext } from '../context.ts';
 import { h, replaceChildren, setText, uniqueId } from '../dom.ts';
-import { formatBytes, formatClockTime, formatDuration } from '../format.ts';
+import { formatBytes, formatClockTime, formatDuration, logPreview, revealHiddenCharacters } from '../format.ts';
 import { statusLabel, type MessageKey } from '../i18n.ts';
 import { createPinDisplay, type PinDisplay } from './pin-display.ts';
+
+/** Chat lines appended in one task; 4,000-character lines make a larger batch a long task. */
+const CHAT_LINES_PER_TASK = 50;
+const LONG_CHAT_LINE = 200;
+const LOG_ROWS_PER_TASK = 200;
 
 export interface SessionPanelActions {
   readonly start: (id: string) => void;
@@ -49,6 +54,8 @@ export class SessionPanel {
   readonly #error: HTMLParagraphElement;
   readonly #systemInfo: HTMLDivElement;
   readonly #chatList: HTMLDivElement;
+  #chatContinuation: ReturnType<typeof setTimeout> | undefined;
+  #logContinuation: ReturnType<typeof setTimeout> | undefined;
   readonly #chatEmpty: HTMLParagraphElement;
   readonly #chatInput: HTMLInputElement;
   readonly #chatSend: HTMLButtonElement;
@@ -216,6 +223,7 @@ export class SessionPanel {
   /** Appends the messages not shown yet; everything already shown stays untouched. */
   renderChat(messages: readonly ChatMessage[]): void {
     const { t, locale } = this.ctx;
+    clearTimeout(this.#chatContinuation);
     const shown = this.#renderedChatKeys;
     let common = 0;
     while (common < shown.length && common < messages.length && shown[common] === messages[common]?.key) common += 1;
@@ -225,22 +233,26 @@ export class SessionPanel {
       shown.length = 0;
       common = 0;
     }
-    for (const message of messages.slice(common)) {
+    // A long history is appended a chunk per task, so the page stays responsive while it fills.
+    const end = Math.min(messages.length, common + CHAT_LINES_PER_TASK);
+    if (end < messages.length) this.#chatContinuation = setTimeout(() => this.renderChat(messages), 0);
+    for (const message of messages.slice(common, end)) {
       const mine = message.from === 'technician';
       this.#chatList.appendChild(
         h(
           'div',
-          { class: mine ? 'message mine' : 'message theirs' },
-          h('span', { class: 'sender' }, mine ? t('you') : this.#session.customerName),
+          // A long line takes the full bubble width instead of being measured for it (intrinsic sizing is slow).
+          { class: `${mine ? 'message mine' : 'message theirs'}${message.text.length > LONG_CHAT_LINE ? ' long' : ''}` },
+          h('span', { class: 'sender', dir: 'auto' }, mine ? t('you') : revealHiddenCharacters(this.#session.customerName)),
           message.at ? h('time', { datetime: message.at }, formatClockTime(message.at, locale)) : null,
-          h('span', { class: 'text' }, message.text),
+          h('span', { class: 'text', dir: 'auto' }, mine ? message.text : revealHiddenCharacters(message.text)),
         ),
       );
       shown.push(message.key);
     }
     this.#chatEmpty.hidden = messages.length > 0;
     this.#chatList.hidden = messages.length === 0;
-    if (messages.length > common) this.#chatList.scrollTop = this.#chatList.scrollHeight;
+    if (messages.length > common && end === messages.length) this.#chatList.scrollTop = this.#chatList.scrollHeight;
   }
 
   renderLog(entries: readonly SessionLogEntry[]): void {
@@ -253,18 +265,25 @@ export class SessionPanel {
       if (entry.actor.name) return entry.actor.name;
       return entry.actor.kind === 'technician' ? t('actorTechnician') : entry.actor.kind === 'customer' ? t('actorCustomer') : t('actorSystem');
     };
-    replaceChildren(
-      this.#log,
-      ...entries.map((entry) =>
-        h(
-          'li',
-          { class: `log-${entry.type}` },
-          h('time', { datetime: entry.at }, formatClockTime(entry.at, locale)),
-          h('span', { class: 'actor' }, actorName(entry)),
-          h('span', { class: 'message' }, entry.message),
-        ),
-      ),
-    );
+    const row = (entry: SessionLogEntry) =>
+      h(
+        'li',
+        { class: `log-${entry.type}` },
+        h('time', { datetime: entry.at }, formatClockTime(entry.at, locale)),
+        h('span', { class: 'actor', dir: 'auto' }, revealHiddenCharacters(actorName(entry))),
+        h('span', { class: 'message', dir: 'auto' }, revealHiddenCharacters(logPreview(entry.message))),
+      );
+    clearTimeout(this.#logContinuation);
+    replaceChildren(this.#log, ...entries.slice(0, LOG_ROWS_PER_TASK).map(row));
+    // A long log is filled a chunk per task, like the chat.
+    const appendFrom = (start: number) => {
+      if (start >= entries.length) return;
+      this.#logContinuation = setTimeout(() => {
+        this.#log.append(...entries.slice(start, start + LOG_ROWS_PER_TASK).map(row));
+        appendFrom(start + LOG_ROWS_PER_TASK);
+      }, 0);
+    };
+    appendFrom(LOG_ROWS_PER_TASK);
   }
 
   #sendChat(): void {

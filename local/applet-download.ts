@@ -21,10 +21,16 @@ export interface AppletDownloadOptions {
   readonly headers: () => Record<string, string>;
 }
 
-/** Size of the Node.js script as this server hands it out (the baked-in config is part of it). */
-export async function nodeScriptBytes(siteDirectory: string, config: AppletServerConfig): Promise<number> {
-  const bundle = await readFile(path.join(siteDirectory, 'applet', appletBundleName), 'utf8');
-  return Buffer.byteLength(embedServerConfig(bundle, config), 'utf8');
+/**
+ * Size of the Node.js script as this server hands it out (the baked-in config is part of it);
+ * undefined when the site folder has no applet (a test's hand-made site), which then offers none.
+ */
+export async function nodeScriptBytes(siteDirectory: string, config: AppletServerConfig): Promise<number | undefined> {
+  const bundle = await readFile(path.join(siteDirectory, 'applet', appletBundleName), 'utf8').catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  return bundle === undefined ? undefined : Buffer.byteLength(embedServerConfig(bundle, config), 'utf8');
 }
 
 export type AppletDownload = (request: IncomingMessage, response: ServerResponse, pathname: string) => Promise<void>;

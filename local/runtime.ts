@@ -108,10 +108,16 @@ export function tunablesInEnvironment(env: NodeJS.ProcessEnv = process.env): Rec
   const set: Record<string, string> = {};
   for (const name of Object.values(environmentVariables)) {
     const value = env[name];
-    // A secret's value is never printed, only that it is set.
-    if (!infrastructure.has(name) && value !== undefined && value !== '') set[name] = /SECRET/.test(name) ? '(set, not shown)' : value;
+    if (!infrastructure.has(name) && value !== undefined && value !== '') set[name] = value;
   }
   return set;
+}
+
+/** The start-up line's view of the tunables: a secret's value is never printed, only that it is set. */
+export function printableTunables(tunables: Readonly<Record<string, string>>): string {
+  return Object.entries(tunables)
+    .map(([name, value]) => `${name}=${/SECRET/.test(name) ? '(set, not shown)' : value}`)
+    .join(' ');
 }
 
 /** buildSite() empties its folder first: only let it do that to a folder that holds a site or nothing. */
@@ -276,7 +282,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // Complete before the first request can start a handler: each reads its environment once, at its cold start.
     gatewayOrigin = { httpOrigin: gateway.url, webSocketUrl: gateway.webSocketUrl };
-    const downloads = [...appDownloads.sizes, { platform: 'node', bytes: await nodeScriptBytes(siteDirectory, gatewayOrigin) }];
+    const scriptBytes = await nodeScriptBytes(siteDirectory, gatewayOrigin);
+    const downloads = [...appDownloads.sizes, ...(scriptBytes === undefined ? [] : [{ platform: 'node' as const, bytes: scriptBytes }])];
     log.info(`Downloads: ${downloads.map(({ platform }) => platform).join(', ')}${appDownloads.sizes.length === 0 ? ' (no native app: run npm run build:apps first, or start with BUILD_APPS=host)' : ''}`);
     const tunables = tunablesInEnvironment();
     resources = {
@@ -294,7 +301,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       originVerifySecret: randomBytes(24).toString('hex'),
     };
     if (Object.keys(tunables).length > 0) {
-      log.info(`Tunables from the environment: ${Object.entries(tunables).map(([name, value]) => `${name}=${value}`).join(' ')}`);
+      log.info(`Tunables from the environment: ${printableTunables(tunables)}`);
     }
 
     sweeper = startSweeper({

@@ -215,7 +215,8 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     const reloadedLog = page.getByRole('tabpanel', { name: 'Max Mustermann' }).getByRole('log');
     await reloadedLog.getByText('Hallo, hier ist Alice. Ich sehe Ihren Rechner.').waitFor();
     await reloadedLog.getByText('Danke, das Drucker-Problem besteht seit gestern.').waitFor();
-    expect(await page.locator('.session-log').innerText()).toContain(pin);
+    // Rows outside the log's scroll area skip layout (content-visibility), so innerText leaves them out: read the text itself.
+    await eventually(async () => expect(await page.locator('.session-log').textContent()).toContain(pin), { timeoutMs: 15_000 });
 
     // Step 8: Close. The applet is told and ends; the list shows Closed.
     const exited = once(applet.process, 'exit');

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { explained } from '../support/explained.ts';
 import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
+import { environmentVariables } from '#domain/config';
 import { defaultDeploymentOptions } from '../../lib/deployment-options.ts';
 import { serviceEnvironment } from '../../lib/remote-support-stack.ts';
 import { localHandlerEnvironment, localSecretVariables, platformVariables } from '../../local/handler-environment.ts';
@@ -35,7 +36,8 @@ function runtimeVariables(declaration: HandlerDeclaration): Record<string, strin
   return localHandlerEnvironment(
     declaration,
     {
-      tunables: serviceEnvironment(defaultDeploymentOptions),
+      // The stack adds the download sizes redeem lists to the tunables; the runtime does the same.
+      tunables: { ...serviceEnvironment(defaultDeploymentOptions), [environmentVariables.appletDownloads]: '[]' },
       tableName: 'remote-support',
       dynamoDbEndpoint: 'http://127.0.0.1:1',
       region: 'us-east-1',

@@ -20,6 +20,8 @@ export interface HandlerNeeds {
    * origin-verify secret CloudFront adds (so a caller of the API's own endpoint cannot forge it).
    */
   readonly viewerAddress?: boolean;
+  /** Puts session events onto the product's EventBridge bus. */
+  readonly publishesEvents?: boolean;
 }
 
 export interface HandlerDeclaration {
@@ -47,6 +49,12 @@ export interface WebSocketRoute extends HandlerDeclaration {
 
 export interface ScheduledJob extends HandlerDeclaration {
   readonly everyMinutes: number;
+}
+
+/** A consumer of the table's change stream (an event source mapping in AWS, the stream reader locally). */
+export interface StreamConsumer extends HandlerDeclaration {
+  /** Records per invocation at most. */
+  readonly batchSize: number;
 }
 
 export const httpRoutes: readonly HttpRoute[] = [
@@ -202,6 +210,33 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     entry: 'lambdas/scheduled/sweep-timeouts.ts',
     everyMinutes: 1,
     needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    // Webhook attempts that failed and are due again (backoff over about a day).
+    name: 'retry-webhooks',
+    entry: 'lambdas/scheduled/retry-webhooks.ts',
+    everyMinutes: 1,
+    needs: { table: 'readWrite' },
+  },
+];
+
+/**
+ * Session events come from the table's change stream, after the write
+ * committed, never from the handler that wrote: two consumers, one for the
+ * EventBridge bus and one for webhooks (a stream serves two readers well).
+ */
+export const streamConsumers: readonly StreamConsumer[] = [
+  {
+    name: 'publish-session-events',
+    entry: 'lambdas/streams/publish-session-events.ts',
+    batchSize: 100,
+    needs: { table: 'read', publishesEvents: true },
+  },
+  {
+    name: 'deliver-webhooks',
+    entry: 'lambdas/streams/deliver-webhooks.ts',
+    batchSize: 25,
+    needs: { table: 'readWrite' },
   },
 ];
 

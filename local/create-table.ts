@@ -28,6 +28,7 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: d.streamViewType },
         AttributeDefinitions: attributeDefinitions,
         KeySchema: [
           { AttributeName: d.partitionKey, KeyType: 'HASH' },

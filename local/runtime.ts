@@ -10,6 +10,7 @@ import { buildSite, defaultSiteDirectory, repositoryRoot } from '../scripts/buil
 import { createTable, seedDirectory } from './create-table.ts';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startGatewayServer, type GatewayServer } from './gateway-server.ts';
+import { startLocalIntegrations, type LocalIntegrations } from './integrations.ts';
 import { consoleLogger, lazyEntryHandler, type Logger } from './lambda-invoker.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
 
@@ -48,6 +49,8 @@ export interface LocalRuntime {
   readonly dynamoDb: { readonly endpoint: string; readonly pid?: number; readonly startMilliseconds?: number };
   readonly gateway: GatewayServer;
   readonly sweeper: Sweeper;
+  /** The EventBridge stand-in (events received) and the stream reader feeding the stream consumers. */
+  readonly integrations: LocalIntegrations;
   /** Milliseconds from the call to ready. */
   readonly startMilliseconds: number;
   /** Closes sockets ($disconnect runs), the server, the sweeper, then DynamoDB Local. Idempotent. */
@@ -109,6 +112,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let dynamoDbLocal: DynamoDbLocal | undefined;
   let gateway: GatewayServer | undefined;
   let sweeper: Sweeper | undefined;
+  let integrations: LocalIntegrations | undefined;
   let rawClient: DynamoDBClient | undefined;
   let table: Table | undefined;
 
@@ -117,6 +121,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stopRequested = true;
     await sweeper?.stop();
     await gateway?.close();
+    await integrations?.stop();
     table?.client.destroy();
     rawClient?.destroy();
     await dynamoDbLocal?.stop();
@@ -176,6 +181,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log.info(`Table ${tableName} already exists; kept its data`);
     }
     const directoryTable = table;
+    // Reading the stream from before the gateway listens: no write of a request goes unpublished.
+    integrations = await startLocalIntegrations({ rawClient, endpoint, table, repositoryRoot, log });
 
     await siteBuilt;
     gateway = await startGatewayServer({
@@ -223,6 +230,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     dynamoDb: { endpoint: process.env[environmentVariables.dynamoDbEndpoint] ?? '', pid: dynamoDbLocal?.pid, startMilliseconds: dynamoDbLocal?.startMilliseconds },
     gateway,
     sweeper,
+    integrations,
     startMilliseconds: Math.round(performance.now() - startedAt),
     stop() {
       stopping ??= stopAll();

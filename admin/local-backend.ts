@@ -12,6 +12,7 @@ import {
   type Group,
   type LocalTechnician,
 } from '#storage/directory';
+import { WebhookStore } from '#storage/webhooks';
 import { AdminError, type AdminBackend, type NewTechnician, type TechnicianSummary } from './backend.ts';
 
 /** DynamoDB Local accepts any credentials; the SDK insists on having some. */
@@ -30,10 +31,13 @@ const summary = (technician: LocalTechnician): TechnicianSummary => ({
 /** The local runtime's technician directory and group permissions, both in its DynamoDB table. */
 export class LocalBackend implements AdminBackend {
   private readonly table: Table;
+  readonly webhooks: WebhookStore;
+  readonly allowPrivateWebhooks = true;
 
   constructor(endpoint: string, tableName: string) {
     ensureLocalCredentials();
     this.table = { client: createDocumentClient(endpoint), name: tableName };
+    this.webhooks = new WebhookStore(this.table);
   }
 
   async createTechnician(technician: NewTechnician): Promise<TechnicianSummary> {

@@ -1,6 +1,7 @@
 import { parseAdminArguments, usage, UsageError, type AdminInvocation, type Target } from './arguments.ts';
 import { AdminError, type AdminBackend, type TechnicianSummary } from './backend.ts';
 import type { Group } from '#storage/directory';
+import { executeWebhookCommand } from './webhook-commands.ts';
 
 export interface AdminIo {
   readonly out: (line: string) => void;
@@ -69,6 +70,9 @@ async function execute(invocation: AdminInvocation, backend: AdminBackend, io: A
     }
     case 'help':
       io.out(usage);
+      return;
+    default:
+      await executeWebhookCommand(command, backend.webhooks, backend.allowPrivateWebhooks, print);
   }
 }
 

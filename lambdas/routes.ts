@@ -40,6 +40,11 @@ export interface HttpRoute extends HandlerDeclaration {
   readonly path: string;
   /** `technician`: JWT authorizer (Cognito in AWS, the local identity provider locally). */
   readonly auth: 'technician' | 'public';
+  /**
+   * Integration clients (OAuth client credentials) may call this route with this scope, acting
+   * for a technician; the handler enforces it, the stack lets the function read the directory.
+   */
+  readonly clientScope?: 'sessions.read' | 'sessions.write';
 }
 
 export interface WebSocketRoute extends HandlerDeclaration {
@@ -71,6 +76,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     method: 'POST',
     path: '/api/sessions',
     auth: 'technician',
+    clientScope: 'sessions.write',
     entry: 'lambdas/http/create-session.ts',
     needs: { table: 'readWrite', postsToConnections: true },
   },
@@ -87,6 +93,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     method: 'GET',
     path: '/api/sessions/{id}',
     auth: 'technician',
+    clientScope: 'sessions.read',
     entry: 'lambdas/http/get-session.ts',
     // Writes too: a look at another technician's session is logged there as denied.
     needs: { table: 'readWrite' },
@@ -96,6 +103,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     method: 'GET',
     path: '/api/sessions/{id}/log',
     auth: 'technician',
+    clientScope: 'sessions.read',
     entry: 'lambdas/http/get-session-log.ts',
     // Writes too: a look at another technician's session is logged there as denied.
     needs: { table: 'readWrite' },
@@ -105,6 +113,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     method: 'POST',
     path: '/api/sessions/{id}/pin',
     auth: 'technician',
+    clientScope: 'sessions.write',
     entry: 'lambdas/http/generate-pin.ts',
     needs: { table: 'readWrite', postsToConnections: true, pinSecret: true },
   },
@@ -121,6 +130,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     method: 'POST',
     path: '/api/sessions/{id}/close',
     auth: 'technician',
+    clientScope: 'sessions.write',
     entry: 'lambdas/http/close-session.ts',
     needs: { table: 'readWrite', postsToConnections: true },
   },

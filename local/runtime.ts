@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { environmentVariables, loadConfig } from '#domain/config';
 import { createDocumentClient, type Table } from '#storage/dynamo-client';
 import { getLocalTechnician, listLocalTechnicians, seedTechnicians } from '#storage/directory';
+import { getIntegrationClient } from '#storage/clients';
 import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes } from '#routes';
 import { buildSite, defaultSiteDirectory, repositoryRoot } from '../scripts/build-site.ts';
 import { createTable, seedDirectory } from './create-table.ts';
@@ -192,6 +193,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       webSocketRoutes: webSocketRoutes.map((route) => ({ ...route, handler: lazyEntryHandler(repositoryRoot, route.entry) })),
       findTechnician: (username) => getLocalTechnician(directoryTable, username),
       listTechnicians: () => listLocalTechnicians(directoryTable),
+      findClient: (clientId) => getIntegrationClient(directoryTable, clientId),
       siteDirectory,
       appletFilePrefix,
       jwtAudience: 'local-console',

@@ -8,6 +8,10 @@ import { Architecture, Code, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import { integrationEnvironment } from '#events/environment';
+import { USER_POOL_ID } from '#shared/technician-directory';
 import { Construct } from 'constructs';
 import { environmentVariables } from '#domain/config';
 import type { HandlerDeclaration } from '#routes';
@@ -144,6 +148,22 @@ export class ServiceFunction extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:${partition}:execute-api:${region}:${account}:${apiRef}/${stage.stageName}/*/@connections/*]`,
       reason: 'Posting to a WebSocket client needs the connection id in the ARN; ids are only known at run time. Scoped to this API and stage, @connections only.',
     });
+    return this;
+  }
+
+  /** EVENT_BUS_NAME + PutEvents on that one bus. */
+  bindEventBus(bus: IEventBus): this {
+    this.function.addEnvironment(integrationEnvironment.eventBusName, bus.eventBusName);
+    bus.grantPutEventsTo(this.role);
+    return this;
+  }
+
+  /** USER_POOL_ID + reading one technician and their groups: integration clients act for technicians by user name. */
+  bindTechnicianDirectory(userPool: IUserPool): this {
+    this.function.addEnvironment(USER_POOL_ID, userPool.userPoolId);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'], resources: [userPool.userPoolArn] }),
+    );
     return this;
   }
 

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentVariables } from '#domain/config';
-import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
+import { httpRoutes, scheduledJobs, streamConsumers, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
 import { tableDefinition } from '#storage/table-definition';
 import { tableActions } from '../../lib/constructs/service-function.ts';
 import { synthesize, type Synthesized } from './synth.ts';
@@ -10,7 +10,7 @@ import { synthesize, type Synthesized } from './synth.ts';
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
-const declarations: HandlerDeclaration[] = [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer, ...scheduledJobs];
+const declarations: HandlerDeclaration[] = [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer, ...scheduledJobs, ...streamConsumers];
 const managedPolicyIds = {
   cachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
   allViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
@@ -65,7 +65,8 @@ describe('functions from the route table', () => {
       const statements = statementsOf(declaration.name);
       const env = (functionOf(declaration.name)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
-      const tableStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+      const isStreamAction = (action: string) => /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/.test(action);
+      const tableStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:') && !isStreamAction(action)));
       if (needs.table === 'none') {
         expect(tableStatements, declaration.name).toHaveLength(0);
         expect(env[environmentVariables.tableName], declaration.name).toBeUndefined();
@@ -94,7 +95,21 @@ describe('functions from the route table', () => {
       expect(env[environmentVariables.jwtAudience] !== undefined, declaration.name).toBe(needs.verifiesJwt === true);
       expect(env[environmentVariables.allowedOrigins] !== undefined, declaration.name).toBe(needs.verifiesJwt === true);
 
-      const known = new Set([...tableStatements, ...secretStatements, ...connectionStatements]);
+      const eventStatements = statements.filter((statement) => actionsOf(statement).includes('events:PutEvents'));
+      expect(eventStatements.length, declaration.name).toBe(needs.publishesEvents ? 1 : 0);
+      const directoryStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('cognito-idp:')));
+      const actsForClients = 'clientScope' in declaration && declaration.clientScope !== undefined;
+      expect(directoryStatements.map((statement) => actionsOf(statement).sort()), declaration.name).toEqual(
+        actsForClients ? [['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']] : [],
+      );
+      // The event source mapping adds reading the table's stream to the stream consumers, nothing else.
+      const streamStatements = statements.filter((statement) => actionsOf(statement).some(isStreamAction));
+      const isConsumer = streamConsumers.some((consumer) => consumer.name === declaration.name);
+      expect(streamStatements.length > 0, declaration.name).toBe(isConsumer);
+      const queueStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+      expect(queueStatements.length > 0, declaration.name).toBe(isConsumer);
+
+      const known = new Set([...tableStatements, ...secretStatements, ...connectionStatements, ...eventStatements, ...directoryStatements, ...streamStatements, ...queueStatements]);
       const rest = statements.filter((statement) => !known.has(statement)).map((statement) => actionsOf(statement).sort().join(','));
       expect(rest.sort(), declaration.name).toEqual(['logs:CreateLogStream,logs:PutLogEvents', 'xray:PutTelemetryRecords,xray:PutTraceSegments']);
     }
@@ -186,13 +201,14 @@ describe('APIs', () => {
     expect(openHttpRoutes.map((route) => route.RouteKey)).toContain('POST /api/pin/redeem');
   });
 
-  it('checks technician JWTs against the Cognito pool with the console client as audience', () => {
+  it('checks technician JWTs against the Cognito pool with the console and integration clients as audience', () => {
     synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-central-1.amazonaws.com/', { Ref: Match.stringLikeRegexp('^AuthTechnicians') }]] },
-        Audience: [{ Ref: Match.stringLikeRegexp('Console') }],
+        // Console ID tokens by `aud`, the helpdesk client's access tokens by `client_id`.
+        Audience: [{ Ref: Match.stringLikeRegexp('Console') }, { Ref: Match.stringLikeRegexp('Helpdesk') }],
       },
     });
   });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseWebhookCommand, webhookUsage, type WebhookCommand } from './webhook-commands.ts';
+import { clientUsage, parseClientCommand, type ClientCommand } from './client-commands.ts';
 
 /** What the admin CLI was asked to do, after validation. */
 export type AdminCommand =
@@ -10,7 +11,8 @@ export type AdminCommand =
   | { readonly kind: 'technicians-add-to-group'; readonly username: string; readonly group: string }
   | { readonly kind: 'groups-put'; readonly name: string; readonly privateSessions: boolean; readonly pinCode: boolean }
   | { readonly kind: 'groups-list' }
-  | WebhookCommand;
+  | WebhookCommand
+  | ClientCommand;
 
 export type Target =
   | { readonly kind: 'local'; readonly endpoint: string; readonly table: string }
@@ -40,6 +42,7 @@ Commands:
                      creates or replaces the group; a permission not given is denied
   groups list
 ${webhookUsage}
+${clientUsage}
 
 Target (default: aws when --stack or REMOTE_SUPPORT_STACK is given, local otherwise):
   --target local     the local runtime's DynamoDB (npm start logs "DynamoDB Local ready ... <endpoint>")
@@ -108,8 +111,8 @@ export function parseAdminArguments(argv: readonly string[], env: Env = {}): Adm
     if (values[option] !== undefined && !kinds.includes(command.kind)) throw new UsageError(`--${option} does not apply to this command`);
   };
   onlyFor('email', ['technicians-create']);
-  onlyFor('name', ['technicians-create']);
-  onlyFor('group', ['technicians-create']);
+  onlyFor('name', ['technicians-create', 'clients-put']);
+  onlyFor('group', ['technicians-create', 'clients-put']);
   onlyFor('private-sessions', ['groups-put']);
   onlyFor('pin-code', ['groups-put']);
   onlyFor('url', ['webhooks-add']);
@@ -173,6 +176,11 @@ function parseCommand(positionals: readonly string[], values: Record<string, unk
       default:
         throw new UsageError(second === undefined ? 'missing groups subcommand (put, list)' : `unknown groups subcommand "${second}"`);
     }
+  }
+  if (first === 'clients') {
+    return parseClientCommand(second, rest, values, (message) => {
+      throw new UsageError(message);
+    });
   }
   if (first === 'webhooks') {
     return parseWebhookCommand(second, rest, values, (message) => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIntegrationClient } from '#storage/clients';
 import { WebhookStore } from '#storage/webhooks';
 import { adminCli } from '../support/admin.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
@@ -46,5 +47,14 @@ describe('admin CLI: webhooks', () => {
     });
     expect(await admin('webhooks', 'add', '--url', 'ftp://example.com/hook')).toMatchObject({ code: 1, err: expect.stringContaining('must use https or http') });
     expect(await admin('webhooks', 'list')).toMatchObject({ code: 0, out: 'no webhooks' });
+  });
+
+  it('lets an integration client act for the groups it is given', async () => {
+    expect(await admin('clients', 'put', '4hq1example', '--name', 'Zendesk', '--group', 'Support')).toMatchObject({ code: 0, out: 'saved 4hq1example  "Zendesk"  groups: Support' });
+    expect(await getIntegrationClient(table, '4hq1example')).toEqual({ clientId: '4hq1example', name: 'Zendesk', groups: ['Support'] });
+    expect(await admin('clients', 'put', '4hq1example', '--name', 'Zendesk')).toMatchObject({ code: 2, err: expect.stringContaining('at least one --group') });
+    expect((await admin('clients', 'list')).out).toContain('4hq1example');
+    expect(await admin('clients', 'remove', '4hq1example')).toMatchObject({ code: 0 });
+    expect(await getIntegrationClient(table, '4hq1example')).toBeUndefined();
   });
 });

@@ -160,3 +160,16 @@ describe('the retry schedule', () => {
     expect(() => parseRetrySchedule('1,soon')).toThrow(/comma-separated seconds/);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes client-credentials access on exactly the routes integration clients may use', async () => {
+    const { openApiDocument } = await import('#http/openapi-document');
+    const document = openApiDocument() as unknown as { paths: Record<string, Record<string, { security: Record<string, string[]>[] }>> };
+    const clientScopes = (path: string, method: string) => document.paths[path]![method]!.security.flatMap((entry) => entry.integrationClient ?? []);
+    expect(clientScopes('/api/sessions', 'post')).toEqual(['remote-support/sessions.write']);
+    expect(clientScopes('/api/sessions/{id}/pin', 'post')).toEqual(['remote-support/sessions.write']);
+    expect(clientScopes('/api/sessions/{id}/log', 'get')).toEqual(['remote-support/sessions.read']);
+    expect(clientScopes('/api/sessions', 'get')).toEqual([]);
+    expect(clientScopes('/api/sessions/{id}/start', 'post')).toEqual([]);
+  });
+});

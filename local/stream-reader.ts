@@ -132,6 +132,8 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
 
   const readShard = async (shardId: string, firstIterator: string | undefined): Promise<void> => {
     let iterator = firstIterator;
+    // A streak of failures (DynamoDB Local restarting) is reported once, not once a second.
+    let failing = false;
     while (iterator && !stopped) {
       let page;
       try {
@@ -139,10 +141,13 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       } catch (error) {
         if (stopped) return;
         if (error instanceof ExpiredIteratorException) throw error;
-        options.log.error(`[stream] reading shard ${shardId} failed; retrying:`, error);
+        if (!failing) options.log.error(`[stream] reading shard ${shardId} failed; retrying every second:`, error);
+        failing = true;
         await sleep(1000);
         continue;
       }
+      if (failing) options.log.info(`[stream] reading shard ${shardId} again`);
+      failing = false;
       const records = (page.Records ?? []).map((record) => lambdaRecord(record, streamArn));
       if (records.length > 0) await Promise.all(options.consumers.map((consumer) => feed(consumer, records)));
       iterator = page.NextShardIterator;

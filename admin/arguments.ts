@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { parseWebhookCommand, webhookUsage, type WebhookCommand } from './webhook-commands.ts';
+import { clientUsage, parseClientCommand, type ClientCommand } from './client-commands.ts';
 
 /** What the admin CLI was asked to do, after validation. */
 export type AdminCommand =
@@ -8,7 +10,9 @@ export type AdminCommand =
   | { readonly kind: 'technicians-delete'; readonly username: string }
   | { readonly kind: 'technicians-add-to-group'; readonly username: string; readonly group: string }
   | { readonly kind: 'groups-put'; readonly name: string; readonly privateSessions: boolean; readonly pinCode: boolean }
-  | { readonly kind: 'groups-list' };
+  | { readonly kind: 'groups-list' }
+  | WebhookCommand
+  | ClientCommand;
 
 export type Target =
   | { readonly kind: 'local'; readonly endpoint: string; readonly table: string }
@@ -39,6 +43,8 @@ Commands:
   groups put <name> [--private-sessions] [--pin-code]
                      creates or replaces the group; a permission not given is denied
   groups list
+${webhookUsage}
+${clientUsage}
 
 Target (default: aws when --stack or REMOTE_SUPPORT_STACK is given, local otherwise):
   --target local     the local runtime's DynamoDB
@@ -93,6 +99,10 @@ export function parseAdminArguments(argv: readonly string[], env: Env = {}): Adm
         group: { type: 'string', multiple: true },
         'private-sessions': { type: 'boolean' },
         'pin-code': { type: 'boolean' },
+        url: { type: 'string' },
+        events: { type: 'string' },
+        secret: { type: 'string' },
+        limit: { type: 'string' },
       },
     });
   } catch (error) {
@@ -107,10 +117,14 @@ export function parseAdminArguments(argv: readonly string[], env: Env = {}): Adm
     if (values[option] !== undefined && !kinds.includes(command.kind)) throw new UsageError(`--${option} does not apply to this command`);
   };
   onlyFor('email', ['technicians-create']);
-  onlyFor('name', ['technicians-create']);
-  onlyFor('group', ['technicians-create']);
+  onlyFor('name', ['technicians-create', 'clients-put']);
+  onlyFor('group', ['technicians-create', 'clients-put']);
   onlyFor('private-sessions', ['groups-put']);
   onlyFor('pin-code', ['groups-put']);
+  onlyFor('url', ['webhooks-add']);
+  onlyFor('events', ['webhooks-add']);
+  onlyFor('secret', ['webhooks-add']);
+  onlyFor('limit', ['webhooks-deliveries']);
   return { command, target: resolveTarget(values, env), json };
 }
 
@@ -168,6 +182,16 @@ function parseCommand(positionals: readonly string[], values: Record<string, unk
       default:
         throw new UsageError(second === undefined ? 'missing groups subcommand (put, list)' : `unknown groups subcommand "${second}"`);
     }
+  }
+  if (first === 'clients') {
+    return parseClientCommand(second, rest, values, (message) => {
+      throw new UsageError(message);
+    });
+  }
+  if (first === 'webhooks') {
+    return parseWebhookCommand(second, rest, values, (message) => {
+      throw new UsageError(message);
+    });
   }
   throw new UsageError(`unknown command "${first}"`);
 }

@@ -19,6 +19,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Table } from '#storage/dynamo-client';
 import { listGroups as listStoredGroups, putGroup as putStoredGroup, type Group } from '#storage/directory';
+import { WebhookStore } from '#storage/webhooks';
 import { AdminError, type AdminBackend, type NewTechnician, type TechnicianSummary } from './backend.ts';
 
 /** The stack outputs the CLI works with (lib/remote-support-stack.ts). */
@@ -54,6 +55,8 @@ function attribute(user: UserType | undefined, name: string): string | undefined
 export class AwsBackend implements AdminBackend {
   private readonly cognito: CognitoIdentityProviderClient;
   private readonly table: Table;
+  readonly webhooks: WebhookStore;
+  readonly allowPrivateWebhooks = false;
 
   constructor(
     private readonly resources: StackResources,
@@ -63,6 +66,7 @@ export class AwsBackend implements AdminBackend {
     // The same region for the table as for the pool, whatever AWS_REGION says.
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient(region ? { region } : {}), { marshallOptions: { removeUndefinedValues: true } });
     this.table = { client: documents, name: resources.tableName };
+    this.webhooks = new WebhookStore(this.table);
   }
 
   async createTechnician(technician: NewTechnician): Promise<TechnicianSummary> {

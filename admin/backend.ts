@@ -1,4 +1,5 @@
 import type { Group } from '#storage/directory';
+import type { WebhookStore } from '#storage/webhooks';
 
 export interface TechnicianSummary {
   readonly username: string;
@@ -25,6 +26,10 @@ export interface AdminBackend {
   putGroup(group: Group): Promise<void>;
   /** Groups with their permissions; a Cognito group without stored permissions has none. */
   listGroups(): Promise<Group[]>;
+  /** Webhook endpoints and their delivery log, in the product table. */
+  readonly webhooks: WebhookStore;
+  /** Locally endpoints on this machine are fine; a stack refuses private, loopback and link-local ones. */
+  readonly allowPrivateWebhooks: boolean;
   close(): void;
 }
 

@@ -13,6 +13,7 @@ import {
   type LocalTechnician,
 } from '#storage/directory';
 import { CredentialsFileError, readCredentialsFile, type LocalDynamoDbCredentials } from '../local/dynamodb-credentials.ts';
+import { WebhookStore } from '#storage/webhooks';
 import { AdminError, type AdminBackend, type NewTechnician, type TechnicianSummary } from './backend.ts';
 
 /** For an endpoint given by hand: DynamoDB Local accepts any credentials; the SDK insists on having some. */
@@ -31,6 +32,8 @@ const summary = (technician: LocalTechnician): TechnicianSummary => ({
 /** The local runtime's technician directory and group permissions, both in its DynamoDB table. */
 export class LocalBackend implements AdminBackend {
   private readonly table: Table;
+  readonly webhooks: WebhookStore;
+  readonly allowPrivateWebhooks = true;
 
   constructor(endpoint: string, tableName: string, access?: LocalDynamoDbCredentials) {
     if (access) {
@@ -41,6 +44,7 @@ export class LocalBackend implements AdminBackend {
       ensureLocalCredentials();
     }
     this.table = { client: createDocumentClient(endpoint), name: tableName };
+    this.webhooks = new WebhookStore(this.table);
   }
 
   /** The local runtime's table, with the per-run key from the file it wrote (refused unless mode 600). */

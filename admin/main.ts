@@ -1,6 +1,8 @@
 import { parseAdminArguments, usage, UsageError, type AdminInvocation, type Target } from './arguments.ts';
 import { AdminError, type AdminBackend, type TechnicianSummary } from './backend.ts';
 import type { Group } from '#storage/directory';
+import { executeWebhookCommand } from './webhook-commands.ts';
+import { executeClientCommand } from './client-commands.ts';
 
 export interface AdminIo {
   readonly out: (line: string) => void;
@@ -70,6 +72,14 @@ async function execute(invocation: AdminInvocation, backend: AdminBackend, io: A
     }
     case 'help':
       io.out(usage);
+      return;
+    case 'clients-put':
+    case 'clients-list':
+    case 'clients-remove':
+      await executeClientCommand(command, backend.webhooks.table, print);
+      return;
+    default:
+      await executeWebhookCommand(command, backend.webhooks, backend.allowPrivateWebhooks, print);
   }
 }
 

@@ -8,6 +8,7 @@
  * would fail in AWS.
  */
 import { environmentVariables } from '#domain/config';
+import { integrationEnvironment } from '#events/environment';
 import type { HandlerNeeds } from '#routes';
 
 /** DynamoDB IAM actions per access level. TransactWriteItems is authorized per contained Put/Update/Delete. */
@@ -33,6 +34,8 @@ export interface HandlerResources {
   readonly jwtAudience: string;
   /** Comma-separated browser origins that may open the WebSocket; empty = any (local development). */
   readonly allowedOrigins: string;
+  /** The EventBridge bus session events go to. */
+  readonly eventBusName: string;
 }
 
 function secretVariable(source: SecretSource, inlineName: string, arnName: string): Record<string, string> {
@@ -48,6 +51,7 @@ export function handlerEnvironment(needs: HandlerNeeds, resources: HandlerResour
     ...(needs.pinSecret ? secretVariable(resources.pinSecret, v.pinSecret, v.pinSecretArn) : {}),
     ...(needs.viewerAddress ? secretVariable(resources.originVerifySecret, v.originVerifySecret, v.originVerifySecretArn) : {}),
     ...(needs.postsToConnections ? { [v.managementEndpoint]: resources.managementEndpoint } : {}),
+    ...(needs.publishesEvents ? { [integrationEnvironment.eventBusName]: resources.eventBusName } : {}),
     ...(needs.verifiesJwt
       ? { [v.jwtIssuer]: resources.jwtIssuer, [v.jwtAudience]: resources.jwtAudience, [v.allowedOrigins]: resources.allowedOrigins }
       : {}),

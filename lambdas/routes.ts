@@ -20,6 +20,8 @@ export interface HandlerNeeds {
    * origin-verify secret CloudFront adds (so a caller of the API's own endpoint cannot forge it).
    */
   readonly viewerAddress?: boolean;
+  /** Puts session events onto the product's EventBridge bus. */
+  readonly publishesEvents?: boolean;
 }
 
 export interface HandlerDeclaration {
@@ -38,6 +40,11 @@ export interface HttpRoute extends HandlerDeclaration {
   readonly path: string;
   /** `technician`: JWT authorizer (Cognito in AWS, the local identity provider locally). */
   readonly auth: 'technician' | 'public';
+  /**
+   * Integration clients (OAuth client credentials) may call this route with this scope, acting
+   * for a technician; the handler enforces it, the stack lets the function read the directory.
+   */
+  readonly clientScope?: 'sessions.read' | 'sessions.write';
 }
 
 export interface WebSocketRoute extends HandlerDeclaration {
@@ -47,6 +54,12 @@ export interface WebSocketRoute extends HandlerDeclaration {
 
 export interface ScheduledJob extends HandlerDeclaration {
   readonly everyMinutes: number;
+}
+
+/** A consumer of the table's change stream (an event source mapping in AWS, the stream reader locally). */
+export interface StreamConsumer extends HandlerDeclaration {
+  /** Records per invocation at most. */
+  readonly batchSize: number;
 }
 
 export const httpRoutes: readonly HttpRoute[] = [
@@ -63,6 +76,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     method: 'POST',
     path: '/api/sessions',
     auth: 'technician',
+    clientScope: 'sessions.write',
     entry: 'lambdas/http/create-session.ts',
     needs: { table: 'readWrite', postsToConnections: true },
   },
@@ -79,6 +93,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     method: 'GET',
     path: '/api/sessions/{id}',
     auth: 'technician',
+    clientScope: 'sessions.read',
     entry: 'lambdas/http/get-session.ts',
     // Writes too: a look at another technician's session is logged there as denied.
     needs: { table: 'readWrite' },
@@ -88,6 +103,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     method: 'GET',
     path: '/api/sessions/{id}/log',
     auth: 'technician',
+    clientScope: 'sessions.read',
     entry: 'lambdas/http/get-session-log.ts',
     // Writes too: a look at another technician's session is logged there as denied.
     // The PIN secret: the log's PIN entries are sealed with it and unsealed for display.
@@ -98,6 +114,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     method: 'POST',
     path: '/api/sessions/{id}/pin',
     auth: 'technician',
+    clientScope: 'sessions.write',
     entry: 'lambdas/http/generate-pin.ts',
     needs: { table: 'readWrite', postsToConnections: true, pinSecret: true },
   },
@@ -114,6 +131,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     method: 'POST',
     path: '/api/sessions/{id}/close',
     auth: 'technician',
+    clientScope: 'sessions.write',
     entry: 'lambdas/http/close-session.ts',
     needs: { table: 'readWrite', postsToConnections: true },
   },
@@ -203,6 +221,33 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     entry: 'lambdas/scheduled/sweep-timeouts.ts',
     everyMinutes: 1,
     needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    // Webhook attempts that failed and are due again (backoff over about a day).
+    name: 'retry-webhooks',
+    entry: 'lambdas/scheduled/retry-webhooks.ts',
+    everyMinutes: 1,
+    needs: { table: 'readWrite' },
+  },
+];
+
+/**
+ * Session events come from the table's change stream, after the write
+ * committed, never from the handler that wrote: two consumers, one for the
+ * EventBridge bus and one for webhooks (a stream serves two readers well).
+ */
+export const streamConsumers: readonly StreamConsumer[] = [
+  {
+    name: 'publish-session-events',
+    entry: 'lambdas/streams/publish-session-events.ts',
+    batchSize: 100,
+    needs: { table: 'read', publishesEvents: true },
+  },
+  {
+    name: 'deliver-webhooks',
+    entry: 'lambdas/streams/deliver-webhooks.ts',
+    batchSize: 25,
+    needs: { table: 'readWrite' },
   },
 ];
 

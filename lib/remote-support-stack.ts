@@ -2,12 +2,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, RemovalPolicy, SecretValue, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
 import { statSync } from 'node:fs';
 import { defaultConfig, environmentVariables, type AppletDownloadSize } from '#domain/config';
 import { readAppsManifest, type AppsManifest } from '../applet/native/manifest.ts';
-import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes } from '#routes';
+import { httpRoutes, scheduledJobs, streamConsumers, webSocketAuthorizer, webSocketRoutes } from '#routes';
 import { retainAllLogs } from './cdk-function-logs.ts';
 import { nagGetAtt, nagPseudo } from './nag.ts';
 import { removalPolicyOf, type DeploymentOptions } from './deployment-options.ts';
@@ -16,6 +17,7 @@ import { Handlers } from './constructs/handlers.ts';
 import { HttpApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ScheduledJobs } from './constructs/scheduled-jobs.ts';
+import { SessionEventBus, StreamConsumers } from './constructs/session-events.ts';
 import type { HandlerCodeMode } from './constructs/service-function.ts';
 import { Site, appletBundleKey } from './constructs/site.ts';
 import { Storage } from './constructs/storage.ts';
@@ -106,9 +108,11 @@ export class RemoteSupportStack extends Stack {
       }).unsafeUnwrap(),
     });
     const consoleClient = auth.addConsoleClient(site.origin);
+    const integrationClient = auth.addIntegrationClient();
+    const sessionEvents = new SessionEventBus(this, 'SessionEvents');
 
     const handlers = new Handlers(this, 'Handlers', {
-      declarations: [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer, ...scheduledJobs],
+      declarations: [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer, ...scheduledJobs, ...streamConsumers],
       codeMode: props.handlerCode ?? 'bundled',
       projectRoot,
       logRetention,
@@ -122,10 +126,21 @@ export class RemoteSupportStack extends Stack {
       jwtIssuer: auth.issuer,
       jwtAudience: consoleClient.userPoolClientId,
       siteOrigins: site.origins,
+      eventBus: sessionEvents.bus,
+      userPool: auth.userPool,
     });
-    httpApi.addRoutes(httpRoutes, handlers.byName, new HttpJwtAuthorizer('TechnicianJwt', auth.issuer, { jwtAudience: [consoleClient.userPoolClientId] }));
+    httpApi.addRoutes(httpRoutes, handlers.byName, new HttpJwtAuthorizer('TechnicianJwt', auth.issuer, {
+        // Console ID tokens carry `aud`; client-credentials access tokens carry `client_id`, which API Gateway checks instead.
+        jwtAudience: [consoleClient.userPoolClientId, integrationClient.userPoolClientId],
+      }));
     webSocketApi.addRoutes(webSocketRoutes, webSocketAuthorizer, handlers.byName);
     new ScheduledJobs(this, 'Schedules', scheduledJobs, handlers);
+    const consumers = new StreamConsumers(this, 'StreamConsumers', {
+      consumers: streamConsumers,
+      handlers,
+      table: storage.table,
+      webhookFunctions: ['deliver-webhooks', 'retry-webhooks'],
+    });
 
     site.deployContent(
       props.siteDirectory,
@@ -160,6 +175,7 @@ export class RemoteSupportStack extends Stack {
     });
 
     retainAllLogs(this, logRetention, removalPolicy);
+    for (const alarm of consumers.alarms) alarm.addAlarmAction(new SnsAction(monitoring.topic));
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('PinPageUrl', `${site.origin}/`, 'Give this to customers: they type the PIN here');
@@ -172,6 +188,10 @@ export class RemoteSupportStack extends Stack {
     output('TableName', storage.table.tableName, 'DynamoDB table (group permissions are managed with the admin CLI)');
     output('DistributionDomainName', site.distribution.distributionDomainName, 'Point your custom domain (CNAME/alias) here');
     output('AlarmTopicArn', monitoring.topic.topicArn, 'Subscribe on-call endpoints to this topic');
+    output('EventBusName', sessionEvents.bus.eventBusName, 'EventBridge bus of the session events (source remote-support)');
+    output('IntegrationClientId', integrationClient.userPoolClientId, 'App client of the integration API (client credentials; allow it with npm run admin -- clients put)');
+    output('TokenUrl', `${auth.hostedUiBaseUrl}/oauth2/token`, 'OAuth 2.0 token endpoint for client-credentials tokens');
+    output('StreamFailureQueueUrl', consumers.deadLetterQueue.queueUrl, 'Stream positions the event publisher or webhook deliverer gave up on');
   }
 }
 

@@ -9,6 +9,7 @@ import {
 import type { Table } from '#storage/dynamo-client';
 import { putGroup, putLocalTechnician, seedGroups, seedTechnicians } from '#storage/directory';
 import { tableDefinition } from '#storage/table-definition';
+import { putIntegrationClient, seedClients } from '#storage/clients';
 
 /**
  * Creates the product table from the same definition the CDK stack uses:
@@ -28,6 +29,7 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: d.streamViewType },
         AttributeDefinitions: attributeDefinitions,
         KeySchema: [
           { AttributeName: d.partitionKey, KeyType: 'HASH' },
@@ -57,7 +59,11 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
   return true;
 }
 
-/** Puts the groups and technicians of SPEC section 2 (alice/Support, bob/Helpdesk, carol/Observers). */
+/** Puts the groups and technicians of SPEC section 2 (alice/Support, bob/Helpdesk, carol/Observers) and the demo integration client. */
 export async function seedDirectory(table: Table): Promise<void> {
-  await Promise.all([...seedGroups.map((group) => putGroup(table, group)), ...seedTechnicians.map((technician) => putLocalTechnician(table, technician))]);
+  await Promise.all([
+    ...seedGroups.map((group) => putGroup(table, group)),
+    ...seedTechnicians.map((technician) => putLocalTechnician(table, technician)),
+    ...seedClients.map((client) => putIntegrationClient(table, client)),
+  ]);
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { IntegrationClient } from '#storage/clients';
 import type { LocalTechnician } from '#storage/directory';
 import type { SiteConfig } from '../web/shared/site-config.ts';
 import type { AppDownloads } from './app-downloads.ts';
@@ -30,6 +31,8 @@ export interface GatewayServerOptions {
   readonly webSocketRoutes: readonly WebSocketGatewayRoute[];
   readonly findTechnician: (username: string) => Promise<LocalTechnician | undefined>;
   readonly listTechnicians: () => Promise<readonly LocalTechnician[]>;
+  /** Integration clients POST /dev/client-token issues tokens for. */
+  readonly findClient?: (clientId: string) => Promise<IntegrationClient | undefined>;
   /** The built site (dist/site). */
   readonly siteDirectory: string;
   /** Default RemoteSupport. */
@@ -75,6 +78,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     audience,
     findTechnician: options.findTechnician,
     listTechnicians: options.listTechnicians,
+    findClient: options.findClient,
   });
   const connections = new ConnectionRegistry();
   const connectionsEndpoint = createConnectionsEndpoint(connections, log, options.mayManageConnections);

@@ -2,6 +2,12 @@ import { environmentVariables } from '#domain/config';
 import type { HandlerDeclaration } from '#routes';
 import { handlerEnvironment } from '../lambdas/handler-access.ts';
 import { accessKeyIdFor } from './iam-guard.ts';
+import { integrationEnvironment } from '#events/environment';
+
+/** Local stand-ins of the integrations (the EventBridge endpoint, private webhook targets allowed) and their trial knobs. */
+function localIntegrationVariables(): string[] {
+  return [integrationEnvironment.eventBusEndpoint, integrationEnvironment.webhookAllowPrivate, integrationEnvironment.webhookRetrySchedule, 'EVENT_BUS_QUIET'];
+}
 
 /** What one local runtime offers its handlers; each gets only the part its `needs` names. */
 export interface LocalHandlerResources {
@@ -16,6 +22,7 @@ export interface LocalHandlerResources {
   readonly allowedOrigins: string;
   readonly pinSecret: string;
   readonly originVerifySecret: string;
+  readonly eventBusName: string;
 }
 
 /**
@@ -30,6 +37,7 @@ export const platformVariables: readonly string[] = [
   environmentVariables.dynamoDbEndpoint,
   'LOG_LEVEL',
   'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+  ...localIntegrationVariables(),
 ];
 
 /** Locally a secret arrives by value where in AWS its ARN does (the stack's variable → the local one). */
@@ -45,7 +53,7 @@ export function localHandlerEnvironment(
   parentEnvironment: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
   const passedThrough: Record<string, string> = {};
-  for (const name of ['LOG_LEVEL', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) {
+  for (const name of ['LOG_LEVEL', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', ...localIntegrationVariables()]) {
     const value = parentEnvironment[name];
     if (value) passedThrough[name] = value;
   }
@@ -59,6 +67,7 @@ export function localHandlerEnvironment(
       jwtIssuer: resources.jwtIssuer,
       jwtAudience: resources.jwtAudience,
       allowedOrigins: resources.allowedOrigins,
+      eventBusName: resources.eventBusName,
     }),
     ...passedThrough,
     AWS_REGION: resources.region,

@@ -5,7 +5,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { environmentVariables, loadConfig } from '#domain/config';
 import { createDocumentClient, type Table } from '#storage/dynamo-client';
 import { getLocalTechnician, listLocalTechnicians, seedTechnicians } from '#storage/directory';
-import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
+import { getIntegrationClient } from '#storage/clients';
+import { httpRoutes, scheduledJobs, streamConsumers, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
 import { buildSite, defaultSiteDirectory, repositoryRoot } from '../scripts/build-site.ts';
 import { createTable, seedDirectory } from './create-table.ts';
 import { runCredentials, type RunCredentials } from './dynamodb-credentials.ts';
@@ -17,6 +18,7 @@ import { prepareAppDownloads, type AppDownloads } from './app-downloads.ts';
 import { nodeScriptBytes } from './applet-download.ts';
 import { localHandlerEnvironment, type LocalHandlerResources } from './handler-environment.ts';
 import { HandlerSandbox } from './handler-sandbox.ts';
+import { startLocalIntegrations, type LocalIntegrations } from './integrations.ts';
 import { IamGuard, startDynamoDbGuard, type DynamoDbGuard } from './iam-guard.ts';
 import { consoleLogger, type LambdaHandler, type Logger } from './lambda-invoker.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
@@ -82,6 +84,8 @@ export interface LocalRuntime {
   };
   readonly gateway: GatewayServer;
   readonly sweeper: Sweeper;
+  /** The EventBridge stand-in (events received) and the stream reader feeding the stream consumers. */
+  readonly integrations: LocalIntegrations;
   /** Milliseconds from the call to ready. */
   readonly startMilliseconds: number;
   /** The whole process.env the named handler runs with (what the stack gives that function, pointed at this runtime). */
@@ -166,13 +170,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let dynamoDbLocal: DynamoDbLocal | undefined;
   let gateway: GatewayServer | undefined;
   let sweeper: Sweeper | undefined;
+  let integrations: LocalIntegrations | undefined;
   let rawClient: DynamoDBClient | undefined;
   let table: Table | undefined;
   let dynamoDbGuard: DynamoDbGuard | undefined;
   let rawClientEndpoint = '';
   const sandboxes: HandlerSandbox[] = [];
   const routeTable = options.routeTable ?? { httpRoutes, webSocketAuthorizer, webSocketRoutes, scheduledJobs };
-  const declarations = [...routeTable.httpRoutes, routeTable.webSocketAuthorizer, ...routeTable.webSocketRoutes, ...routeTable.scheduledJobs];
+  const declarations = [...routeTable.httpRoutes, routeTable.webSocketAuthorizer, ...routeTable.webSocketRoutes, ...routeTable.scheduledJobs, ...streamConsumers];
   let resources: LocalHandlerResources | undefined;
   const environmentOf = (declaration: HandlerDeclaration) => {
     if (!resources) throw new Error(`${declaration.name} was called before the runtime was ready`);
@@ -190,6 +195,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     stopRequested = true;
     await sweeper?.stop();
     await gateway?.close();
+    await integrations?.stop();
     await appDownloads?.close();
     await Promise.all(sandboxes.map((sandbox) => sandbox.stop()));
     await dynamoDbGuard?.close();
@@ -262,6 +268,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const directoryTable = table;
     await ownCredentials?.publish(endpoint, tableName);
+    // Reading the stream from before the gateway listens: no write of a request goes unpublished.
+    integrations = await startLocalIntegrations({
+      rawClient,
+      endpoint,
+      credentials,
+      table,
+      log,
+      handlerFor: (consumer) => sandboxed(consumer),
+    });
 
     await siteBuilt;
     appDownloads = await appsReady;
@@ -273,6 +288,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       mayManageConnections: (request) => iamGuard.mayManageConnections(request),
       findTechnician: (username) => getLocalTechnician(directoryTable, username),
       listTechnicians: () => listLocalTechnicians(directoryTable),
+      findClient: (clientId) => getIntegrationClient(directoryTable, clientId),
       siteDirectory,
       appletFilePrefix,
       appDownloads,
@@ -299,6 +315,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       allowedOrigins: process.env[environmentVariables.allowedOrigins] || [gateway.url, `http://localhost:${gateway.port}`].join(','),
       pinSecret: process.env[environmentVariables.pinSecret] || randomBytes(32).toString('hex'),
       originVerifySecret: randomBytes(24).toString('hex'),
+      eventBusName: integrations.eventBus.name,
     };
     if (Object.keys(tunables).length > 0) {
       log.info(`Tunables from the environment: ${printableTunables(tunables)}`);
@@ -323,6 +340,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     dynamoDb: { endpoint: rawClientEndpoint, pid: dynamoDbLocal?.pid, startMilliseconds: dynamoDbLocal?.startMilliseconds, credentialsFile: ownCredentials?.file },
     gateway,
     sweeper,
+    integrations,
     startMilliseconds: Math.round(performance.now() - startedAt),
     environmentOf(handlerName) {
       const declaration = declarations.find((candidate) => candidate.name === handlerName);

@@ -87,6 +87,8 @@ export async function appletConnected(
         sessionId,
         logEntry(now, 'applet_connected', actors.customer(session.customerName), arriving ? 'The applet connected; the customer is waiting' : 'The applet reconnected', {
           ...(client.ip ? { ip: client.ip } : {}),
+          // The session's status after this connect: published events tell an arrival from a reconnect by it.
+          status: arriving ? 'waiting' : current,
         }),
       ),
     ]);

@@ -5,7 +5,8 @@ import type { Technician } from './technician.ts';
 type Actor = SessionLogEntry['actor'];
 
 export const actors = {
-  technician: (technician: Pick<Technician, 'displayName'>): Actor => ({ kind: 'technician', name: technician.displayName }),
+  technician: (technician: Pick<Technician, 'displayName' | 'actingClient'>): Actor =>
+    technician.actingClient ? { kind: 'client', name: technician.actingClient.name } : { kind: 'technician', name: technician.displayName },
   customer: (name?: string): Actor => (name ? { kind: 'customer', name } : { kind: 'customer' }),
   system: (): Actor => ({ kind: 'system' }),
 };

@@ -86,7 +86,8 @@ export type LogEventType =
 export interface SessionLogEntry {
   readonly at: string;
   readonly type: LogEventType;
-  readonly actor: { readonly kind: 'technician' | 'customer' | 'system'; readonly name?: string };
+  /** `client`: an integration client (helpdesk system) acting for the session's technician. */
+  readonly actor: { readonly kind: 'technician' | 'customer' | 'system' | 'client'; readonly name?: string };
   readonly message: string;
   readonly details?: Readonly<Record<string, unknown>>;
 }

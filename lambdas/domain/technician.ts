@@ -7,6 +7,8 @@ export interface Technician {
   readonly username: string;
   readonly displayName: string;
   readonly groups: readonly string[];
+  /** Set when an integration client acts for this technician: the log names the client as actor. */
+  readonly actingClient?: { readonly id: string; readonly name: string };
 }
 
 type Claims = Readonly<Record<string, unknown>>;

@@ -21,4 +21,4 @@ export const handler = technicianRoute(async (request, deps) => {
   const { customerName } = parseWith(body, request.body ?? {});
   const key = parseWith(idempotencyKey, request.headers['idempotency-key']);
   return { status: 201, body: { session: await createSession(deps, request.technician, customerName, key) } };
-});
+}, { clientScope: 'sessions.write' });

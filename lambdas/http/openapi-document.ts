@@ -1,3 +1,4 @@
+import { RESOURCE_SERVER } from '#domain/integration-clients';
 import { httpRoutes } from '#routes';
 import { sessionStatuses } from '#domain/session-model';
 
@@ -24,7 +25,14 @@ const operations: Record<string, { summary: string; requestBody?: unknown; succe
   'get-me': { summary: 'The signed-in technician, their groups and permissions', success: [200, 'The technician', { type: 'object', properties: { technician: ref('Technician') } }], errors: [401] },
   'create-session': {
     summary: 'Create a session for a customer ("New session")',
-    requestBody: { type: 'object', required: ['customerName'], properties: { customerName: { type: 'string', minLength: 1, maxLength: 100 } } },
+    requestBody: {
+      type: 'object',
+      required: ['customerName'],
+      properties: {
+        customerName: { type: 'string', minLength: 1, maxLength: 100 },
+        technician: { type: 'string', description: 'Integration clients only (required for them): the user name of the technician the session is for.' },
+      },
+    },
     success: [201, 'The new session', { type: 'object', properties: { session: ref('Session') } }],
     errors: [400, 401, 403, 413],
   },
@@ -109,7 +117,9 @@ export function openApiDocument() {
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: route.name,
       summary: operation.summary,
-      ...(route.auth === 'technician' ? { security: [{ technicianJwt: [] }] } : { security: [] }),
+      ...(route.auth === 'technician'
+        ? { security: [{ technicianJwt: [] }, ...(route.clientScope ? [{ integrationClient: [`${RESOURCE_SERVER}/${route.clientScope}`] }] : [])] }
+        : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(operation.requestBody ? { requestBody: { required: true, content: jsonContent(operation.requestBody) } } : {}),
       responses: {
@@ -125,7 +135,23 @@ export function openApiDocument() {
     servers: [{ url: '/' }],
     paths,
     components: {
-      securitySchemes: { technicianJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (Cognito ID token)' } },
+      securitySchemes: {
+        technicianJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (Cognito ID token)' },
+        integrationClient: {
+          type: 'oauth2',
+          description:
+            'Helpdesk systems: a client-credentials access token (Cognito /oauth2/token in AWS, POST /dev/client-token locally). The client acts for a technician of a group it is allowed for; one PIN per second per technician (429 + Retry-After).',
+          flows: {
+            clientCredentials: {
+              tokenUrl: '/oauth2/token',
+              scopes: {
+                [`${RESOURCE_SERVER}/sessions.read`]: "read a technician's sessions and their logs",
+                [`${RESOURCE_SERVER}/sessions.write`]: 'create sessions and PIN codes for a technician, and close them',
+              },
+            },
+          },
+        },
+      },
       schemas: {
         Error: {
           type: 'object',

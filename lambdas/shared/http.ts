@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Dependencies } from '#domain/dependencies';
-import { DomainError, PayloadTooLarge, ValidationFailed, errorBody, internalErrorBody } from '#domain/errors';
+import { DomainError, Forbidden, PayloadTooLarge, ValidationFailed, errorBody, internalErrorBody } from '#domain/errors';
 import { technicianFromClaims, type Technician } from '#domain/technician';
+import { actingTechnician, clientFromClaims, type ClientScope } from '#domain/integration-clients';
+import { technicianDirectory } from './technician-directory.ts';
 import { environmentVariables } from '#domain/config';
 import { viewerAddressIp } from '#domain/client-identity';
 import { timingSafeEqual } from 'node:crypto';
@@ -143,12 +145,35 @@ export function publicRoute(handle: (request: HttpRequest, deps: Dependencies) =
   };
 }
 
+export interface TechnicianRouteOptions {
+  /**
+   * Integration clients (client-credentials tokens) may use this route with this scope, acting for
+   * the session's technician (or the one the body names, on create). Without it they get 403.
+   */
+  readonly clientScope?: ClientScope;
+}
+
+/** The technician the request acts as: the token's, or the one an integration client acts for. */
+async function requestingTechnician(event: Event, request: HttpRequest, deps: Dependencies, options: TechnicianRouteOptions): Promise<Technician> {
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  const client = clientFromClaims(claims);
+  if (!client) return technicianFromClaims(claims);
+  if (!options.clientScope) throw new Forbidden('This route is for technicians; integration clients cannot use it.');
+  const sessionId = request.pathParameters.id !== undefined ? sessionIdFrom(request) : undefined;
+  const named = (request.body as { technician?: unknown } | undefined)?.technician;
+  return actingTechnician(deps, technicianDirectory(deps.store.table), client, options.clientScope, {
+    ...(sessionId !== undefined ? { sessionId } : { technicianUsername: named }),
+  });
+}
+
 /** A technician route: API Gateway's JWT authorizer has verified the token; the claims name the technician. */
-export function technicianRoute(handle: (request: TechnicianRequest, deps: Dependencies) => Promise<HttpResponse>) {
+export function technicianRoute(handle: (request: TechnicianRequest, deps: Dependencies) => Promise<HttpResponse>, options: TechnicianRouteOptions = {}) {
   return async (event: Event, _context?: Context): Promise<Result> => {
     try {
-      const technician = technicianFromClaims(event.requestContext?.authorizer?.jwt?.claims);
-      const response = await handle({ ...(await requestFrom(event)), technician }, dependencies());
+      const request = await requestFrom(event);
+      const deps = dependencies();
+      const technician = await requestingTechnician(event, request, deps, options);
+      const response = await handle({ ...request, technician }, deps);
       return json(response.status, response.body, response.headers);
     } catch (error) {
       return errorResponse(error);

@@ -4,13 +4,16 @@ import {
   FeaturePlan,
   Mfa,
   OAuthScope,
+  ResourceServerScope,
   StandardThreatProtectionMode,
   UserPool,
   UserPoolClient,
   UserPoolClientIdentityProvider,
   UserPoolDomain,
   UserPoolEmail,
+  UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
+import { RESOURCE_SERVER } from '#domain/integration-clients';
 import { Construct } from 'constructs';
 import { cognitoDomainPrefixBase } from '../names.ts';
 
@@ -86,6 +89,32 @@ export class Auth extends Construct {
     this.hostedUiBaseUrl = `https://${domainPrefix}.auth.${stack.region}.amazoncognito.com`;
     // Spelled out as the tokens' `iss` claim reads; the ProviderURL attribute's format is not documented as a URL.
     this.issuer = `https://cognito-idp.${stack.region}.amazonaws.com/${this.userPool.userPoolId}`;
+  }
+
+  /**
+   * The resource server of the integration API (scopes sessions.read and sessions.write) and one
+   * confidential app client for a helpdesk system, using the client-credentials flow.
+   */
+  addIntegrationClient(): UserPoolClient {
+    const read = new ResourceServerScope({ scopeName: 'sessions.read', scopeDescription: "Read a technician's sessions and their logs" });
+    const write = new ResourceServerScope({ scopeName: 'sessions.write', scopeDescription: 'Create sessions and PIN codes for a technician, and close them' });
+    const resourceServer = new UserPoolResourceServer(this, 'IntegrationApi', {
+      userPool: this.userPool,
+      identifier: RESOURCE_SERVER,
+      userPoolResourceServerName: 'Remote support integration API',
+      scopes: [read, write],
+    });
+    return this.userPool.addClient('Helpdesk', {
+      generateSecret: true,
+      authFlows: {},
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      oAuth: {
+        flows: { clientCredentials: true },
+        scopes: [OAuthScope.resourceServer(resourceServer, read), OAuthScope.resourceServer(resourceServer, write)],
+      },
+    });
   }
 
   /** The console's app client; its id is the audience every technician token is checked against. */

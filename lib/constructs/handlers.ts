@@ -3,6 +3,8 @@ import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { HandlerDeclaration, ScheduledJob } from '#routes';
 import { handlerEnvironment, type HandlerResources } from '../../lambdas/handler-access.ts';
@@ -25,6 +27,10 @@ export interface HandlersProps {
   readonly jwtAudience: string;
   /** Browser origins allowed to open the WebSocket (the site's); the JWT-verifying handler gets them. */
   readonly siteOrigins: readonly string[];
+  /** The bus session events are published on. */
+  readonly eventBus: IEventBus;
+  /** The technicians' pool, read by routes integration clients may use. */
+  readonly userPool: IUserPool;
 }
 
 /**
@@ -46,6 +52,7 @@ export class Handlers extends Construct {
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
       allowedOrigins: props.siteOrigins.join(','),
+      eventBusName: props.eventBus.eventBusName,
     };
     for (const declaration of props.declarations) {
       if (byName.has(declaration.name)) throw new Error(`route table declares "${declaration.name}" twice`);
@@ -65,6 +72,8 @@ export class Handlers extends Construct {
       if (needs.pinSecret) fn.bindPinSecret(props.pinSecret);
       if (needs.viewerAddress) fn.bindOriginVerifySecret(props.originVerifySecret);
       if (needs.postsToConnections) fn.bindConnectionsApi(props.webSocketStage);
+      if (needs.publishesEvents) fn.bindEventBus(props.eventBus);
+      if ('clientScope' in declaration && declaration.clientScope) fn.bindTechnicianDirectory(props.userPool);
       byName.set(declaration.name, fn);
     }
     this.byName = byName;

@@ -8,6 +8,9 @@ import { Architecture, Code, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import { USER_POOL_ID } from '#shared/technician-directory';
 import { Construct } from 'constructs';
 import type { HandlerDeclaration } from '#routes';
 import { tableActions, type TableAccess } from '../../lambdas/handler-access.ts';
@@ -126,6 +129,22 @@ export class ServiceFunction extends Construct {
     });
     return this;
   }
+
+  /** PutEvents on that one bus (EVENT_BUS_NAME comes with the handler's environment). */
+  bindEventBus(bus: IEventBus): this {
+    bus.grantPutEventsTo(this.role);
+    return this;
+  }
+
+  /** USER_POOL_ID + reading one technician and their groups: integration clients act for technicians by user name. */
+  bindTechnicianDirectory(userPool: IUserPool): this {
+    this.function.addEnvironment(USER_POOL_ID, userPool.userPoolId);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'], resources: [userPool.userPoolArn] }),
+    );
+    return this;
+  }
+
 }
 
 function codeProps(props: ServiceFunctionProps): Partial<ConstructorParameters<typeof NodejsFunction>[2]> {

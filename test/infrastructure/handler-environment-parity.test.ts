@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { explained } from '../support/explained.ts';
-import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
+import { httpRoutes, scheduledJobs, streamConsumers, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
 import { environmentVariables } from '#domain/config';
 import { defaultDeploymentOptions } from '../../lib/deployment-options.ts';
 import { serviceEnvironment } from '../../lib/remote-support-stack.ts';
@@ -15,9 +15,12 @@ import { synthesize } from './synth.ts';
  */
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
-const declarations: HandlerDeclaration[] = [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer, ...scheduledJobs];
-/** Only in AWS, with the reason: tsx maps source lines locally; the bundle needs Node's source-map support. */
-const stackOnlyVariables = ['NODE_OPTIONS'];
+const declarations: HandlerDeclaration[] = [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer, ...scheduledJobs, ...streamConsumers];
+/**
+ * Only in AWS, with the reasons: tsx maps source lines locally, the bundle needs Node's source-map
+ * support; locally the technicians an integration client acts for are in the table, not a user pool.
+ */
+const stackOnlyVariables = ['NODE_OPTIONS', 'USER_POOL_ID'];
 
 let functions: Resource[];
 
@@ -47,6 +50,7 @@ function runtimeVariables(declaration: HandlerDeclaration): Record<string, strin
       allowedOrigins: '',
       pinSecret: 'p'.repeat(64),
       originVerifySecret: 'o'.repeat(48),
+      eventBusName: 'remote-support',
     },
     {},
   );

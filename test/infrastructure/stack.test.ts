@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { explained } from '../support/explained.ts';
 import { environmentVariables } from '#domain/config';
-import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
+import { httpRoutes, scheduledJobs, streamConsumers, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
 import { tableDefinition } from '#storage/table-definition';
 import { tableActions } from '../../lib/constructs/service-function.ts';
 import { synthesize, type Synthesized } from './synth.ts';
@@ -11,7 +11,7 @@ import { synthesize, type Synthesized } from './synth.ts';
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
-const declarations: HandlerDeclaration[] = [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer, ...scheduledJobs];
+const declarations: HandlerDeclaration[] = [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer, ...scheduledJobs, ...streamConsumers];
 
 let synthesized: Synthesized;
 let resources: Record<string, Resource>;
@@ -62,7 +62,8 @@ describe('functions from the route table', () => {
       const statements = statementsOf(declaration.name);
       const env = (functionOf(declaration.name)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
-      const tableStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+      const isStreamAction = (action: string) => /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/.test(action);
+      const tableStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:') && !isStreamAction(action)));
       if (needs.table === 'none') {
         explained(declaration.name, () => expect(tableStatements).toHaveLength(0));
         explained(declaration.name, () => expect(env[environmentVariables.tableName]).toBeUndefined());
@@ -94,7 +95,21 @@ describe('functions from the route table', () => {
       explained(declaration.name, () => expect(env[environmentVariables.jwtAudience] !== undefined).toBe(needs.verifiesJwt === true));
       explained(declaration.name, () => expect(env[environmentVariables.allowedOrigins] !== undefined).toBe(needs.verifiesJwt === true));
 
-      const known = new Set([...tableStatements, ...secretStatements, ...connectionStatements]);
+      const eventStatements = statements.filter((statement) => actionsOf(statement).includes('events:PutEvents'));
+      explained(declaration.name, () => expect(eventStatements.length).toBe(needs.publishesEvents ? 1 : 0));
+      const directoryStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('cognito-idp:')));
+      const actsForClients = 'clientScope' in declaration && declaration.clientScope !== undefined;
+      explained(declaration.name, () => expect(directoryStatements.map((statement) => actionsOf(statement).sort())).toEqual(
+        actsForClients ? [['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']] : [],
+      ));
+      // The event source mapping adds reading the table's stream to the stream consumers, nothing else.
+      const streamStatements = statements.filter((statement) => actionsOf(statement).some(isStreamAction));
+      const isConsumer = streamConsumers.some((consumer) => consumer.name === declaration.name);
+      explained(declaration.name, () => expect(streamStatements.length > 0).toBe(isConsumer));
+      const queueStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
+      explained(declaration.name, () => expect(queueStatements.length > 0).toBe(isConsumer));
+
+      const known = new Set([...tableStatements, ...secretStatements, ...connectionStatements, ...eventStatements, ...directoryStatements, ...streamStatements, ...queueStatements]);
       const rest = statements.filter((statement) => !known.has(statement)).map((statement) => actionsOf(statement).sort().join(','));
       explained(declaration.name, () => expect(rest.sort()).toEqual(['logs:CreateLogStream,logs:PutLogEvents', 'xray:PutTelemetryRecords,xray:PutTraceSegments']));
     }
@@ -186,13 +201,14 @@ describe('APIs', () => {
     expect(openHttpRoutes.map((route) => route.RouteKey)).toContain('POST /api/pin/redeem');
   });
 
-  it('checks technician JWTs against the Cognito pool with the console client as audience', () => {
+  it('checks technician JWTs against the Cognito pool with the console and integration clients as audience', () => {
     synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-central-1.amazonaws.com/', { Ref: Match.stringLikeRegexp('^AuthTechnicians') }]] },
-        Audience: [{ Ref: Match.stringLikeRegexp('Console') }],
+        // Console ID tokens by `aud`, the helpdesk client's access tokens by `client_id`.
+        Audience: [{ Ref: Match.stringLikeRegexp('Console') }, { Ref: Match.stringLikeRegexp('Helpdesk') }],
       },
     });
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getGroups, getLocalTechnician } from '#storage/directory';
 import { runAdmin } from '../../admin/main.ts';
+import { adminCli } from '../support/admin.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 
 let table: TestTable;
@@ -12,16 +13,7 @@ afterAll(async () => {
   await table?.drop();
 });
 
-/** Runs the CLI in-process against this file's table, as `npm run admin -- ... --target local` would. */
-async function admin(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runAdmin([...argv, '--target', 'local', '--endpoint', table.endpoint, '--table', table.name], {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const admin = adminCli(() => table);
 
 describe('admin CLI against DynamoDB Local', () => {
   it('stores group permissions the handlers read', async () => {

@@ -167,7 +167,7 @@ describe('oversized frames', () => {
     expect((await victim.closed()).code).toBe(1009);
     await expectOneError(alice, '{"action":"nope"}');
     // Its $disconnect runs after the close, in a handler that may still be cold.
-    await waitUntil('the closed socket’s connection record is gone', async () => (await tableSnapshot(runtime)).every((item) => before.includes(item)));
+    await waitUntil(async () => (await tableSnapshot(runtime)).every((item) => before.includes(item)), { describe: () => 'the closed socket’s connection record is gone' });
   });
 });
 

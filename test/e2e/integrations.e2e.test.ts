@@ -52,7 +52,7 @@ async function clientToken(clientId: string, scope?: string): Promise<string> {
 
 async function admin(...argv: string[]): Promise<string> {
   const out: string[] = [];
-  const code = await runAdmin([...argv, '--target', 'local', '--endpoint', runtime.dynamoDbEndpoint, '--table', 'remote-support'], { out: (line) => out.push(line), err: (line) => out.push(line) });
+  const code = await runAdmin([...argv, '--target', 'local', '--credentials-file', runtime.dynamoDbCredentialsFile], { out: (line) => out.push(line), err: (line) => out.push(line) });
   explained(out.join('\n'), () => expect(code).toBe(0));
   return out.join('\n');
 }

@@ -7,7 +7,13 @@ export type AdminCommand =
   | { readonly kind: 'technicians-list' }
   | { readonly kind: 'technicians-delete'; readonly username: string }
   | { readonly kind: 'technicians-add-to-group'; readonly username: string; readonly group: string }
-  | { readonly kind: 'groups-put'; readonly name: string; readonly privateSessions: boolean; readonly pinCode: boolean }
+  | {
+      readonly kind: 'groups-put';
+      readonly name: string;
+      readonly privateSessions: boolean;
+      readonly pinCode: boolean;
+      readonly verificationCodeAtStart: boolean;
+    }
   | { readonly kind: 'groups-list' };
 
 export type Target =
@@ -34,8 +40,9 @@ Commands:
   technicians list
   technicians delete <username>
   technicians add-to-group <username> <group>     (also: add-to-group <username> <group>)
-  groups put <name> [--private-sessions] [--pin-code]
-                     creates or replaces the group; a permission not given is denied
+  groups put <name> [--private-sessions] [--pin-code] [--verification-code-at-start]
+                     creates or replaces the group; a permission not given is denied;
+                     --verification-code-at-start: Start needs the two-digit code the customer reads out
   groups list
 
 Target (default: aws when --stack or REMOTE_SUPPORT_STACK is given, local otherwise):
@@ -87,6 +94,7 @@ export function parseAdminArguments(argv: readonly string[], env: Env = {}): Adm
         group: { type: 'string', multiple: true },
         'private-sessions': { type: 'boolean' },
         'pin-code': { type: 'boolean' },
+        'verification-code-at-start': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -105,6 +113,7 @@ export function parseAdminArguments(argv: readonly string[], env: Env = {}): Adm
   onlyFor('group', ['technicians-create']);
   onlyFor('private-sessions', ['groups-put']);
   onlyFor('pin-code', ['groups-put']);
+  onlyFor('verification-code-at-start', ['groups-put']);
   return { command, target: resolveTarget(values, env), json };
 }
 
@@ -154,6 +163,7 @@ function parseCommand(positionals: readonly string[], values: Record<string, unk
           name: requireName(name, 'group name', groupPattern),
           privateSessions: values['private-sessions'] === true,
           pinCode: values['pin-code'] === true,
+          verificationCodeAtStart: values['verification-code-at-start'] === true,
         };
       }
       case 'list':

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
 import { defaultConfig, environmentVariables } from '#domain/config';
@@ -30,6 +31,13 @@ export interface RemoteSupportStackProps extends StackProps {
   /** `placeholder` skips esbuild (tests). @default bundled */
   readonly handlerCode?: HandlerCodeMode;
 }
+
+/**
+ * Signaling channels whose managed STUN/TURN screen view uses. Channels only
+ * scope TURN credentials (our WebSocket API signals), and each costs a flat
+ * monthly fee, so a few serve every session: sessions are spread by id.
+ */
+export const screenViewChannelCount = 3;
 
 /** The tunables every handler reads through loadConfig(), from the deployment options. */
 export function serviceEnvironment(options: DeploymentOptions): Record<string, string> {
@@ -76,7 +84,12 @@ export class RemoteSupportStack extends Stack {
     });
     const consoleClient = auth.addConsoleClient(site.origin);
 
+    const signalingChannels = Array.from(
+      { length: screenViewChannelCount },
+      (_, index) => new CfnSignalingChannel(this, `ScreenViewChannel${index + 1}`, { type: 'SINGLE_MASTER', messageTtlSeconds: 5 }),
+    );
     const handlers = new Handlers(this, 'Handlers', {
+      signalingChannelArns: signalingChannels.map((channel) => channel.attrArn),
       declarations: [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer, ...scheduledJobs],
       codeMode: props.handlerCode ?? 'bundled',
       projectRoot,

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import type { Dependencies } from '#domain/dependencies';
-import { DomainError, ValidationFailed } from '#domain/errors';
+import { DomainError, PayloadTooLarge, ValidationFailed } from '#domain/errors';
+import { maxFrameBytes } from '#websocket/screen-signal';
 import { clientMessageSchema, type ClientMessage } from '#websocket/messages';
 import { dependencies } from './dependencies.ts';
 import { isThrottlingOrTimeout } from './http.ts';
@@ -9,6 +10,8 @@ import { logger } from './logger.ts';
 type Result = APIGatewayProxyResultV2;
 
 export function parseClientMessage(body: string | undefined): ClientMessage {
+  // API Gateway drops larger frames itself; the local gateway and direct invocations get the same answer here.
+  if (Buffer.byteLength(body ?? '') > maxFrameBytes) throw new PayloadTooLarge(maxFrameBytes);
   let raw: unknown;
   try {
     raw = JSON.parse(body ?? '');

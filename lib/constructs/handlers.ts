@@ -24,6 +24,8 @@ export interface HandlersProps {
   readonly jwtAudience: string;
   /** Browser origins allowed to open the WebSocket (the site's). */
   readonly siteOrigins: readonly string[];
+  /** Kinesis Video Streams signaling channels whose managed STUN/TURN screen view hands out. */
+  readonly signalingChannelArns: readonly string[];
 }
 
 /**
@@ -55,6 +57,7 @@ export class Handlers extends Construct {
       if (needs.viewerAddress) fn.bindOriginVerifySecret(props.originVerifySecret);
       if (needs.postsToConnections) fn.bindConnectionsApi(props.webSocketStage);
       if (needs.verifiesJwt) fn.bindJwtVerification(props.jwtIssuer, props.jwtAudience, props.siteOrigins);
+      if (needs.iceServers) fn.bindSignalingChannels(props.signalingChannelArns);
       byName.set(declaration.name, fn);
     }
     this.byName = byName;

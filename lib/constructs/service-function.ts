@@ -134,6 +134,19 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /**
+   * KVS_SIGNALING_CHANNEL_ARNS + the two read calls that yield TURN
+   * credentials, on those channels only (no channel is created, written or
+   * connected to by the function).
+   */
+  bindSignalingChannels(channelArns: readonly string[]): this {
+    this.function.addEnvironment(environmentVariables.signalingChannelArns, channelArns.join(','));
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig'], resources: [...channelArns] }),
+    );
+    return this;
+  }
+
   /** WEBSOCKET_MANAGEMENT_ENDPOINT + ManageConnections on that stage's @connections only. */
   bindConnectionsApi(stage: WebSocketStage): this {
     this.function.addEnvironment(environmentVariables.managementEndpoint, stage.callbackUrl);

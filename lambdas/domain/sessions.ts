@@ -332,7 +332,10 @@ export async function getSessionLog(deps: Dependencies, technician: Technician, 
 }
 
 export async function describeTechnician(deps: Dependencies, technician: Technician) {
-  const permissions = await deps.permissions.permissionsOf(technician);
-  return { ...technician, groups: [...technician.groups], permissions };
+  const [permissions, verificationCodeAtStart] = await Promise.all([
+    deps.permissions.permissionsOf(technician),
+    deps.permissions.requiresVerificationCode(technician),
+  ]);
+  return { ...technician, groups: [...technician.groups], permissions, verificationCodeAtStart };
 }
 

@@ -40,6 +40,16 @@ export default defineConfig({
         },
       },
       {
+        // Opens WebRTC peer connections: only inside ../shared/tools/netns-run (the tests refuse to run elsewhere).
+        test: {
+          name: 'rtc',
+          include: ['test/rtc/**/*.rtc.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'infrastructure',
           include: ['test/infrastructure/**/*.test.ts'],

@@ -124,7 +124,7 @@ const english = {
   screenHeading: 'Screen',
   viewScreen: 'View screen',
   stopViewing: 'Stop viewing',
-  customersScreen: 'Customer\u2019s screen',
+  customersScreen: "Customer's screen",
   fullScreen: 'Full screen',
   'screen.requested': 'Waiting for {name} to agree\u2026',
   'screen.connecting': 'Connecting to the screen\u2026',

@@ -125,6 +125,8 @@ export class ScreenView {
       this.#connection = connection;
       connection.addEventListener('track', (event) => {
         this.#video.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+        // autoplay alone is not enough where the element was hidden when the stream arrived.
+        void this.#video.play().catch(() => undefined);
         this.#phase = 'live';
         this.#render();
         this.#startStats(connection);

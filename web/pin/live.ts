@@ -355,7 +355,7 @@ export class CustomerLive {
     e.chatEmpty.hidden = this.#chat.length > 0;
     e.chatLog.hidden = this.#chat.length === 0;
     for (const line of this.#chat.slice(this.#renderedChat)) {
-      const item = document.createElement('li');
+      const item = document.createElement('p');
       item.className = line.mine ? 'mine' : 'theirs';
       const sender = document.createElement('span');
       sender.className = 'sender';

@@ -109,7 +109,8 @@ export class SessionPanel {
     this.#chatInput = h('input', { id: chatInputId, type: 'text', autocomplete: 'off', maxlength: 2000 });
     this.#chatSend = h('button', { type: 'submit', class: 'primary' }, t('send'));
     this.#chatNote = h('p', { class: 'hint', role: 'status' });
-    this.#log = h('ol', { class: 'session-log' });
+    // Scrolls once the log is long (a few screen views): keyboard users must reach it too.
+    this.#log = h('ol', { class: 'session-log', tabindex: 0, 'aria-label': t('sessionLog') });
     this.screen = new ScreenView(ctx, session.id, () => this.#session.customerName, { signal: (signal) => actions.screenSignal(this.#session.id, signal) });
     const chatForm = h(
       'form',

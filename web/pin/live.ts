@@ -160,6 +160,8 @@ export class CustomerLive {
     try {
       socket = new WebSocket(liveSocketUrl(this.options.webSocketUrl, this.options.progressToken));
     } catch {
+      // A URL the browser refuses outright (blocked port, bad scheme): as good as a socket that dropped.
+      this.options.onLive(false);
       this.#retry();
       return;
     }
@@ -172,13 +174,16 @@ export class CustomerLive {
       this.options.onLive(true);
     });
     socket.addEventListener('message', (event) => this.#received(event.data));
-    socket.addEventListener('close', () => {
+    // Some refusals (a blocked URL) report only "error"; either event means the socket is down, once.
+    const down = () => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
       clearInterval(this.#keepAlive);
       this.options.onLive(false);
       this.#retry();
-    });
+    };
+    socket.addEventListener('error', down);
+    socket.addEventListener('close', down);
   }
 
   #retry(): void {

@@ -10,14 +10,14 @@ import { logger } from './logger.ts';
 type Result = APIGatewayProxyResultV2;
 
 export function parseClientMessage(body: string | undefined): ClientMessage {
-  // API Gateway drops larger frames itself; the local gateway and direct invocations get the same answer here.
-  if (Buffer.byteLength(body ?? '') > maxFrameBytes) throw new PayloadTooLarge(maxFrameBytes);
   let raw: unknown;
   try {
     raw = JSON.parse(body ?? '');
   } catch {
     throw new ValidationFailed('The message is not valid JSON.');
   }
+  // Signaling must fit one API Gateway frame (32 KB), so no side can depend on a gateway reassembling more.
+  if ((raw as { action?: unknown } | null)?.action === 'screen' && Buffer.byteLength(body ?? '') > maxFrameBytes) throw new PayloadTooLarge(maxFrameBytes);
   const parsed = clientMessageSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`);

@@ -9,7 +9,13 @@ export type AdminCommand =
   | { readonly kind: 'technicians-list' }
   | { readonly kind: 'technicians-delete'; readonly username: string }
   | { readonly kind: 'technicians-add-to-group'; readonly username: string; readonly group: string }
-  | { readonly kind: 'groups-put'; readonly name: string; readonly privateSessions: boolean; readonly pinCode: boolean }
+  | {
+      readonly kind: 'groups-put';
+      readonly name: string;
+      readonly privateSessions: boolean;
+      readonly pinCode: boolean;
+      readonly verificationCodeAtStart: boolean;
+    }
   | { readonly kind: 'groups-list' }
   | WebhookCommand
   | ClientCommand;
@@ -40,8 +46,9 @@ Commands:
   technicians list
   technicians delete <username>
   technicians add-to-group <username> <group>     (also: add-to-group <username> <group>)
-  groups put <name> [--private-sessions] [--pin-code]
-                     creates or replaces the group; a permission not given is denied
+  groups put <name> [--private-sessions] [--pin-code] [--verification-code-at-start]
+                     creates or replaces the group; a permission not given is denied;
+                     --verification-code-at-start: Start needs the two-digit code the customer reads out
   groups list
 ${webhookUsage}
 ${clientUsage}
@@ -103,6 +110,7 @@ export function parseAdminArguments(argv: readonly string[], env: Env = {}): Adm
         events: { type: 'string' },
         secret: { type: 'string' },
         limit: { type: 'string' },
+        'verification-code-at-start': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -125,6 +133,7 @@ export function parseAdminArguments(argv: readonly string[], env: Env = {}): Adm
   onlyFor('events', ['webhooks-add']);
   onlyFor('secret', ['webhooks-add']);
   onlyFor('limit', ['webhooks-deliveries']);
+  onlyFor('verification-code-at-start', ['groups-put']);
   return { command, target: resolveTarget(values, env), json };
 }
 
@@ -174,6 +183,7 @@ function parseCommand(positionals: readonly string[], values: Record<string, unk
           name: requireName(name, 'group name', groupPattern),
           privateSessions: values['private-sessions'] === true,
           pinCode: values['pin-code'] === true,
+          verificationCodeAtStart: values['verification-code-at-start'] === true,
         };
       }
       case 'list':

@@ -33,7 +33,8 @@ function technicianLine(technician: TechnicianSummary): string {
 
 function groupLine(group: Group): string {
   const allowed = (['privateSessions', 'pinCode'] as const).filter((permission) => group.permissions[permission]);
-  return `${group.name}  ${allowed.length > 0 ? allowed.join(', ') : '(no permissions)'}`;
+  const settings = group.settings?.verificationCodeAtStart ? '  (verification code at start)' : '';
+  return `${group.name}  ${allowed.length > 0 ? allowed.join(', ') : '(no permissions)'}${settings}`;
 }
 
 async function execute(invocation: AdminInvocation, backend: AdminBackend, io: AdminIo): Promise<void> {
@@ -60,7 +61,11 @@ async function execute(invocation: AdminInvocation, backend: AdminBackend, io: A
       return;
     }
     case 'groups-put': {
-      const group: Group = { name: command.name, permissions: { privateSessions: command.privateSessions, pinCode: command.pinCode } };
+      const group: Group = {
+        name: command.name,
+        permissions: { privateSessions: command.privateSessions, pinCode: command.pinCode },
+        ...(command.verificationCodeAtStart ? { settings: { verificationCodeAtStart: true } } : {}),
+      };
       await backend.putGroup(group);
       print({ group }, () => [`saved ${groupLine(group)}`]);
       return;

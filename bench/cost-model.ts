@@ -1,3 +1,4 @@
+import { screenViewChannelCount } from '../lib/remote-support-stack.ts';
 import type { SessionCost } from './session-cost.ts';
 
 /**
@@ -20,6 +21,12 @@ export const prices = {
   cloudFrontGb: 0.085,
   cloudFrontHttpsRequest: 0.01 / 1e4,
   secretMonth: 0.4,
+  /** Kinesis Video Streams with WebRTC: per active signaling channel and month. */
+  kvsSignalingChannelMonth: 0.03,
+  /** ...per signaling API call (GetIceServerConfig counts here; our own WebSocket API carries the SDPs). */
+  kvsSignalingMessage: 2.25 / 1e6,
+  /** ...per TURN streaming minute, only for shares that cannot go peer to peer. */
+  kvsTurnMinute: 0.12 / 1000,
 } as const;
 
 /** What the bench cannot count and the model must assume; each line of the report names the one it uses. */
@@ -42,12 +49,23 @@ export const assumptions = {
   cloudFrontBytesPerSession: 10 * 1024 + 36_000_000,
   cloudFrontRequestsPerSession: 7,
   /**
-   * The PIN page polls every 2 s from redeem until the session ends (decision 0401): 3 minutes until
-   * the technician starts plus 20 active minutes = 690 polls.
+   * What the PIN page cost while it polled every 2 s from redeem to the end (3 minutes until the
+   * technician starts plus 20 active minutes), kept to show the live page's saving in the report.
    */
-  pollsPerSession: (3 + 20) * 30,
-  /** The same page if it stopped polling once the session is active (proposal in docs/performance.md). */
-  pollsPerSessionIfStoppedAtActive: 3 * 30,
+  pollsPerSessionWhenPolling: (3 + 20) * 30,
+  /** The PIN page's live socket is open from redeem to the end: 3 + 20 minutes. */
+  pageConnectedMinutes: 23,
+  /** $connect (authorizer + handler), follow, 4 status pushes, 4 keep-alive pings, $disconnect. */
+  pageInvocations: 7,
+  pageMessages: 10,
+  /** Screen views per session, and what each costs in signaling: request, share, offer, answer, stop (each received and posted). */
+  screenSharesPerSession: 1,
+  screenSignalsPerShare: 5,
+  /** Both sides fetch the ICE servers once per share: 2 HTTP requests, 2 GetIceServerConfig calls. */
+  iceFetchesPerShare: 2,
+  /** Shares that need TURN (strict NATs and firewalls) and how long they run. */
+  turnShareOfShares: 0.2,
+  turnMinutesPerShare: 10,
 };
 
 export interface CostLine {
@@ -111,8 +129,38 @@ export function costLines(session: SessionCost): CostLine[] {
     line('X-Ray traces', session.lambdaInvocations * a.xRaySampledShare, 'traces', p.xRayTrace, `${session.lambdaInvocations} x ${a.xRaySampledShare} sampled`),
     line('CloudFront data', a.cloudFrontBytesPerSession / 1024 ** 3, 'GB', p.cloudFrontGb, 'PIN page + support app, gzip (measured sizes, rounded)'),
     line('CloudFront requests', a.cloudFrontRequestsPerSession, 'requests', p.cloudFrontHttpsRequest, 'page, CSS, JS, SVG, config, applet, favicon'),
-    line('PIN page progress polls', a.pollsPerSession, 'polls', dollarsPerPoll(session).dollars, `${dollarsPerPoll(session).arithmetic}; ${a.pollsPerSession} polls (every 2 s for 23 min, assumed)`),
+    line(
+      'PIN page live connection',
+      1,
+      'session',
+      pageLiveDollars(),
+      `${a.pageConnectedMinutes} connection minutes + ${a.pageMessages} messages + ${a.pageInvocations} Lambda invocations (assumed); no polls while the socket is up`,
+    ),
+    line(
+      'Screen view',
+      a.screenSharesPerSession,
+      'shares',
+      screenShareDollars(),
+      `${a.screenSignalsPerShare} signals x 2 messages + ${a.iceFetchesPerShare} ICE fetches (HTTP + Lambda + GetIceServerConfig) + ${a.turnShareOfShares * 100} % x ${a.turnMinutesPerShare} TURN minutes (assumed)`,
+    ),
   ];
+}
+
+const invocationDollars = () =>
+  prices.lambdaRequest + 0.02 * assumptions.lambdaMemoryGb * prices.lambdaGbSecond + (assumptions.logBytesPerInvocation / 1024 ** 3) * prices.cloudWatchLogsGb;
+
+/** The PIN page following its session by push, for one whole session. */
+export function pageLiveDollars(): number {
+  const a = assumptions;
+  return a.pageConnectedMinutes * prices.webSocketConnectionMinute + a.pageMessages * prices.webSocketMessage + a.pageInvocations * invocationDollars();
+}
+
+/** One screen view: signaling through our WebSocket API, ICE servers from Kinesis Video Streams, TURN for some. */
+export function screenShareDollars(): number {
+  const a = assumptions;
+  const signals = a.screenSignalsPerShare * (2 * prices.webSocketMessage + invocationDollars());
+  const ice = a.iceFetchesPerShare * (prices.httpApiRequest + invocationDollars() + prices.kvsSignalingMessage);
+  return signals + ice + a.turnShareOfShares * a.turnMinutesPerShare * prices.kvsTurnMinute;
 }
 
 /** Costs that do not grow with sessions. */
@@ -121,6 +169,11 @@ export function fixedMonthly(): { item: string; dollars: number; arithmetic: str
   return [
     { item: 'Sweeper (1/min)', dollars: minutes * (prices.lambdaRequest + 0.1 * 0.25 * prices.lambdaGbSecond), arithmetic: `${minutes} invocations x (request + 100 ms x 0.25 GB)` },
     { item: 'PIN secret', dollars: prices.secretMonth, arithmetic: '1 secret (GetSecretValue once per cold start: cents)' },
+    {
+      item: 'Screen-view signaling channels',
+      dollars: screenViewChannelCount * prices.kvsSignalingChannelMonth,
+      arithmetic: `${screenViewChannelCount} Kinesis Video Streams channels (they scope TURN credentials only)`,
+    },
   ];
 }
 

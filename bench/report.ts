@@ -1,5 +1,5 @@
 import type { BenchResults } from './main.ts';
-import { assumptions, costLines, dollarsPerPoll, fixedMonthly, prices, sessionVolumes } from './cost-model.ts';
+import { assumptions, costLines, dollarsPerPoll, fixedMonthly, pageLiveDollars, prices, sessionVolumes } from './cost-model.ts';
 import { round } from './stats.ts';
 
 const ms = (value: number) => (Number.isFinite(value) ? round(value, value < 10 ? 1 : 0).toString() : 'n/a');
@@ -171,12 +171,12 @@ export function renderReport(results: BenchResults): string {
           ]),
           ['**total, per session**', '', '', `**$${perSession.toPrecision(3)}**`, ...sessionVolumes.map((volume) => `**${money(perSession * volume)}**`), ''],
           [
-            'total if the page stopped polling at active',
-            `${assumptions.pollsPerSessionIfStoppedAtActive} polls`,
+            'total had the page kept polling (before the live page)',
+            `${assumptions.pollsPerSessionWhenPolling} polls`,
             '',
-            `$${(perSession - (assumptions.pollsPerSession - assumptions.pollsPerSessionIfStoppedAtActive) * dollarsPerPoll(cost).dollars).toPrecision(3)}`,
-            ...sessionVolumes.map((volume) => money((perSession - (assumptions.pollsPerSession - assumptions.pollsPerSessionIfStoppedAtActive) * dollarsPerPoll(cost).dollars) * volume)),
-            'proposal: poll until active, then let the applet carry the session',
+            `$${(perSession - pageLiveDollars() + assumptions.pollsPerSessionWhenPolling * dollarsPerPoll(cost).dollars).toPrecision(3)}`,
+            ...sessionVolumes.map((volume) => money((perSession - pageLiveDollars() + assumptions.pollsPerSessionWhenPolling * dollarsPerPoll(cost).dollars) * volume)),
+            `same run: every 2 s for 23 min; ${dollarsPerPoll(cost).arithmetic}`,
           ],
           ...fixedMonthly().map((fixed) => [fixed.item, 'fixed', '', '', ...sessionVolumes.map(() => money(fixed.dollars)), fixed.arithmetic]),
         ],

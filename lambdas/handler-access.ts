@@ -36,6 +36,8 @@ export interface HandlerResources {
   readonly allowedOrigins: string;
   /** The EventBridge bus session events go to. */
   readonly eventBusName: string;
+  /** Kinesis Video Streams signaling channels for screen view's STUN/TURN; empty locally (ICE_SERVERS or host candidates). */
+  readonly signalingChannelArns: string;
 }
 
 function secretVariable(source: SecretSource, inlineName: string, arnName: string): Record<string, string> {
@@ -51,6 +53,7 @@ export function handlerEnvironment(needs: HandlerNeeds, resources: HandlerResour
     ...(needs.pinSecret ? secretVariable(resources.pinSecret, v.pinSecret, v.pinSecretArn) : {}),
     ...(needs.viewerAddress ? secretVariable(resources.originVerifySecret, v.originVerifySecret, v.originVerifySecretArn) : {}),
     ...(needs.postsToConnections ? { [v.managementEndpoint]: resources.managementEndpoint } : {}),
+    ...(needs.iceServers ? { [v.signalingChannelArns]: resources.signalingChannelArns } : {}),
     ...(needs.publishesEvents ? { [integrationEnvironment.eventBusName]: resources.eventBusName } : {}),
     ...(needs.verifiesJwt
       ? { [v.jwtIssuer]: resources.jwtIssuer, [v.jwtAudience]: resources.jwtAudience, [v.allowedOrigins]: resources.allowedOrigins }

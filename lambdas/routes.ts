@@ -22,6 +22,8 @@ export interface HandlerNeeds {
   readonly viewerAddress?: boolean;
   /** Puts session events onto the product's EventBridge bus. */
   readonly publishesEvents?: boolean;
+  /** Hands out STUN/TURN servers for screen view: Kinesis Video Streams signaling channels in AWS. */
+  readonly iceServers?: boolean;
 }
 
 export interface HandlerDeclaration {
@@ -152,6 +154,22 @@ export const httpRoutes: readonly HttpRoute[] = [
     needs: { table: 'read' },
   },
   {
+    name: 'session-ice-servers',
+    method: 'GET',
+    path: '/api/sessions/{id}/ice-servers',
+    auth: 'technician',
+    entry: 'lambdas/http/session-ice-servers.ts',
+    needs: { table: 'readWrite', iceServers: true },
+  },
+  {
+    name: 'customer-ice-servers',
+    method: 'GET',
+    path: '/api/pin/ice-servers',
+    auth: 'public',
+    entry: 'lambdas/http/customer-ice-servers.ts',
+    needs: { table: 'read', iceServers: true },
+  },
+  {
     name: 'openapi',
     method: 'GET',
     path: '/api/openapi.json',
@@ -161,7 +179,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   },
 ];
 
-/** Accepts a technician JWT (`?token=`) or an applet ticket (`?ticket=`) on `$connect`. */
+/** Accepts a technician JWT (`?token=`), an applet ticket (`?ticket=`) or a PIN page's progress token (`?progress=`) on `$connect`. */
 export const webSocketAuthorizer: HandlerDeclaration = {
   name: 'websocket-authorizer',
   entry: 'lambdas/websocket/authorizer.ts',
@@ -197,6 +215,24 @@ export const webSocketRoutes: readonly WebSocketRoute[] = [
     name: 'websocket-end',
     routeKey: 'end',
     entry: 'lambdas/websocket/end-session.ts',
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    name: 'websocket-follow',
+    routeKey: 'follow',
+    entry: 'lambdas/websocket/follow.ts',
+    needs: { table: 'read', postsToConnections: true },
+  },
+  {
+    name: 'websocket-join',
+    routeKey: 'join',
+    entry: 'lambdas/websocket/join.ts',
+    needs: { table: 'readWrite', postsToConnections: true },
+  },
+  {
+    name: 'websocket-screen',
+    routeKey: 'screen',
+    entry: 'lambdas/websocket/screen.ts',
     needs: { table: 'readWrite', postsToConnections: true },
   },
   {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, RemovalPolicy, SecretValue, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
 import { statSync } from 'node:fs';
@@ -47,6 +48,13 @@ export function appletDownloadSizes(siteDirectory: string, manifest: AppsManifes
   const scriptBytes = statSync(path.join(siteDirectory, appletBundleKey)).size;
   return [...(manifest?.apps ?? []).map(({ platform, bytes }) => ({ platform, bytes })), { platform: 'node', bytes: scriptBytes }];
 }
+
+/**
+ * Signaling channels whose managed STUN/TURN screen view uses. Channels only
+ * scope TURN credentials (our WebSocket API signals), and each costs a flat
+ * monthly fee, so a few serve every session: sessions are spread by id.
+ */
+export const screenViewChannelCount = 3;
 
 /** The tunables every handler reads through loadConfig(), from the deployment options. */
 export function serviceEnvironment(options: DeploymentOptions): Record<string, string> {
@@ -111,7 +119,12 @@ export class RemoteSupportStack extends Stack {
     const integrationClient = auth.addIntegrationClient();
     const sessionEvents = new SessionEventBus(this, 'SessionEvents');
 
+    const signalingChannels = Array.from(
+      { length: screenViewChannelCount },
+      (_, index) => new CfnSignalingChannel(this, `ScreenViewChannel${index + 1}`, { type: 'SINGLE_MASTER', messageTtlSeconds: 5 }),
+    );
     const handlers = new Handlers(this, 'Handlers', {
+      signalingChannelArns: signalingChannels.map((channel) => channel.attrArn),
       declarations: [...httpRoutes, ...webSocketRoutes, webSocketAuthorizer, ...scheduledJobs, ...streamConsumers],
       codeMode: props.handlerCode ?? 'bundled',
       projectRoot,

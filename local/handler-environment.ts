@@ -68,6 +68,7 @@ export function localHandlerEnvironment(
       jwtAudience: resources.jwtAudience,
       allowedOrigins: resources.allowedOrigins,
       eventBusName: resources.eventBusName,
+      signalingChannelArns: '',
     }),
     ...passedThrough,
     AWS_REGION: resources.region,

@@ -108,6 +108,7 @@ export function tunablesInEnvironment(env: NodeJS.ProcessEnv = process.env): Rec
     environmentVariables.jwtAudience,
     environmentVariables.allowedOrigins,
     environmentVariables.appletDownloads,
+    environmentVariables.signalingChannelArns,
   ]);
   const set: Record<string, string> = {};
   for (const name of Object.values(environmentVariables)) {

@@ -37,6 +37,8 @@ export interface Messages {
   readonly acceptsAnswer: (answer: string) => boolean;
   readonly declined: string;
   readonly waitingHint: string;
+  /** Read aloud to the technician, who sees the same two digits beside Start. */
+  readonly verificationCode: (code: string) => string;
   readonly activeHint: string;
   readonly closedHint: string;
   readonly chatNotOpenYet: string;
@@ -83,6 +85,7 @@ const english: Messages = {
   acceptsAnswer: (answer) => /^(y|yes)$/i.test(answer.trim()),
   declined: 'Not connected.',
   waitingHint: 'Please wait: your technician will join the session shortly.',
+  verificationCode: (code) => `Verification code: ${code} (your technician may ask you to read it out)`,
   activeHint: 'Your technician has joined. Type a message and press Enter to chat; /quit ends the session.',
   closedHint: 'The support session has ended. You can close this window.',
   chatNotOpenYet: 'note: chat opens when the technician joins; your message was not sent.',
@@ -129,6 +132,7 @@ const german: Messages = {
   acceptsAnswer: (answer) => /^(j|ja|y|yes)$/i.test(answer.trim()),
   declined: 'Nicht verbunden.',
   waitingHint: 'Bitte warten: Ihr Techniker tritt der Sitzung gleich bei.',
+  verificationCode: (code) => `Bestätigungscode: ${code} (Ihr Techniker bittet Sie vielleicht, ihn vorzulesen)`,
   activeHint: 'Ihr Techniker ist verbunden. Nachricht eingeben und Enter drücken, um zu chatten; /quit beendet die Sitzung.',
   closedHint: 'Die Support-Sitzung ist beendet. Sie können dieses Fenster schließen.',
   chatNotOpenYet: 'Hinweis: Der Chat ist möglich, sobald der Techniker beitritt; Ihre Nachricht wurde nicht gesendet.',

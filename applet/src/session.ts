@@ -42,6 +42,7 @@ export class CustomerSession {
   /** A string, not SessionStatus: a newer server's status is shown rather than dropped. */
   private status: string | undefined;
   private technicianName: string | undefined;
+  private verificationCode: string | undefined;
   private ending = false;
   private endSent = false;
   private finished = false;
@@ -66,6 +67,7 @@ export class CustomerSession {
         this.sessionId = message.session.id;
         this.technicianName = message.session.technician?.displayName ?? this.technicianName;
         this.statusChanged(message.session.status);
+        this.showVerificationCode(message.session.verificationCode);
         this.sendPendingEnd();
         break;
       case 'session.started':
@@ -111,6 +113,12 @@ export class CustomerSession {
     this.ports.setTimeout(() => this.finish(0), endConfirmationTimeoutMs);
   }
 
+  private showVerificationCode(code: string | undefined): void {
+    if (!code || code === this.verificationCode || endedStatuses.includes(this.status ?? '')) return;
+    this.verificationCode = code;
+    this.ports.print(this.messages.verificationCode(code));
+  }
+
   private sendPendingEnd(): void {
     if (this.ending && !this.endSent && this.sessionId) {
       this.endSent = this.ports.send({ action: 'end', sessionId: this.sessionId });
@@ -145,7 +153,11 @@ export class CustomerSession {
 }
 
 type ServerMessage =
-  | { type: 'session.state'; session: { id: string; status: string; technician?: { displayName?: string } }; resumeTicket?: string }
+  | {
+      type: 'session.state';
+      session: { id: string; status: string; technician?: { displayName?: string }; verificationCode?: string };
+      resumeTicket?: string;
+    }
   | { type: 'session.started'; sessionId?: string; technician?: { displayName?: string } }
   | { type: 'session.closed'; reason: CloseReason | string }
   | { type: 'chat'; from: string; text: string }
@@ -171,7 +183,12 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
       if (!isRecord(session) || typeof session.id !== 'string' || typeof session.status !== 'string') return undefined;
       return {
         type: 'session.state',
-        session: { id: session.id, status: session.status, technician: displayNameOf(session.technician) },
+        session: {
+          id: session.id,
+          status: session.status,
+          technician: displayNameOf(session.technician),
+          verificationCode: typeof session.verificationCode === 'string' && /^[0-9]{2}$/.test(session.verificationCode) ? session.verificationCode : undefined,
+        },
         resumeTicket: typeof value.resumeTicket === 'string' && ticketPattern.test(value.resumeTicket) ? value.resumeTicket : undefined,
       };
     }

@@ -61,6 +61,12 @@ export const environmentVariables = {
   /** ...on requests whose x-origin-verify header carries this secret (CloudFront adds it). */
   originVerifySecret: 'ORIGIN_VERIFY_SECRET',
   originVerifySecretArn: 'ORIGIN_VERIFY_SECRET_ARN',
+  /** JSON array of RTCIceServer ({"urls", "username", "credential"}) for screen view where Kinesis Video Streams is not used. */
+  iceServers: 'ICE_SERVERS',
+  /** "relay" forces screen view through the TURN servers (tests prove that path with it). */
+  iceTransportPolicy: 'ICE_TRANSPORT_POLICY',
+  /** Comma-separated Kinesis Video Streams signaling channel ARNs whose managed STUN/TURN screen view uses (AWS). */
+  signalingChannelArns: 'KVS_SIGNALING_CHANNEL_ARNS',
 } as const;
 
 export const defaultConfig: ServiceConfig = {

@@ -1,5 +1,6 @@
 import type { Store } from '#storage/store';
 import type { Clock } from './clock.ts';
+import type { IceServerProvider } from './ice-servers.ts';
 import type { ServiceConfig } from './config.ts';
 import type { EventLogger, Notifier } from './notifier.ts';
 import type { PermissionService } from './permissions.ts';
@@ -14,4 +15,6 @@ export interface Dependencies {
   /** The PIN keyed-hash secret, loaded once per cold start. */
   readonly pinSecret: () => Promise<Buffer>;
   readonly logger: EventLogger;
+  /** STUN/TURN for screen view; without one, host candidates only. */
+  readonly iceServers?: IceServerProvider;
 }

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'not_found'
   | 'pin_invalid'
   | 'invalid_transition'
+  | 'verification_code_mismatch'
   | 'payload_too_large'
   | 'too_many_attempts'
   | 'too_many_messages'
@@ -77,6 +78,13 @@ export class PinInvalid extends DomainError {
 export class InvalidTransition extends DomainError {
   constructor(message: string) {
     super('invalid_transition', 409, message);
+  }
+}
+
+/** Start with a verification code that is not the one the customer sees. */
+export class VerificationCodeMismatch extends DomainError {
+  constructor() {
+    super('verification_code_mismatch', 409, 'The verification code does not match the one the customer sees. Ask the customer to read it again.');
   }
 }
 

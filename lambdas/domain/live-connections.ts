@@ -8,7 +8,9 @@ import { recordDenial, messageLimits, takeLogEntry, takeMessage } from './messag
 import { hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
 import type { SystemInfo } from './session-model.ts';
-import { allowedFrom, describeStatus, effectiveStatus, type SessionItem } from './session-rules.ts';
+import { allowedFrom, describeStatus, effectiveStatus, toCustomerState, type SessionItem } from './session-rules.ts';
+import { screenSignalsFrom, type ScreenSignal } from '../websocket/screen-signal.ts';
+import { randomInt } from 'node:crypto';
 import { applyUpdate, finishSession, notifySessionChanged } from './sessions.ts';
 import type { Technician } from './technician.ts';
 
@@ -33,6 +35,21 @@ export async function sessionForTicket(deps: Dependencies, ticket: string | unde
   const item = await deps.store.getToken<TokenItem>(keys.ticket(ticketHash));
   if (!item || Number(item.ttl) <= epochSeconds(deps.clock.now())) return undefined;
   return { sessionId: item.sessionId, ticketHash };
+}
+
+/** Two digits, drawn when the customer arrives (applet or browser); read aloud, never a secret on its own. */
+function drawVerificationCode(): string {
+  return String(randomInt(0, 100)).padStart(2, '0');
+}
+
+/** The session a live progress token belongs to, while its page may still follow it; used by the $connect authorizer. */
+export async function sessionForProgressToken(deps: Dependencies, token: string | undefined): Promise<string | undefined> {
+  if (!token || token.length < 16 || token.length > 128) return undefined;
+  const item = await deps.store.getToken<TokenItem>(keys.progressToken(hashToken(token)));
+  if (!item || Number(item.ttl) <= epochSeconds(deps.clock.now())) return undefined;
+  const session = await deps.store.getSession(item.sessionId);
+  if (!session || !(appletMayConnect as readonly string[]).includes(effectiveStatus(session, deps.clock.now()).status)) return undefined;
+  return session.id;
 }
 
 export async function technicianConnected(deps: Dependencies, connectionId: string, technician: Technician): Promise<void> {
@@ -66,7 +83,15 @@ export async function appletConnected(
   const waitingDeadline =
     deps.config.waitingTimeoutSeconds > 0 ? addSeconds(now, deps.config.waitingTimeoutSeconds).toISOString() : undefined;
   const set: Record<string, unknown> = arriving
-    ? { status: 'waiting', appletConnectionId: connectionId, deadlineAt: waitingDeadline, updatedAt: now.toISOString(), statusChangedAt: now.toISOString() }
+    ? {
+        status: 'waiting',
+        appletConnectionId: connectionId,
+        customerVia: 'app',
+        verificationCode: drawVerificationCode(),
+        deadlineAt: waitingDeadline,
+        updatedAt: now.toISOString(),
+        statusChangedAt: now.toISOString(),
+      }
     : { appletConnectionId: connectionId, updatedAt: now.toISOString() };
   const remove = arriving && !waitingDeadline ? ['deadlineAt', 'ticketHash'] : ['ticketHash'];
   try {
@@ -152,7 +177,7 @@ export async function appletHello(deps: Dependencies, connectionId: string, syst
   const status = effectiveStatus(updated, deps.clock.now()).status;
   await deps.notifier.toConnection(connectionId, {
     type: 'session.state',
-    session: { id: updated.id, status, technician: { displayName: updated.technicianDisplayName } },
+    session: toCustomerState(updated, deps.clock.now()),
     ...(resumeTicket ? { resumeTicket } : {}),
   });
   if (status === 'closed' || status === 'expired' || status === 'timed_out') {
@@ -170,7 +195,12 @@ async function logDeniedConnection(deps: Dependencies, session: SessionItem, con
     connection.role === 'technician'
       ? { kind: 'technician' as const, name: connection.technicianDisplayName ?? connection.technicianId }
       : actors.customer();
-  const who = connection.role === 'technician' ? `technician ${connection.technicianDisplayName ?? connection.technicianId}` : 'the applet of another session';
+  const who =
+    connection.role === 'technician'
+      ? `technician ${connection.technicianDisplayName ?? connection.technicianId}`
+      : connection.role === 'page'
+        ? 'the PIN page of another session'
+        : 'the applet of another session';
   await recordDenial(
     deps,
     session.id,
@@ -213,10 +243,16 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
   if (fromTechnician) {
     await Promise.all([
       session.appletConnectionId ? deps.notifier.toConnection(session.appletConnectionId, message) : Promise.resolve(false),
+      session.pageConnectionId ? deps.notifier.toConnection(session.pageConnectionId, message) : Promise.resolve(false),
       deps.notifier.toTechnician(session.technicianId, message, connectionId),
     ]);
   } else {
-    await deps.notifier.toTechnician(session.technicianId, message);
+    // The customer's other window (applet or page) shows the line too, so the conversation reads the same in both.
+    const otherCustomerWindow = connection.role === 'page' ? session.appletConnectionId : session.pageConnectionId;
+    await Promise.all([
+      deps.notifier.toTechnician(session.technicianId, message),
+      otherCustomerWindow ? deps.notifier.toConnection(otherCustomerWindow, message) : Promise.resolve(false),
+    ]);
   }
 }
 
@@ -237,6 +273,7 @@ export async function disconnected(deps: Dependencies, connectionId: string): Pr
   const connection = await deps.store.getConnection(connectionId);
   if (!connection) return;
   await deps.store.deleteConnection(connectionId);
+  if (connection.role === 'page' && connection.sessionId) return pageDisconnected(deps, connectionId, connection.sessionId);
   if (connection.role !== 'applet' || !connection.sessionId) return;
   const session = await deps.store.getSession(connection.sessionId);
   if (!session || session.appletConnectionId !== connectionId) return;
@@ -259,4 +296,160 @@ export async function disconnected(deps: Dependencies, connectionId: string): Pr
     throw error;
   }
   await notifySessionChanged(deps, applyUpdate(session, { updatedAt: now.toISOString() }, ['appletConnectionId']));
+}
+
+/** The customer's page and the session it is bound to, refused once it is no longer the page of a live session. */
+async function pageAndSession(deps: Dependencies, connectionId: string): Promise<{ connection: ConnectionItem; session: SessionItem }> {
+  const connection = await connectionOf(deps, connectionId);
+  if (connection.role !== 'page' || !connection.sessionId) throw new Forbidden('Only the PIN page of a session sends this.');
+  const session = await deps.store.getSession(connection.sessionId);
+  if (!session) throw new NotFound();
+  return { connection, session };
+}
+
+/**
+ * The PIN page opened its socket with the progress token: it becomes the
+ * session's page connection (a newer tab replaces an older one, whose record
+ * is dropped so it can no longer act).
+ */
+export async function pageConnected(deps: Dependencies, connectionId: string, sessionId: string): Promise<void> {
+  const session = await deps.store.getSession(sessionId);
+  if (!session) throw new NotFound();
+  const now = deps.clock.now();
+  const current = effectiveStatus(session, now).status;
+  if (!(appletMayConnect as readonly string[]).includes(current)) throw new Forbidden(`The session is ${describeStatus(current)}.`);
+  try {
+    await deps.store.transact([
+      deps.store.sessionUpdate({ sessionId, when: [conditions.statusIn(appletMayConnect)], set: { pageConnectionId: connectionId } }),
+      deps.store.connectionPut({ connectionId, role: 'page', sessionId, connectedAt: now.toISOString() }, epochSeconds(addSeconds(now, CONNECTION_RECORD_SECONDS))),
+    ]);
+  } catch (error) {
+    if (isLostRace(error)) throw new Forbidden('The session changed while the page was connecting.');
+    throw error;
+  }
+  if (session.pageConnectionId && session.pageConnectionId !== connectionId) await deps.store.deleteConnection(session.pageConnectionId);
+  const updated = applyUpdate(session, { pageConnectionId: connectionId });
+  // Only a browser customer's presence changes with the page; an app customer's page is just watching.
+  if (session.customerVia === 'browser') await notifySessionChanged(deps, updated);
+}
+
+/** The page asks for its session's state (sent right after connecting). */
+export async function pageFollows(deps: Dependencies, connectionId: string): Promise<void> {
+  const { session } = await pageAndSession(deps, connectionId);
+  await deps.notifier.toConnection(connectionId, { type: 'session.state', session: toCustomerState(session, deps.clock.now()) });
+}
+
+/** "Continue in the browser": the page takes the applet's place, connecting -> waiting, and the applet's ticket is spent. */
+export async function browserJoins(deps: Dependencies, connectionId: string): Promise<void> {
+  const { session } = await pageAndSession(deps, connectionId);
+  const now = deps.clock.now();
+  const current = effectiveStatus(session, now).status;
+  if (current === 'waiting' && session.customerVia === 'browser') return pageFollows(deps, connectionId);
+  if (!(allowedFrom.browserJoins as readonly string[]).includes(current)) {
+    throw new InvalidTransition(`The session is ${describeStatus(current)}; the browser can join only while it is connecting.`);
+  }
+  const waitingDeadline = deps.config.waitingTimeoutSeconds > 0 ? addSeconds(now, deps.config.waitingTimeoutSeconds).toISOString() : undefined;
+  const set: Record<string, unknown> = {
+    status: 'waiting',
+    customerVia: 'browser',
+    verificationCode: drawVerificationCode(),
+    pageConnectionId: connectionId,
+    ...(waitingDeadline ? { deadlineAt: waitingDeadline } : {}),
+    updatedAt: now.toISOString(),
+    statusChangedAt: now.toISOString(),
+  };
+  const remove = waitingDeadline ? ['ticketHash'] : ['deadlineAt', 'ticketHash'];
+  try {
+    await deps.store.transact([
+      deps.store.sessionUpdate({
+        sessionId: session.id,
+        when: [conditions.statusIn(allowedFrom.browserJoins), conditions.attributeEquals('pageConnectionId', connectionId), conditions.deadlineNotPassed(now.toISOString())],
+        set,
+        remove,
+      }),
+      ...(session.ticketHash ? [deps.store.tokenDelete(keys.ticket(session.ticketHash))] : []),
+      deps.store.logPut(session.id, logEntry(now, 'browser_joined', actors.customer(session.customerName), 'The customer continued in the browser; the customer is waiting', { via: 'browser' })),
+    ]);
+  } catch (error) {
+    if (isLostRace(error)) throw new InvalidTransition('The session changed at the same moment (the support app may have connected); reload the page.');
+    throw error;
+  }
+  await notifySessionChanged(deps, applyUpdate(session, set, remove));
+}
+
+async function pageDisconnected(deps: Dependencies, connectionId: string, sessionId: string): Promise<void> {
+  const session = await deps.store.getSession(sessionId);
+  if (!session || session.pageConnectionId !== connectionId) return;
+  const now = deps.clock.now();
+  const browserCustomerLeft = session.customerVia === 'browser' && (appletMayConnect as readonly string[]).includes(session.status);
+  try {
+    await deps.store.transact([
+      deps.store.sessionUpdate({
+        sessionId,
+        when: [conditions.attributeEquals('pageConnectionId', connectionId)],
+        set: browserCustomerLeft ? { updatedAt: now.toISOString() } : {},
+        remove: ['pageConnectionId'],
+      }),
+      ...(browserCustomerLeft
+        ? [deps.store.logPut(sessionId, logEntry(now, 'browser_disconnected', actors.customer(session.customerName), "The customer's browser disconnected"))]
+        : []),
+    ]);
+  } catch (error) {
+    if (isLostRace(error)) return;
+    throw error;
+  }
+  if (browserCustomerLeft) await notifySessionChanged(deps, applyUpdate(session, { updatedAt: now.toISOString() }, ['pageConnectionId']));
+}
+
+const screenLog: Partial<Record<ScreenSignal['kind'], { type: 'screen_requested' | 'screen_shared' | 'screen_declined' | 'screen_stopped'; message: (who: string) => string }>> = {
+  request: { type: 'screen_requested', message: (who) => `${who} asked to view the screen` },
+  share: { type: 'screen_shared', message: (who) => `${who} shared the screen` },
+  decline: { type: 'screen_declined', message: (who) => `${who} declined to share the screen` },
+  stop: { type: 'screen_stopped', message: (who) => `${who} stopped the screen view` },
+};
+
+/**
+ * Screen-view signaling, relayed between exactly the two sides of one active
+ * session: the owning technician's consoles and the session's PIN page. Media
+ * never passes here, only the consent steps and the session descriptions.
+ */
+export async function screenSignal(deps: Dependencies, connectionId: string, sessionId: string, signal: ScreenSignal): Promise<void> {
+  const connection = await connectionOf(deps, connectionId);
+  const session = await deps.store.getSession(sessionId);
+  if (!session) throw new NotFound();
+  const fromTechnician = connection.role === 'technician';
+  const allowed = fromTechnician ? session.technicianId === connection.technicianId : session.id === connection.sessionId;
+  if (!allowed) {
+    await logDeniedConnection(deps, session, connection, 'signal a screen view into');
+    throw new NotFound();
+  }
+  if (connection.role === 'applet') throw new Forbidden('Screen view from the support app is not available here; share from the PIN page.');
+  const now = deps.clock.now();
+  const current = effectiveStatus(session, now).status;
+  if (!(allowedFrom.screen as readonly string[]).includes(current)) {
+    throw new InvalidTransition(`Screen view needs an active session; it is ${describeStatus(current)}.`);
+  }
+  const from = fromTechnician ? 'technician' : 'customer';
+  if (!screenSignalsFrom[from].includes(signal.kind)) throw new Forbidden(`The ${from} does not send "${signal.kind}".`);
+  if (fromTechnician && !session.pageConnectionId) throw new InvalidTransition("The customer's page is not connected; ask the customer to open it again.");
+  const technicianName = connection.technicianDisplayName ?? session.technicianDisplayName;
+  const logged = screenLog[signal.kind];
+  if (logged) {
+    const actor = fromTechnician ? { kind: 'technician' as const, name: technicianName } : actors.customer(session.customerName);
+    const who = fromTechnician ? technicianName : 'The customer';
+    await deps.store.appendLog(session.id, logEntry(now, logged.type, actor, logged.message(who), signal.kind === 'stop' ? { by: from } : undefined));
+  }
+  const message = {
+    type: 'screen' as const,
+    sessionId: session.id,
+    from: from as 'technician' | 'customer',
+    signal,
+    ...(signal.kind === 'request' ? { technician: { displayName: technicianName } } : {}),
+  };
+  if (fromTechnician) {
+    const delivered = await deps.notifier.toConnection(session.pageConnectionId!, message);
+    if (!delivered) throw new InvalidTransition("The customer's page is not connected; ask the customer to open it again.");
+  } else {
+    await deps.notifier.toTechnician(session.technicianId, message);
+  }
 }

@@ -1,4 +1,4 @@
-import { getGroups, type GroupPermissions, type PermissionName } from '#storage/directory';
+import { getGroups, type GroupPermissions, type GroupSettings, type PermissionName } from '#storage/directory';
 import type { Table } from '#storage/dynamo-client';
 import { MissingPermission } from './errors.ts';
 import type { Technician } from './technician.ts';
@@ -9,7 +9,7 @@ import type { Technician } from './technician.ts';
  * a revoked permission takes effect within `permissionCacheSeconds`.
  */
 export class PermissionService {
-  private readonly cache = new Map<string, { permissions: GroupPermissions; until: number }>();
+  private readonly cache = new Map<string, { permissions: GroupPermissions; settings: GroupSettings; until: number }>();
 
   constructor(
     private readonly table: Table,
@@ -17,16 +17,27 @@ export class PermissionService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async permissionsOf(technician: Technician): Promise<GroupPermissions> {
+  private async loadGroups(technician: Technician): Promise<void> {
     const now = this.now();
     const missing = technician.groups.filter((group) => (this.cache.get(group)?.until ?? 0) <= now);
     if (missing.length > 0) {
       const found = await getGroups(this.table, missing);
       for (const group of missing) {
-        const permissions = found.find((g) => g.name === group)?.permissions ?? { privateSessions: false, pinCode: false };
-        this.cache.set(group, { permissions, until: now + this.cacheSeconds * 1000 });
+        const stored = found.find((g) => g.name === group);
+        const permissions = stored?.permissions ?? { privateSessions: false, pinCode: false };
+        this.cache.set(group, { permissions, settings: stored?.settings ?? {}, until: now + this.cacheSeconds * 1000 });
       }
     }
+  }
+
+  /** Any of the technician's groups asking for the code makes it part of their Start. */
+  async requiresVerificationCode(technician: Technician): Promise<boolean> {
+    await this.loadGroups(technician);
+    return technician.groups.some((group) => this.cache.get(group)?.settings.verificationCodeAtStart === true);
+  }
+
+  async permissionsOf(technician: Technician): Promise<GroupPermissions> {
+    await this.loadGroups(technician);
     const granted = { privateSessions: false, pinCode: false };
     for (const group of technician.groups) {
       const permissions = this.cache.get(group)?.permissions;

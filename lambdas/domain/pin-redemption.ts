@@ -260,15 +260,21 @@ export interface CustomerProgress {
   readonly updatedAt: string;
 }
 
-/** What the customer's page may know: its one session's status, nothing more. */
-export async function customerProgress(deps: Dependencies, token: string | undefined): Promise<CustomerProgress> {
+/** The one session a progress token (the customer page's bearer) belongs to; 401 for anything else. */
+export async function sessionOfProgressToken(deps: Dependencies, token: string | undefined): Promise<SessionItem> {
   const invalid = new Unauthorized('This progress link is not valid. Enter your PIN again.');
   if (!token || token.length > 128) throw invalid;
-  const now = deps.clock.now();
   const item = await deps.store.getToken<TokenItem>(keys.progressToken(hashToken(token)));
-  if (!item || Number(item.ttl) <= epochSeconds(now)) throw invalid;
+  if (!item || Number(item.ttl) <= epochSeconds(deps.clock.now())) throw invalid;
   const session = await deps.store.getSession(item.sessionId);
   if (!session) throw invalid;
+  return session;
+}
+
+/** What the customer's page may know: its one session's status, nothing more. */
+export async function customerProgress(deps: Dependencies, token: string | undefined): Promise<CustomerProgress> {
+  const session = await sessionOfProgressToken(deps, token);
+  const now = deps.clock.now();
   return {
     status: effectiveStatus(session, now).status,
     technician: { displayName: session.technicianDisplayName },

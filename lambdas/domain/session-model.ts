@@ -1,3 +1,5 @@
+import type { ScreenSignal } from '../websocket/screen-signal.ts';
+
 /**
  * The session as clients see it (HTTP responses, `session.updated` events).
  * Web clients import these types; they carry no runtime code.
@@ -24,6 +26,8 @@ export type CloseReason =
   | 'pin_expired'
   | 'connecting_timed_out'
   | 'waiting_timed_out';
+
+export type CustomerVia = 'app' | 'browser';
 
 export interface SystemInfo {
   readonly os?: string;
@@ -57,8 +61,12 @@ export interface SessionView {
   readonly startedAt?: string;
   readonly closedAt?: string;
   readonly closeReason?: CloseReason;
+  /** Two digits both sides read aloud once the customer is waiting, so the technician knows who connected. */
+  readonly verificationCode?: string;
   readonly customer?: {
     readonly connected: boolean;
+    /** How the customer joined: the support app, or the PIN page itself ("Continue in the browser"). */
+    readonly via?: CustomerVia;
     readonly ip?: string;
     readonly userAgent?: string;
     readonly systemInfo?: SystemInfo;
@@ -75,6 +83,13 @@ export type LogEventType =
   | 'applet_connected'
   | 'applet_disconnected'
   | 'system_info'
+  | 'browser_joined'
+  | 'browser_disconnected'
+  | 'screen_requested'
+  | 'screen_shared'
+  | 'screen_declined'
+  | 'screen_stopped'
+  | 'verification_failed'
   | 'started'
   | 'chat'
   | 'closed'
@@ -99,7 +114,7 @@ export type ServerMessage =
   | { readonly type: 'session.closed'; readonly sessionId: string; readonly reason: CloseReason }
   | {
       readonly type: 'session.state';
-      readonly session: { readonly id: string; readonly status: SessionStatus; readonly technician: { readonly displayName: string } };
+      readonly session: CustomerSessionState;
       /** Single-use ticket for the applet's next reconnect; the one it connected with is spent. */
       readonly resumeTicket?: string;
     }
@@ -110,4 +125,21 @@ export type ServerMessage =
       readonly text: string;
       readonly at: string;
     }
+  | {
+      readonly type: 'screen';
+      readonly sessionId: string;
+      readonly from: 'technician' | 'customer';
+      readonly signal: ScreenSignal;
+      /** Set on requests: the customer is asked by name. */
+      readonly technician?: { readonly displayName: string };
+    }
   | { readonly type: 'error'; readonly code: string; readonly message: string };
+
+/** What the customer's side (applet, PIN page) learns about its session. */
+export interface CustomerSessionState {
+  readonly id: string;
+  readonly status: SessionStatus;
+  readonly technician: { readonly displayName: string };
+  readonly verificationCode?: string;
+  readonly via?: CustomerVia;
+}

@@ -1,4 +1,4 @@
-import type { CloseReason, SessionStatus, SessionView, SystemInfo } from './session-model.ts';
+import type { CloseReason, CustomerSessionState, CustomerVia, SessionStatus, SessionView, SystemInfo } from './session-model.ts';
 
 /** The session as stored (one item per session; see storage/table-definition.ts). */
 export interface SessionItem {
@@ -22,6 +22,10 @@ export interface SessionItem {
   readonly customerUserAgent?: string;
   readonly systemInfo?: SystemInfo;
   readonly appletConnectionId?: string;
+  /** The PIN page's live connection (the latest tab wins). */
+  readonly pageConnectionId?: string;
+  readonly customerVia?: CustomerVia;
+  readonly verificationCode?: string;
   readonly ticketHash?: string;
   readonly progressTokenHash?: string;
   readonly failedRedeemsBeforeSuccess?: number;
@@ -38,6 +42,8 @@ export const allowedFrom = {
   appletConnects: ['connecting'],
   start: ['waiting'],
   chat: ['active'],
+  browserJoins: ['connecting'],
+  screen: ['active'],
   customerEnds: ['connecting', 'waiting', 'active'],
   close: ['created', 'pending', 'connecting', 'waiting', 'active', 'expired', 'timed_out'],
 } as const satisfies Record<string, readonly SessionStatus[]>;
@@ -82,10 +88,14 @@ export function toSessionView(item: SessionItem, now: Date): SessionView {
     ...(item.startedAt ? { startedAt: item.startedAt } : {}),
     ...(item.closedAt ? { closedAt: item.closedAt } : timedOutNow && item.deadlineAt ? { closedAt: item.deadlineAt } : {}),
     ...(item.closeReason ? { closeReason: item.closeReason } : effective.reason ? { closeReason: effective.reason } : {}),
+    ...(item.verificationCode ? { verificationCode: item.verificationCode } : {}),
     ...(hasCustomer
       ? {
           customer: {
-            connected: item.appletConnectionId !== undefined && !['closed', 'expired', 'timed_out'].includes(effective.status),
+            connected:
+              (item.customerVia === 'browser' ? item.pageConnectionId : item.appletConnectionId) !== undefined &&
+              !['closed', 'expired', 'timed_out'].includes(effective.status),
+            ...(item.customerVia ? { via: item.customerVia } : {}),
             ...(item.customerIp ? { ip: item.customerIp } : {}),
             ...(item.customerUserAgent ? { userAgent: item.customerUserAgent } : {}),
             ...(item.systemInfo ? { systemInfo: item.systemInfo } : {}),
@@ -93,6 +103,17 @@ export function toSessionView(item: SessionItem, now: Date): SessionView {
         }
       : {}),
     ...(item.failedRedeemsBeforeSuccess !== undefined ? { failedRedeemsBeforeSuccess: item.failedRedeemsBeforeSuccess } : {}),
+  };
+}
+
+/** The customer's view of the session: no technician details beyond the name, nothing of other sessions. */
+export function toCustomerState(item: SessionItem, now: Date): CustomerSessionState {
+  return {
+    id: item.id,
+    status: effectiveStatus(item, now).status,
+    technician: { displayName: item.technicianDisplayName },
+    ...(item.verificationCode ? { verificationCode: item.verificationCode } : {}),
+    ...(item.customerVia ? { via: item.customerVia } : {}),
   };
 }
 

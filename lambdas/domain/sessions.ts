@@ -4,12 +4,12 @@ import { keys } from '#storage/keys';
 import type { TransactItem } from '#storage/store';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
-import { InvalidTransition, MissingPermission, NotFound, PinSpaceExhausted, ValidationFailed } from './errors.ts';
+import { InvalidTransition, MissingPermission, NotFound, PinSpaceExhausted, ValidationFailed, VerificationCodeMismatch } from './errors.ts';
 import { recordDenial } from './message-limits.ts';
 import { drawPin, hashPin, sealForLog } from './secrets.ts';
 import { actors, logEntry, revealPins } from './session-log.ts';
 import type { CloseReason, SessionLogEntry, SessionStatus, SessionView } from './session-model.ts';
-import { allowedFrom, describeStatus, effectiveStatus, toSessionView, type SessionItem } from './session-rules.ts';
+import { allowedFrom, describeStatus, effectiveStatus, toCustomerState, toSessionView, type SessionItem } from './session-rules.ts';
 import type { Technician } from './technician.ts';
 
 /** The session as it is after an update, without reading it back. */
@@ -65,8 +65,13 @@ async function requireOrLogDenied(
   }
 }
 
+/** The technician's consoles get the whole session; the customer's live page only its own narrow state. */
 export async function notifySessionChanged(deps: Dependencies, session: SessionItem): Promise<void> {
-  await deps.notifier.toTechnician(session.technicianId, { type: 'session.updated', session: toSessionView(session, deps.clock.now()) });
+  const now = deps.clock.now();
+  await Promise.all([
+    deps.notifier.toTechnician(session.technicianId, { type: 'session.updated', session: toSessionView(session, now) }),
+    session.pageConnectionId ? deps.notifier.toConnection(session.pageConnectionId, { type: 'session.state', session: toCustomerState(session, now) }) : undefined,
+  ]);
 }
 
 function invalidTransition(action: string, status: SessionStatus): InvalidTransition {
@@ -209,11 +214,26 @@ export async function generatePin(deps: Dependencies, technician: Technician, se
   throw new PinSpaceExhausted();
 }
 
-export async function startSession(deps: Dependencies, technician: Technician, sessionId: string): Promise<SessionView> {
+/**
+ * Where the technician's group asks for it, Start carries the two digits the
+ * customer reads out: someone who guessed a PIN cannot be started into.
+ */
+async function checkVerificationCode(deps: Dependencies, technician: Technician, session: SessionItem, given: string | undefined): Promise<void> {
+  if (given === undefined && !(await deps.permissions.requiresVerificationCode(technician))) return;
+  if (given !== undefined && given === session.verificationCode) return;
+  await deps.store.appendLog(
+    session.id,
+    logEntry(deps.clock.now(), 'verification_failed', actors.technician(technician), given === undefined ? 'Start refused: the verification code is required' : 'Start refused: the verification code did not match'),
+  );
+  throw new VerificationCodeMismatch();
+}
+
+export async function startSession(deps: Dependencies, technician: Technician, sessionId: string, verificationCode?: string): Promise<SessionView> {
   const session = await loadOwnedSession(deps, technician, sessionId, 'start');
   const now = deps.clock.now();
   const current = effectiveStatus(session, now).status;
   if (current !== 'waiting') throw invalidTransition('start the session', current);
+  await checkVerificationCode(deps, technician, session, verificationCode);
   const set = { status: 'active', startedAt: now.toISOString(), updatedAt: now.toISOString(), statusChangedAt: now.toISOString() };
   const remove = ['deadlineAt'];
   try {
@@ -365,7 +385,10 @@ export async function getSessionLogPage(
 }
 
 export async function describeTechnician(deps: Dependencies, technician: Technician) {
-  const permissions = await deps.permissions.permissionsOf(technician);
-  return { ...technician, groups: [...technician.groups], permissions };
+  const [permissions, verificationCodeAtStart] = await Promise.all([
+    deps.permissions.permissionsOf(technician),
+    deps.permissions.requiresVerificationCode(technician),
+  ]);
+  return { ...technician, groups: [...technician.groups], permissions, verificationCodeAtStart };
 }
 

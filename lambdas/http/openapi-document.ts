@@ -9,6 +9,7 @@ const errorCodes = [
   'not_found',
   'pin_invalid',
   'invalid_transition',
+  'verification_code_mismatch',
   'payload_too_large',
   'too_many_attempts',
   'pin_space_exhausted',
@@ -48,7 +49,12 @@ const operations: Record<string, { summary: string; requestBody?: unknown; succe
     success: [201, 'The PIN, shown once', { type: 'object', properties: { pin: { type: 'string', pattern: '^[0-9]{6}$' }, expiresAt: { type: 'string', format: 'date-time' }, session: ref('Session') } }],
     errors: [400, 401, 403, 404, 409, 503],
   },
-  'start-session': { summary: 'Start a waiting session ("Start")', success: [200, 'The active session', { type: 'object', properties: { session: ref('Session') } }], errors: [400, 401, 404, 409] },
+  'start-session': {
+    summary: 'Start a waiting session ("Start"); where the group requires it, with the verification code the customer reads out',
+    requestBody: { type: 'object', properties: { verificationCode: { type: 'string', pattern: '^[0-9]{2}$' } } },
+    success: [200, 'The active session', { type: 'object', properties: { session: ref('Session') } }],
+    errors: [400, 401, 404, 409],
+  },
   'close-session': { summary: 'Close the session', success: [200, 'The closed session', { type: 'object', properties: { session: ref('Session') } }], errors: [400, 401, 404, 409] },
   'redeem-pin': {
     summary: 'The customer redeems a PIN ("Connect to technician")',
@@ -92,6 +98,16 @@ const operations: Record<string, { summary: string; requestBody?: unknown; succe
     success: [200, 'Status', { type: 'object', properties: { status: { type: 'string', enum: [...sessionStatuses] }, technician: { type: 'object', properties: { displayName: { type: 'string' } } }, updatedAt: { type: 'string', format: 'date-time' } } }],
     errors: [401],
   },
+  'session-ice-servers': {
+    summary: "STUN/TURN servers for viewing the customer's screen (active sessions only; short-lived credentials)",
+    success: [200, 'RTCConfiguration fields', ref('IceConfiguration')],
+    errors: [400, 401, 404, 409],
+  },
+  'customer-ice-servers': {
+    summary: "STUN/TURN servers for sharing the customer's screen (Bearer: the progress token; active sessions only)",
+    success: [200, 'RTCConfiguration fields', ref('IceConfiguration')],
+    errors: [401, 409],
+  },
   openapi: { summary: 'This document', success: [200, 'OpenAPI 3 document', { type: 'object' }], errors: [] },
 };
 
@@ -100,7 +116,7 @@ const errorDescriptions: Record<number, string> = {
   401: 'unauthorized',
   403: 'forbidden (names the missing permission)',
   404: 'not_found, or pin_invalid for any unknown, expired or used PIN',
-  409: 'invalid_transition',
+  409: 'invalid_transition, or verification_code_mismatch on Start',
   413: 'payload_too_large',
   429: 'too_many_attempts (see Retry-After)',
   503: 'pin_space_exhausted or unavailable (see Retry-After)',
@@ -174,8 +190,17 @@ export function openApiDocument() {
             closedAt: { type: 'string', format: 'date-time' },
             closeReason: { type: 'string' },
             technician: { type: 'object', properties: { id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' } } },
-            customer: { type: 'object', properties: { connected: { type: 'boolean' }, ip: { type: 'string' }, userAgent: { type: 'string' }, systemInfo: { type: 'object' } } },
+            verificationCode: { type: 'string', pattern: '^[0-9]{2}$' },
+            customer: { type: 'object', properties: { connected: { type: 'boolean' }, via: { type: 'string', enum: ['app', 'browser'] }, ip: { type: 'string' }, userAgent: { type: 'string' }, systemInfo: { type: 'object' } } },
             failedRedeemsBeforeSuccess: { type: 'integer' },
+          },
+        },
+        IceConfiguration: {
+          type: 'object',
+          required: ['iceServers'],
+          properties: {
+            iceServers: { type: 'array', items: { type: 'object', properties: { urls: {}, username: { type: 'string' }, credential: { type: 'string' } } } },
+            iceTransportPolicy: { type: 'string', enum: ['all', 'relay'] },
           },
         },
         LogEntry: {

@@ -2,7 +2,9 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { systemClock } from '#domain/clock';
 import { environmentVariables, loadConfig } from '#domain/config';
 import type { Dependencies } from '#domain/dependencies';
+import { staticIceServers, type IceServerProvider } from '#domain/ice-servers';
 import { PermissionService } from '#domain/permissions';
+import { kinesisIceServers } from './kinesis-ice-servers.ts';
 import { tableFromEnvironment } from '#storage/dynamo-client';
 import { Store } from '#storage/store';
 import { ConnectionsNotifier } from './connections-notifier.ts';
@@ -10,6 +12,12 @@ import { logger } from './logger.ts';
 import { pinSecretLoader } from './secret-loaders.ts';
 
 let built: Dependencies | undefined;
+
+function iceServersFromEnvironment(env: NodeJS.ProcessEnv): IceServerProvider {
+  const channels = (env[environmentVariables.signalingChannelArns] ?? '').split(',').map((arn) => arn.trim()).filter(Boolean);
+  if (channels.length > 0) return kinesisIceServers(channels, env.AWS_REGION);
+  return staticIceServers(env[environmentVariables.iceServers], env[environmentVariables.iceTransportPolicy]);
+}
 
 /**
  * The handlers' dependencies, built once per cold start from the environment
@@ -28,6 +36,7 @@ export function dependencies(): Dependencies {
     permissions: new PermissionService(store.table, config.permissionCacheSeconds),
     pinSecret: pinSecretLoader(),
     logger,
+    iceServers: iceServersFromEnvironment(process.env),
   };
   built = created;
   return created;

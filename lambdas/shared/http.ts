@@ -186,3 +186,9 @@ export function sessionIdFrom(request: HttpRequest): string {
   if (!/^[0-9a-f-]{36}$/.test(id)) throw new ValidationFailed('The session id is not valid.', ['id: expected a session id']);
   return id;
 }
+
+/** The customer page's progress token, sent as a Bearer token. */
+export function bearerToken(headers: Readonly<Record<string, string | undefined>>): string | undefined {
+  const authorization = headers.authorization ?? headers.Authorization;
+  return authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : undefined;
+}

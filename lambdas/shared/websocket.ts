@@ -1,7 +1,8 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import type { Dependencies } from '#domain/dependencies';
-import { DomainError, ValidationFailed } from '#domain/errors';
+import { DomainError, PayloadTooLarge, ValidationFailed } from '#domain/errors';
 import { messageLimits, takeMessage } from '#domain/message-limits';
+import { maxFrameBytes } from '#websocket/screen-signal';
 import { clientMessageSchema, type ClientMessage } from '#websocket/messages';
 import { dependencies } from './dependencies.ts';
 import { isThrottlingOrTimeout } from './http.ts';
@@ -16,6 +17,8 @@ export function parseClientMessage(body: string | undefined): ClientMessage {
   } catch {
     throw new ValidationFailed('The message is not valid JSON.');
   }
+  // Signaling must fit one API Gateway frame (32 KB), so no side can depend on a gateway reassembling more.
+  if ((raw as { action?: unknown } | null)?.action === 'screen' && Buffer.byteLength(body ?? '') > maxFrameBytes) throw new PayloadTooLarge(maxFrameBytes);
   const parsed = clientMessageSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`);

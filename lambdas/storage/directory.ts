@@ -11,9 +11,21 @@ export interface GroupPermissions {
   readonly pinCode: boolean;
 }
 
+/** Group settings that change how a permitted action works, not whether it is allowed. */
+export interface GroupSettings {
+  /** Start needs the two-digit verification code the customer reads out. */
+  readonly verificationCodeAtStart?: boolean;
+}
+
 export interface Group {
   readonly name: string;
   readonly permissions: GroupPermissions;
+  readonly settings?: GroupSettings;
+}
+
+function settingsOf(item: Record<string, unknown>): { settings?: GroupSettings } {
+  const settings = (item.settings ?? {}) as GroupSettings;
+  return settings.verificationCodeAtStart === true ? { settings: { verificationCodeAtStart: true } } : {};
 }
 
 export interface LocalTechnician {
@@ -31,7 +43,7 @@ export async function putGroup(table: Table, group: Group): Promise<void> {
   await table.client.send(
     new PutCommand({
       TableName: table.name,
-      Item: { ...keys.group(group.name), kind: 'group', name: group.name, permissions: group.permissions },
+      Item: { ...keys.group(group.name), kind: 'group', name: group.name, permissions: group.permissions, ...(group.settings ? { settings: group.settings } : {}) },
     }),
   );
 }
@@ -54,6 +66,7 @@ export async function getGroups(table: Table, names: readonly string[]): Promise
       privateSessions: item.permissions?.privateSessions === true,
       pinCode: item.permissions?.pinCode === true,
     },
+    ...settingsOf(item),
   }));
 }
 
@@ -84,6 +97,7 @@ export async function listGroups(table: Table): Promise<Group[]> {
       return {
         name: String(item.name),
         permissions: { privateSessions: permissions.privateSessions === true, pinCode: permissions.pinCode === true },
+        ...settingsOf(item),
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

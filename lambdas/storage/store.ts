@@ -18,7 +18,8 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 
 export interface ConnectionItem {
   readonly connectionId: string;
-  readonly role: 'technician' | 'applet';
+  /** `page`: the customer's PIN page, bound to one session like the applet but with its own, narrower rights. */
+  readonly role: 'technician' | 'applet' | 'page';
   readonly technicianId?: string;
   readonly technicianDisplayName?: string;
   readonly sessionId?: string;

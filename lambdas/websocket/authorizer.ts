@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { sessionForTicket } from '#domain/live-connections';
+import { sessionForProgressToken, sessionForTicket } from '#domain/live-connections';
 import { environmentVariables } from '#domain/config';
 import { technicianFromClaims } from '#domain/technician';
 import { dependencies } from '#shared/dependencies';
@@ -42,7 +42,8 @@ const deny = (event: APIGatewayRequestAuthorizerEvent) => policy(event, 'Deny', 
 
 /**
  * `$connect` authorizer: a technician presents `?token=<JWT>`, the applet
- * `?ticket=<ticket>`. Anything else is denied (403) before a connection exists.
+ * `?ticket=<ticket>`, the customer's PIN page `?progress=<progress token>`.
+ * Anything else is denied (403) before a connection exists.
  */
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const query = event.queryStringParameters ?? {};
@@ -69,6 +70,11 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     const grant = await sessionForTicket(dependencies(), query.ticket);
     if (grant) return allow(event, `applet:${grant.sessionId}`, { role: 'applet', sessionId: grant.sessionId, ticketHash: grant.ticketHash });
     logger.info('WebSocket ticket refused', { event: 'websocket_ticket_refused' });
+  }
+  if (query.progress) {
+    const sessionId = await sessionForProgressToken(dependencies(), query.progress);
+    if (sessionId) return allow(event, `page:${sessionId}`, { role: 'page', sessionId });
+    logger.info('WebSocket progress token refused', { event: 'websocket_progress_refused' });
   }
   return deny(event);
 };

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { DomainError } from '#domain/errors';
-import { appletConnected, technicianConnected } from '#domain/live-connections';
+import { appletConnected, pageConnected, technicianConnected } from '#domain/live-connections';
 import { dependencies } from '#shared/dependencies';
 import { logger } from '#shared/logger';
 
@@ -34,6 +34,10 @@ export const handler = async (event: ConnectEvent): Promise<APIGatewayProxyResul
     }
     if (context.role === 'applet' && context.sessionId && context.ticketHash) {
       await appletConnected(deps, connectionId, { sessionId: context.sessionId, ticketHash: context.ticketHash }, { ip: event.requestContext.identity?.sourceIp });
+      return { statusCode: 200 };
+    }
+    if (context.role === 'page' && context.sessionId) {
+      await pageConnected(deps, connectionId, context.sessionId);
       return { statusCode: 200 };
     }
     return { statusCode: 401 };

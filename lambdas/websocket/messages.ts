@@ -1,6 +1,7 @@
 // zod/mini: the same checks as classic zod at a fraction of the bundle and cold-start cost (docs/performance.md, P3).
 import * as z from 'zod/mini';
 import { isAcceptableText } from '#domain/text';
+import { screenSignalSchema } from './screen-signal.ts';
 
 const wellFormed = 'no control characters or broken Unicode';
 const shortText = (max: number) => z.string().check(z.maxLength(max, `at most ${max} characters`), z.refine((text) => isAcceptableText(text), wellFormed));
@@ -42,6 +43,11 @@ export const clientMessageSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('chat'), sessionId, text: chatText }),
   z.object({ action: z.literal('end'), sessionId }),
   z.object({ action: z.literal('ping') }),
+  // The PIN page: learn the session's state now (a push cannot reach a connection before $connect returns).
+  z.object({ action: z.literal('follow') }),
+  // The PIN page: "Continue in the browser".
+  z.object({ action: z.literal('join') }),
+  z.object({ action: z.literal('screen'), sessionId, signal: screenSignalSchema }),
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

@@ -31,6 +31,8 @@ export interface HandlersProps {
   readonly eventBus: IEventBus;
   /** The technicians' pool, read by routes integration clients may use. */
   readonly userPool: IUserPool;
+  /** Kinesis Video Streams signaling channels whose managed STUN/TURN screen view hands out. */
+  readonly signalingChannelArns: readonly string[];
 }
 
 /**
@@ -53,6 +55,7 @@ export class Handlers extends Construct {
       jwtAudience: props.jwtAudience,
       allowedOrigins: props.siteOrigins.join(','),
       eventBusName: props.eventBus.eventBusName,
+      signalingChannelArns: props.signalingChannelArns.join(','),
     };
     for (const declaration of props.declarations) {
       if (byName.has(declaration.name)) throw new Error(`route table declares "${declaration.name}" twice`);
@@ -74,6 +77,7 @@ export class Handlers extends Construct {
       if (needs.postsToConnections) fn.bindConnectionsApi(props.webSocketStage);
       if (needs.publishesEvents) fn.bindEventBus(props.eventBus);
       if ('clientScope' in declaration && declaration.clientScope) fn.bindTechnicianDirectory(props.userPool);
+      if (needs.iceServers) fn.bindSignalingChannels(props.signalingChannelArns);
       byName.set(declaration.name, fn);
     }
     this.byName = byName;

@@ -118,6 +118,18 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /**
+   * The two read calls that yield TURN
+   * credentials, on those channels only (no channel is created, written or
+   * connected to by the function).
+   */
+  bindSignalingChannels(channelArns: readonly string[]): this {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig'], resources: [...channelArns] }),
+    );
+    return this;
+  }
+
   /** ManageConnections on that stage's @connections only. */
   bindConnectionsApi(stage: WebSocketStage): this {
     stage.grantManagementApiAccess(this.role);

@@ -17,8 +17,17 @@ describe('admin CLI arguments', () => {
       name: 'Support',
       privateSessions: true,
       pinCode: true,
+      verificationCodeAtStart: false,
     });
     expect(parseAdminArguments(['groups', 'put', 'Observers'], local).command).toMatchObject({ privateSessions: false, pinCode: false });
+  });
+
+  it('makes the verification code part of Start only when asked', () => {
+    expect(parseAdminArguments(['groups', 'put', 'Support', '--pin-code', '--verification-code-at-start'], local).command).toMatchObject({
+      pinCode: true,
+      verificationCodeAtStart: true,
+    });
+    expect(() => parseAdminArguments(['groups', 'list', '--verification-code-at-start'], local)).toThrow(/does not apply/);
   });
 
   it('accepts add-to-group at the top level too', () => {

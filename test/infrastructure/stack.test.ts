@@ -6,6 +6,7 @@ import { environmentVariables } from '#domain/config';
 import { httpRoutes, scheduledJobs, streamConsumers, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
 import { tableDefinition } from '#storage/table-definition';
 import { tableActions } from '../../lib/constructs/service-function.ts';
+import { screenViewChannelCount } from '../../lib/remote-support-stack.ts';
 import { synthesize, type Synthesized } from './synth.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -54,6 +55,12 @@ describe('functions from the route table', () => {
     }
     const logGroups = ofType('AWS::Logs::LogGroup');
     expect(logGroups.every(([, group]) => group.Properties.RetentionInDays === 30)).toBe(true);
+  });
+
+  it('creates the small pool of Kinesis Video Streams signaling channels screen view takes its TURN servers from', () => {
+    const channels = synthesized.template.findResources('AWS::KinesisVideo::SignalingChannel');
+    expect(Object.values(channels)).toHaveLength(screenViewChannelCount);
+    for (const channel of Object.values(channels)) expect(channel.Properties).toMatchObject({ Type: 'SINGLE_MASTER' });
   });
 
   it('grants each function exactly what its needs say, with the env var naming each resource', () => {
@@ -109,7 +116,19 @@ describe('functions from the route table', () => {
       const queueStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
       explained(declaration.name, () => expect(queueStatements.length > 0).toBe(isConsumer));
 
-      const known = new Set([...tableStatements, ...secretStatements, ...connectionStatements, ...eventStatements, ...directoryStatements, ...streamStatements, ...queueStatements]);
+      
+      const channelStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('kinesisvideo:')));
+      explained(declaration.name, () => expect(channelStatements.length).toBe(needs.iceServers ? 1 : 0));
+      explained(declaration.name, () => expect(env[environmentVariables.signalingChannelArns] !== undefined).toBe(needs.iceServers === true));
+      if (needs.iceServers) {
+        // Read-only, on the stack's own channels: no wildcard, no channel created, connected to or written.
+        expect(actionsOf(channelStatements[0]!).sort()).toEqual(['kinesisvideo:GetIceServerConfig', 'kinesisvideo:GetSignalingChannelEndpoint']);
+        const resources = [channelStatements[0]!.Resource].flat();
+        expect(resources).toHaveLength(screenViewChannelCount);
+        expect(JSON.stringify(resources)).not.toContain('*');
+      }
+
+      const known = new Set([...tableStatements, ...secretStatements, ...connectionStatements, ...eventStatements, ...directoryStatements, ...streamStatements, ...queueStatements, ...channelStatements]);
       const rest = statements.filter((statement) => !known.has(statement)).map((statement) => actionsOf(statement).sort().join(','));
       explained(declaration.name, () => expect(rest.sort()).toEqual(['logs:CreateLogStream,logs:PutLogEvents', 'xray:PutTelemetryRecords,xray:PutTraceSegments']));
     }

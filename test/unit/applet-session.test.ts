@@ -89,6 +89,14 @@ describe('customer session', () => {
     expect(renewedTickets).toEqual([resumeTicket]);
   });
 
+  it('prints the verification code the technician sees, once, and ignores anything but two digits', () => {
+    receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' }, verificationCode: '07' } });
+    receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' }, verificationCode: '07' } });
+    receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' }, verificationCode: '\u001b[2J' } });
+    expect(printed.filter((line) => line === messages.verificationCode('07'))).toHaveLength(1);
+    expect(printed.join('\n')).not.toContain('\u001b');
+  });
+
   it('prints each status change once, with the technician when active', () => {
     state('waiting');
     state('waiting');

@@ -323,6 +323,7 @@ describe('start-session and close-session', () => {
   });
 
   it('answers 409 when another start won the race', async () => {
+    grantGroups(supportGroup);
     dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'waiting' }) });
     dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
     const result = (await startSession(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;
@@ -336,6 +337,7 @@ describe('start-session and close-session', () => {
   });
 
   it('maps a transaction conflict to 409 as well', async () => {
+    grantGroups(supportGroup);
     dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'waiting' }) });
     dynamo.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'None'));
     const result = (await startSession(event({ claims: aliceClaims, id: sessionId }))) as APIGatewayProxyStructuredResultV2;

@@ -211,13 +211,24 @@ export function nextPollDelayMs(consecutiveFailures: number): number {
   return Math.min(base * 2 ** Math.max(consecutiveFailures, 0), 30_000);
 }
 
-export async function loadApiBaseUrl(fetchImpl: Fetch): Promise<string> {
-  const fallback = '/api';
+export interface PageSiteConfig {
+  readonly apiBaseUrl: string;
+  /** The WebSocket API; same origin `/ws` when /config.json names none. */
+  readonly webSocketUrl: string;
+}
+
+export async function loadSiteConfig(fetchImpl: Fetch): Promise<PageSiteConfig> {
+  const fallback = { apiBaseUrl: '/api', webSocketUrl: '/ws' };
   try {
     const response = await fetchWithTimeout(fetchImpl, '/config.json', {});
     if (!response.ok) return fallback;
-    return nonEmptyString(record(await jsonBody(response))?.apiBaseUrl) ?? fallback;
+    const body = record(await jsonBody(response));
+    return { apiBaseUrl: nonEmptyString(body?.apiBaseUrl) ?? fallback.apiBaseUrl, webSocketUrl: nonEmptyString(body?.webSocketUrl) ?? fallback.webSocketUrl };
   } catch {
     return fallback;
   }
+}
+
+export async function loadApiBaseUrl(fetchImpl: Fetch): Promise<string> {
+  return (await loadSiteConfig(fetchImpl)).apiBaseUrl;
 }

@@ -78,6 +78,8 @@ export function renderPinPageHtml(assets: PinPageAssets, strings: PinStrings): s
 <h1 id="download-heading" tabindex="-1"></h1>
 <p ${text('downloadIntro')}</p>
 <p id="status-summary" class="status-summary" aria-hidden="true"></p>
+<div id="sharing" class="card sharing" hidden><p id="sharing-text"></p><button id="stop-sharing" type="button" class="danger"></button></div>
+<p id="screen-note" class="hint screen-note" role="status"></p>
 <ol class="steps">
 <li class="card">
 <h2 ${text('stepDownloadTitle')}</h2>
@@ -96,7 +98,13 @@ export function renderPinPageHtml(assets: PinPageAssets, strings: PinStrings): s
 <p id="progress-trouble" class="hint" aria-live="polite"></p>
 </li>
 </ol>
+<div id="live-area" class="live">
+<div id="browser-join" class="card" hidden><h2 id="browser-join-title"></h2><p id="browser-join-intro"></p><button id="browser-join-button" type="button" class="secondary"></button><p id="browser-join-error" class="feedback" role="alert"></p></div>
+<div id="verification" class="card verification" role="group" aria-labelledby="verification-label" hidden><h2 id="verification-label"></h2><p><strong id="verification-code" class="code"></strong></p><p id="verification-hint" class="hint"></p></div>
+<section id="chat" class="card chat" aria-labelledby="chat-title" hidden><h2 id="chat-title"></h2><div id="chat-log" class="chat-log" role="log" aria-labelledby="chat-title"></div><p id="chat-empty" class="hint"></p><form id="chat-form" novalidate><label id="chat-label" for="chat-text"></label><input id="chat-text" type="text" autocomplete="off" maxlength="2000"><button id="chat-send" type="submit" class="primary"></button></form><p id="chat-note" class="hint" role="status"></p></section>
+</div>
 </section>
+<dialog id="screen-dialog" class="screen-dialog" aria-labelledby="screen-dialog-title" aria-describedby="screen-dialog-text"><h2 id="screen-dialog-title"></h2><p id="screen-dialog-text"></p><div class="dialog-actions"><button id="screen-share" type="button" class="primary"></button><button id="screen-decline" type="button" class="secondary"></button></div></dialog>
 </main>
 </body>
 </html>

@@ -72,6 +72,35 @@ export interface PinStrings {
   readonly statusLabel: string;
   readonly statusTrouble: string;
   readonly statusUnavailable: string;
+  /** The live part of the page: browser join, verification code, chat, screen sharing. */
+  readonly live: LiveStrings;
+}
+
+export interface LiveStrings {
+  readonly browserTitle: string;
+  readonly browserIntro: string;
+  readonly browserJoinButton: string;
+  readonly browserJoinFailed: string;
+  readonly waitingInBrowser: (technician: string) => string;
+  readonly activeInBrowser: (technician: string) => string;
+  readonly verificationLabel: string;
+  readonly verificationHint: string;
+  readonly chatTitle: (technician: string) => string;
+  readonly chatEmpty: string;
+  readonly chatMessage: string;
+  readonly chatSend: string;
+  readonly chatYou: string;
+  readonly chatNotSent: string;
+  readonly screenRequestTitle: (technician: string) => string;
+  readonly screenRequestText: string;
+  readonly shareScreen: string;
+  readonly decline: string;
+  readonly sharingWith: (technician: string) => string;
+  readonly stopSharing: string;
+  readonly sharingEnded: string;
+  readonly sharingDeclined: string;
+  readonly sharingFailed: string;
+  readonly screenUnsupported: (technician: string) => string;
 }
 
 export interface RunStep {

@@ -4,7 +4,7 @@
  * in `view`; `render()` writes it to the DOM, so a language switch is just
  * another render.
  */
-import { fetchProgress, loadApiBaseUrl, nextPollDelayMs, parseStoredRedeemResult, redeemPin, type PageDownload, type RedeemResult } from './api.ts';
+import { fetchProgress, loadSiteConfig, nextPollDelayMs, parseStoredRedeemResult, redeemPin, type PageDownload, type RedeemResult } from './api.ts';
 import {
   chooseLanguage,
   languageStorageKey,
@@ -15,6 +15,7 @@ import {
   type ProgressStatus,
   type RunStep,
 } from './i18n.ts';
+import { CustomerLive, type LiveState } from './live.ts';
 import { chooseDownloads, detectOperatingSystem, orderedSystems, preferredPlatforms, systemOfPlatform, type NavigatorHints } from './operating-system.ts';
 import { isCompletePin, normalisePin } from './pin-input.ts';
 
@@ -36,6 +37,8 @@ interface DownloadView {
   readonly technicianName: string;
   readonly pollTrouble: boolean;
   readonly statusGone: boolean;
+  /** Set once the customer is connected, pushed over the live socket. */
+  readonly via?: LiveState['via'];
 }
 
 const trackedStatuses: readonly ProgressStatus[] = ['connecting', 'waiting', 'active'];
@@ -117,13 +120,18 @@ const languageSwitch = byId('language-switch');
 
 const detectedSystem: OperatingSystem = detectOperatingSystem(navigator as unknown as NavigatorHints);
 const preferredDownloads = preferredPlatforms(navigator as unknown as NavigatorHints);
-const apiBaseUrl = loadApiBaseUrl(fetch.bind(window));
+const siteConfig = loadSiteConfig(fetch.bind(window));
+const apiBaseUrl = siteConfig.then((config) => config.apiBaseUrl);
 
 let language: Language = chooseLanguage(readStoredLanguage(), navigator.languages ?? [navigator.language]);
 let view: PinView | DownloadView = { step: 'pin', busy: false };
 let countdownTimer: ReturnType<typeof setInterval> | undefined;
 let otherSystemsOpen = false;
 let renderedInstructionsKey = '';
+let live: CustomerLive | undefined;
+/** The live socket is open: the page follows by push and does not poll. */
+let socketLive = false;
+let polling = false;
 
 function strings(): PinStrings {
   return languages[language];
@@ -296,9 +304,11 @@ function renderProgress(current: DownloadView, text: PinStrings): void {
     progressTrack.replaceChildren(...items);
   }
   progressTrack.hidden = ended;
-  const message = current.statusGone
-    ? text.statusUnavailable
-    : `${text.statusLabel}: ${text.statusNames[current.status]}. ${text.statusDetails[current.status](current.technicianName)}`;
+  const inBrowser = current.via === 'browser' && (current.status === 'waiting' || current.status === 'active');
+  const detail = inBrowser
+    ? (current.status === 'waiting' ? text.live.waitingInBrowser : text.live.activeInBrowser)(current.technicianName)
+    : text.statusDetails[current.status](current.technicianName);
+  const message = current.statusGone ? text.statusUnavailable : `${text.statusLabel}: ${text.statusNames[current.status]}. ${detail}`;
   setText(progressStatus, message);
   progressStatus.dataset.status = current.statusGone ? 'gone' : current.status;
   // Above the fold for whoever comes back from the terminal; screen readers hear the live region instead.
@@ -316,6 +326,9 @@ function renderDownloadStep(current: DownloadView, text: PinStrings): void {
   setText(downloadFile, `${text.downloadFileNote(primary.fileName)}${size}`);
   renderInstructions(text, current.result);
   renderProgress(current, text);
+  // A customer who continued in the browser needs no download steps any more.
+  downloadStep.classList.toggle('in-browser', current.via === 'browser');
+  live?.render();
 }
 
 function render(): void {
@@ -351,10 +364,13 @@ function showError(error: PinError): void {
 }
 
 async function pollProgress(failures: number): Promise<void> {
-  if (view.step !== 'download') return;
+  polling = view.step === 'download' && !socketLive;
+  if (!polling || view.step !== 'download') return;
   const outcome = await fetchProgress(fetch.bind(window), view.result.progressUrl, view.result.progressToken);
   const current = view;
   if (outcome.kind === 'gone') {
+    polling = false;
+    live?.stop();
     rememberRedeemed(undefined);
     view = { ...current, statusGone: true, pollTrouble: false };
     render();
@@ -367,8 +383,42 @@ async function pollProgress(failures: number): Promise<void> {
       : { ...current, pollTrouble: nextFailures >= 2 };
   render();
   if (view.step !== 'download') return;
-  if (endStatuses.includes(view.status)) rememberRedeemed(undefined);
-  else setTimeout(() => void pollProgress(nextFailures), pollDelayMs(view.status, nextFailures));
+  if (endStatuses.includes(view.status)) {
+    polling = false;
+    live?.stop();
+    rememberRedeemed(undefined);
+  } else setTimeout(() => void pollProgress(nextFailures), pollDelayMs(view.status, nextFailures));
+}
+
+/** Follows the session over the live socket; polls only while the socket is down. */
+async function follow(result: RedeemResult): Promise<void> {
+  const config = await siteConfig;
+  live?.stop();
+  live = new CustomerLive({
+    webSocketUrl: config.webSocketUrl,
+    apiBaseUrl: config.apiBaseUrl,
+    progressToken: result.progressToken,
+    strings: () => strings().live,
+    technicianName: () => (view.step === 'download' ? view.technicianName : result.technicianName),
+    onState: (state) => {
+      if (view.step !== 'download') return;
+      view = { ...view, status: state.status, technicianName: state.technicianName ?? view.technicianName, via: state.via, pollTrouble: false };
+      if (endStatuses.includes(state.status)) {
+        live?.stop();
+        rememberRedeemed(undefined);
+      }
+      render();
+    },
+    onLive: (open) => {
+      socketLive = open;
+      if (!open && !polling && view.step === 'download' && !endStatuses.includes(view.status)) {
+        polling = true;
+        setTimeout(() => void pollProgress(0), nextPollDelayMs(0));
+      }
+      render();
+    },
+  });
+  live.start();
 }
 
 let pollsWhileActive = 0;
@@ -407,7 +457,7 @@ async function submitPin(): Promise<void> {
       rememberRedeemed(outcome.result);
       showDownloadStep(outcome.result);
       downloadHeading.focus();
-      setTimeout(() => void pollProgress(0), nextPollDelayMs(0));
+      void follow(outcome.result);
       return;
     case 'rate_limited':
       return showError({ kind: 'rate_limited', retryAt: Date.now() + outcome.retryAfterSeconds * 1000, waitSeconds: outcome.retryAfterSeconds });
@@ -455,7 +505,7 @@ languageSwitch.hidden = false;
 const restored = readRedeemed();
 if (restored) {
   showDownloadStep(restored);
-  void pollProgress(0);
+  void follow(restored);
 } else {
   render();
 }

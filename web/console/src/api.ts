@@ -7,6 +7,8 @@ export interface Me {
   readonly displayName: string;
   readonly groups: readonly string[];
   readonly permissions: { readonly privateSessions: boolean; readonly pinCode: boolean };
+  /** A group of theirs makes typing the customer's verification code part of Start. */
+  readonly verificationCodeAtStart?: boolean;
 }
 
 /** An API failure in the service's own terms: `{"error": {"code", "message"}}`, or `network`. */
@@ -130,8 +132,14 @@ export class ApiClient {
     return this.#request<{ pin: string; expiresAt: string }>('POST', `/sessions/${encodeURIComponent(id)}/pin`);
   }
 
-  async start(id: string): Promise<SessionView> {
-    return (await this.#request<{ session: SessionView }>('POST', `/sessions/${encodeURIComponent(id)}/start`)).session;
+  async start(id: string, verificationCode?: string): Promise<SessionView> {
+    const body = verificationCode === undefined ? undefined : { verificationCode };
+    return (await this.#request<{ session: SessionView }>('POST', `/sessions/${encodeURIComponent(id)}/start`, body)).session;
+  }
+
+  /** STUN/TURN servers for viewing this session's screen (short-lived credentials in AWS). */
+  async iceServers(id: string): Promise<unknown> {
+    return this.#request<unknown>('GET', `/sessions/${encodeURIComponent(id)}/ice-servers`);
   }
 
   async close(id: string): Promise<SessionView> {

@@ -1,4 +1,5 @@
 import type { ServerMessage, SessionLogEntry, SessionView } from '../../../lambdas/domain/session-model.ts';
+import { screenMessageSchema, type ScreenSignal } from '../../../lambdas/websocket/screen-signal.ts';
 import { ApiError, describeError, type ApiClient, type Me } from './api.ts';
 import { ChatHistory } from './chat.ts';
 import type { ViewContext } from './context.ts';
@@ -57,6 +58,7 @@ export class TechnicianConsole {
   #flushScheduled = false;
   #clock: ReturnType<typeof setInterval> | undefined;
   #lastChatSessionId: string | undefined;
+  #lastScreenSessionId: string | undefined;
   #audio: AudioContext | undefined;
   #keyHandler = (event: KeyboardEvent): void => this.#onGlobalKey(event);
 
@@ -365,9 +367,20 @@ export class TechnicianConsole {
         }
         break;
       }
+      case 'screen': {
+        const parsed = screenMessageSchema.safeParse(message);
+        if (parsed.success && parsed.data.from === 'customer') this.#panels.get(parsed.data.sessionId)?.screen.received(parsed.data.signal);
+        break;
+      }
       case 'error': {
         // A service without the keep-alive route answers pings with an error; that is no news to the technician.
         if (this.#live.lastSentAction === 'ping') break;
+        if (this.#live.lastSentAction === 'screen' && this.#lastScreenSessionId) {
+          const screenPanel = this.#panels.get(this.#lastScreenSessionId);
+          screenPanel?.screen.refused();
+          this.#handleError(new ApiError(400, message.code, message.message), screenPanel);
+          break;
+        }
         const panel = this.#lastChatSessionId ? this.#panels.get(this.#lastChatSessionId) : undefined;
         this.#handleError(new ApiError(400, message.code, message.message), panel);
         break;
@@ -447,11 +460,12 @@ export class TechnicianConsole {
       this.#ctx,
       session,
       {
-        start: (sessionId) => void this.#startSession(sessionId),
+        start: (sessionId, verificationCode) => void this.#startSession(sessionId, verificationCode),
         close: (sessionId) => void this.#closeSession(sessionId),
         hide: (sessionId) => this.#closeTab(sessionId),
         newPin: (sessionId) => void this.#newPin(sessionId),
         sendChat: (sessionId, text) => this.#sendChat(sessionId, text),
+        screenSignal: (sessionId, signal) => this.#screenSignal(sessionId, signal),
       },
       (event) => this.#onTabKey(event, id),
       () => this.#selectPanel(id, false),
@@ -504,11 +518,11 @@ export class TechnicianConsole {
 
   // ---- actions ---------------------------------------------------------------------------
 
-  async #startSession(id: string): Promise<void> {
+  async #startSession(id: string, verificationCode?: string): Promise<void> {
     const panel = this.#panels.get(id);
     panel?.setError('');
     try {
-      const session = await this.options.api.start(id);
+      const session = await this.options.api.start(id, verificationCode);
       this.#upsertAndApply(session);
       this.#openSession(id, false);
       this.#announce(this.#ctx.t('sessionStarted', { name: session.customerName }));
@@ -554,6 +568,11 @@ export class TechnicianConsole {
       if (error instanceof ApiError && (error.code === 'invalid_transition' || error.code === 'not_found')) void this.#loadSessions(false);
       this.#handleError(error, panel);
     }
+  }
+
+  #screenSignal(id: string, signal: ScreenSignal): boolean {
+    this.#lastScreenSessionId = id;
+    return this.#live.send({ action: 'screen', sessionId: id, signal });
   }
 
   #sendChat(id: string, text: string): string | undefined {

@@ -133,4 +133,33 @@ export const de: PinStrings = {
   statusTrouble: 'Der aktuelle Status kann gerade nicht abgerufen werden. Wir versuchen es weiter…',
   statusUnavailable:
     'Der Status dieser Sitzung ist nicht mehr verfügbar. Wenn Sie weitere Hilfe brauchen, wenden Sie sich an Ihren Techniker.',
+  live: {
+    browserTitle: 'Keine App? Hier weitermachen',
+    browserIntro:
+      'Sie können auch direkt in diesem Browserfenster mit Ihrem Techniker chatten und Ihren Bildschirm zeigen. Nur die Fernsteuerung braucht die Support-App.',
+    browserJoinButton: 'Im Browser fortfahren',
+    browserJoinFailed: 'Das hat nicht geklappt. Bitte versuchen Sie es noch einmal oder verwenden Sie die Support-App.',
+    waitingInBrowser: (technician) => `Sie sind in diesem Browser verbunden. ${technician} ist gleich für Sie da.`,
+    activeInBrowser: (technician) => `${technician} ist der Sitzung beigetreten. Unten können Sie chatten.`,
+    verificationLabel: 'Bestätigungscode',
+    verificationHint: 'Ihr Techniker sieht dieselben zwei Ziffern. Lesen Sie sie vor, wenn Sie darum gebeten werden.',
+    chatTitle: (technician) => `Chat mit ${technician}`,
+    chatEmpty: 'Noch keine Nachrichten.',
+    chatMessage: 'Nachricht',
+    chatSend: 'Senden',
+    chatYou: 'Sie',
+    chatNotSent: 'Die Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es gleich noch einmal.',
+    screenRequestTitle: (technician) => `${technician} möchte Ihren Bildschirm sehen`,
+    screenRequestText:
+      'Ihr Browser fragt gleich, welchen Bildschirm oder welches Fenster Sie zeigen möchten. Sonst wird nichts geteilt, und Sie können jederzeit aufhören.',
+    shareScreen: 'Bildschirm freigeben',
+    decline: 'Ablehnen',
+    sharingWith: (technician) => `Sie geben Ihren Bildschirm für ${technician} frei.`,
+    stopSharing: 'Freigabe beenden',
+    sharingEnded: 'Die Bildschirmfreigabe ist beendet.',
+    sharingDeclined: 'Sie haben die Bildschirmfreigabe abgelehnt.',
+    sharingFailed: 'Ihr Bildschirm konnte nicht freigegeben werden. Sie können es erneut versuchen, wenn Ihr Techniker fragt.',
+    screenUnsupported: (technician) =>
+      `${technician} möchte Ihren Bildschirm sehen, aber dieser Browser kann ihn nicht freigeben (auf Smartphones und Tablets geht das meist nicht). Der Chat funktioniert weiterhin.`,
+  },
 };

@@ -4,7 +4,9 @@ import type { ViewContext } from '../context.ts';
 import { h, replaceChildren, setText, uniqueId } from '../dom.ts';
 import { formatBytes, formatClockTime, formatDuration, logPreview, revealHiddenCharacters } from '../format.ts';
 import { statusLabel, type MessageKey } from '../i18n.ts';
+import type { ScreenSignal } from '../../../../lambdas/websocket/screen-signal.ts';
 import { createPinDisplay, type PinDisplay } from './pin-display.ts';
+import { ScreenView } from './screen-view.ts';
 
 /** Chat lines appended in one task; 4,000-character lines make a larger batch a long task. */
 const CHAT_LINES_PER_TASK = 50;
@@ -12,13 +14,16 @@ const LONG_CHAT_LINE = 200;
 const LOG_ROWS_PER_TASK = 200;
 
 export interface SessionPanelActions {
-  readonly start: (id: string) => void;
+  /** `verificationCode`: what the technician typed, where their group makes it part of Start. */
+  readonly start: (id: string, verificationCode?: string) => void;
   readonly close: (id: string) => void;
   readonly hide: (id: string) => void;
   /** Issues a (fresh) PIN for a created, pending or expired session. */
   readonly newPin: (id: string) => void;
   /** Returns an error sentence when the message could not be sent. */
   readonly sendChat: (id: string, text: string) => string | undefined;
+  /** Sends a screen-view signal for this session; false when the live connection is down. */
+  readonly screenSignal: (id: string, signal: ScreenSignal) => boolean;
 }
 
 const systemInfoFields: readonly (keyof SystemInfo)[] = [
@@ -62,6 +67,10 @@ export class SessionPanel {
   readonly #chatNote: HTMLParagraphElement;
   readonly #log: HTMLOListElement;
   readonly #heading: HTMLHeadingElement;
+  readonly #verification: HTMLElement;
+  readonly #verificationCode: HTMLElement;
+  readonly #verificationInput: HTMLInputElement | undefined;
+  readonly screen: ScreenView;
   readonly #renderedChatKeys: string[] = [];
   #session: SessionView;
   #systemInfoSignature = '';
@@ -86,7 +95,17 @@ export class SessionPanel {
     );
     this.#heading = h('h2', {});
     this.#status = h('p', { class: 'session-status' });
-    this.#start = h('button', { type: 'button', class: 'primary', onclick: () => actions.start(this.#session.id) }, t('start'));
+    this.#start = h('button', { type: 'button', class: 'primary', onclick: () => this.#startClicked() }, t('start'));
+    const codeId = uniqueId('verification-code');
+    const codeHintId = uniqueId('verification-hint');
+    this.#verificationCode = h('strong', { class: 'code' });
+    // Typing the code the customer reads out is part of Start where the group asks for it; otherwise it is shown to compare.
+    this.#verificationInput = ctx.me.verificationCodeAtStart
+      ? h('input', { id: codeId, type: 'text', inputmode: 'numeric', maxlength: 2, autocomplete: 'off', 'aria-describedby': codeHintId, class: 'code-input' })
+      : undefined;
+    this.#verification = this.#verificationInput
+      ? h('div', { class: 'verification' }, h('label', { for: codeId }, t('verificationCode')), this.#verificationInput, h('p', { id: codeHintId, class: 'hint' }, t('verificationCodeAsk')))
+      : h('p', { class: 'verification' }, h('span', {}, `${t('verificationCode')}: `), this.#verificationCode);
     this.#close = h('button', { type: 'button', class: 'danger', onclick: () => actions.close(this.#session.id) }, t('close'));
     this.#newPin = h('button', { type: 'button', class: 'secondary', onclick: () => actions.newPin(this.#session.id) }, t('createNewPinCode'));
     this.#pinArea = h('div', { class: 'panel-pin' });
@@ -97,7 +116,9 @@ export class SessionPanel {
     this.#chatInput = h('input', { id: chatInputId, type: 'text', autocomplete: 'off', maxlength: 2000 });
     this.#chatSend = h('button', { type: 'submit', class: 'primary' }, t('send'));
     this.#chatNote = h('p', { class: 'hint', role: 'status' });
-    this.#log = h('ol', { class: 'session-log' });
+    // Scrolls once the log is long (a few screen views): keyboard users must reach it too.
+    this.#log = h('ol', { class: 'session-log', tabindex: 0, 'aria-label': t('sessionLog') });
+    this.screen = new ScreenView(ctx, session.id, () => this.#session.customerName, { signal: (signal) => actions.screenSignal(this.#session.id, signal) });
     const chatForm = h(
       'form',
       { class: 'chat-form', novalidate: true },
@@ -119,13 +140,14 @@ export class SessionPanel {
         h('button', { type: 'button', class: 'secondary small', onclick: () => actions.hide(this.#session.id) }, t('closeTab')),
       ),
       this.#status,
-      h('div', { class: 'session-actions' }, this.#start, this.#newPin, this.#close),
+      h('div', { class: 'session-actions' }, this.#verification, this.#start, this.#newPin, this.#close),
       this.#error,
       this.#pinArea,
       h('div', { class: 'panel-grid' },
         h('section', { class: 'chat', 'aria-labelledby': chatHeadingId }, h('h3', { id: chatHeadingId }), this.#chatList, this.#chatEmpty, chatForm, this.#chatNote),
         h('section', { class: 'info' }, h('h3', {}, t('systemInfo')), this.#systemInfo),
       ),
+      this.screen.element,
       h('section', { class: 'log' }, h('h3', {}, t('sessionLog')), this.#log),
     );
     this.update(session);
@@ -148,6 +170,10 @@ export class SessionPanel {
     const chatHeading = this.element.querySelector('.chat h3');
     if (chatHeading) setText(chatHeading, t('chatWith', { name: session.customerName }));
     this.#start.hidden = session.status !== 'waiting';
+    const codeShown = session.status === 'waiting' || (session.status === 'active' && !this.#verificationInput);
+    this.#verification.hidden = !codeShown || !session.verificationCode;
+    setText(this.#verificationCode, session.verificationCode ?? '');
+    this.screen.setAvailable(session.status === 'active');
     const pinPossible = session.status === 'created' || session.status === 'pending' || session.status === 'expired';
     this.#newPin.hidden = !pinPossible || !this.ctx.me.permissions.pinCode;
     setText(this.#newPin, session.status === 'created' ? t('createPinCode') : t('createNewPinCode'));
@@ -188,6 +214,12 @@ export class SessionPanel {
 
   dispose(): void {
     this.#clearPin();
+    this.screen.dispose();
+  }
+
+  #startClicked(): void {
+    const typed = this.#verificationInput?.value.trim();
+    this.actions.start(this.#session.id, this.#verificationInput ? typed : undefined);
   }
 
   setError(message: string): void {
@@ -203,6 +235,7 @@ export class SessionPanel {
     const info = customer?.systemInfo;
     const rows: [string, string][] = [];
     if (customer) rows.push([t('info.connected'), customer.connected ? t('yes') : t('no')]);
+    if (customer?.via) rows.push([t('info.via'), t(customer.via === 'browser' ? 'via.browser' : 'via.app')]);
     for (const field of systemInfoFields) {
       const value = info?.[field];
       if (value === undefined || value === null || value === '') continue;

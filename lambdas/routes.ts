@@ -221,7 +221,8 @@ export const webSocketRoutes: readonly WebSocketRoute[] = [
     name: 'websocket-follow',
     routeKey: 'follow',
     entry: 'lambdas/websocket/follow.ts',
-    needs: { table: 'read', postsToConnections: true },
+    // Writes too: every message takes from its connection's budget.
+    needs: { table: 'readWrite', postsToConnections: true },
   },
   {
     name: 'websocket-join',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readCredentialsFile } from '../../local/dynamodb-credentials.ts';
 import { putGroup } from '#storage/directory';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';
 import { api, isError, isState, redeemedSession, TestSocket, type Message } from '../support/live-session.ts';
@@ -77,10 +78,10 @@ describe('the PIN page follows its session by push', () => {
   });
 
   it('refuses a progress token it does not know, and one whose session has ended', async () => {
-    await expect(open('progress=not-a-real-progress-token-at-all')).rejects.toThrow(/401/);
+    await expect(open('progress=not-a-real-progress-token-at-all')).rejects.toThrow(/403/);
     const session = await redeemedSession(runtime.url, alice, 'Ended Erika');
     await api(runtime.url, 'POST', `/api/sessions/${session.sessionId}/close`, alice);
-    await expect(open(`progress=${session.progressToken}`)).rejects.toThrow(/401/);
+    await expect(open(`progress=${session.progressToken}`)).rejects.toThrow(/403/);
   });
 });
 
@@ -97,7 +98,7 @@ describe('Continue in the browser', () => {
     );
     expect(update.session).toMatchObject({ customer: { via: 'browser', connected: true }, verificationCode: (waiting.session as { verificationCode: string }).verificationCode });
     expect((await logTypes(session.sessionId)).map((entry) => entry.type)).toContain('browser_joined');
-    await expect(open(`ticket=${session.ticket}`)).rejects.toThrow(/401/);
+    await expect(open(`ticket=${session.ticket}`)).rejects.toThrow(/403/);
   });
 
   it('cannot pose as the applet: no hello, no end', async () => {
@@ -127,8 +128,10 @@ describe('chat on the page', () => {
 
 describe('verification code at Start', () => {
   it('is required where the group says so, and must match', async () => {
-    const client = new DynamoDBClient({ endpoint: runtime.dynamoDbEndpoint, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const table = { client: DynamoDBDocumentClient.from(client), name: 'remote-support' };
+    // The runtime's table is visible only under its per-run key.
+    const access = await readCredentialsFile(runtime.dynamoDbCredentialsFile);
+    const client = new DynamoDBClient({ endpoint: access.endpoint, region: access.region, credentials: access });
+    const table = { client: DynamoDBDocumentClient.from(client), name: access.table };
     await putGroup(table, { name: 'Support', permissions: { privateSessions: true, pinCode: true }, settings: { verificationCodeAtStart: true } });
     try {
       const session = await redeemedSession(runtime.url, alice, 'Code Erika');

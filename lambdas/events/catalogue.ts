@@ -35,11 +35,17 @@ export const eventCatalogue: Readonly<Record<string, EventMapping>> = {
     choose: (entry) => (entry.details?.status === 'waiting' ? 'session.waiting' : 'session.applet_reconnected'),
     fields: [],
   },
+  // The customer continued in the browser instead of the app: the session waits, like after the applet's first connect.
+  browser_joined: { detailTypes: ['session.waiting'], fields: ['via'] },
   applet_disconnected: { detailTypes: ['session.applet_disconnected'], fields: [] },
   started: { detailTypes: ['session.started'], fields: [] },
   closed: { detailTypes: ['session.closed'], fields: ['reason'] },
   expired: { detailTypes: ['session.expired'], fields: ['reason'] },
   timed_out: { detailTypes: ['session.timed_out'], fields: ['reason'] },
+  screen_requested: { detailTypes: ['session.screen_requested'], fields: [] },
+  screen_shared: { detailTypes: ['session.screen_shared'], fields: [] },
+  screen_declined: { detailTypes: ['session.screen_declined'], fields: [] },
+  screen_stopped: { detailTypes: ['session.screen_stopped'], fields: ['by'] },
 };
 
 /** Every detail-type the catalogue can produce, for the `--events` filter of webhooks and the docs. */

@@ -67,6 +67,8 @@ describe('the event catalogue', () => {
   it('lists every detail-type once, one row per log entry type', () => {
     expect(eventTypes).toContain('session.created');
     expect(eventTypes).toContain('session.waiting');
+    expect(eventTypes).toEqual(expect.arrayContaining(['session.screen_requested', 'session.screen_shared', 'session.screen_declined', 'session.screen_stopped']));
+    expect(eventCatalogue.browser_joined?.detailTypes).toEqual(['session.waiting']);
     expect(new Set(eventTypes).size).toBe(eventTypes.length);
     expect(Object.keys(eventCatalogue)).toEqual(expect.arrayContaining(['created', 'pin_generated', 'pin_redeemed', 'started', 'closed', 'expired', 'timed_out']));
   });

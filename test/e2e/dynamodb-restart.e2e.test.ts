@@ -38,6 +38,8 @@ it('answers 503 while DynamoDB Local is down, recovers without a restart, and lo
   const id = (created.body.session as SessionView).id;
   const pin = await call('POST', `/api/sessions/${id}/pin`, token);
   expect(pin.status).toBe(201);
+  // Warm the handler first: a cold start (its own worker, as in Lambda) can outlast Java's restart.
+  expect((await call('GET', `/api/sessions/${id}`, token)).status).toBe(200);
 
   process.kill(runtime.dynamoDbPid, 'SIGKILL');
   await runtime.waitForLine(/DynamoDB Local exited unexpectedly/, 15_000);

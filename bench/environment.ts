@@ -102,7 +102,7 @@ export async function startBenchEnvironment(env: Record<string, string> = {}): P
   const connections = await startConnectionsSwitch(() => runtime.gateway.managementEndpoint);
   // Before any handler is imported: dependencies() reads it once and keeps it.
   process.env[environmentVariables.managementEndpoint] = connections.url;
-  const counter = countRoundTrips(dependencies().store.table.client);
+  const counter = countRoundTrips(handlerTable().client);
 
   return {
     dynamoDb,

@@ -1,3 +1,4 @@
+import { tableEnvironment } from '#storage/dynamo-client';
 import { downloadPlatforms, isDownloadPlatform, type DownloadPlatform } from '../../applet/native/platforms.ts';
 /**
  * Every tunable of the service, read from the environment once per cold start.
@@ -35,8 +36,7 @@ export interface AppletDownloadSize {
 }
 
 export const environmentVariables = {
-  tableName: 'TABLE_NAME',
-  dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
+  ...tableEnvironment,
   managementEndpoint: 'WEBSOCKET_MANAGEMENT_ENDPOINT',
   pinSecret: 'PIN_SECRET',
   pinSecretArn: 'PIN_SECRET_ARN',

@@ -1,5 +1,3 @@
-import { getIntegrationClient } from '#storage/clients';
-import { keys } from '#storage/keys';
 import type { Dependencies } from './dependencies.ts';
 import { DomainError, Forbidden, NotFound, ValidationFailed } from './errors.ts';
 import type { Technician } from './technician.ts';
@@ -50,7 +48,7 @@ export async function actingTechnician(
   if (!principal.scopes.includes(`${RESOURCE_SERVER}/${scope}`)) {
     throw new Forbidden(`This client token lacks the scope ${RESOURCE_SERVER}/${scope}.`);
   }
-  const client = await getIntegrationClient(deps.store.table, principal.clientId);
+  const client = await deps.store.getIntegrationClient(principal.clientId);
   if (!client) throw new Forbidden(`The client ${principal.clientId} is not registered to act for any technician group.`);
   let username: string;
   if (target.sessionId !== undefined) {
@@ -76,6 +74,6 @@ export async function actingTechnician(
 export async function limitPinRate(deps: Dependencies, technician: Technician): Promise<void> {
   const nowMs = deps.clock.now().getTime();
   const second = Math.floor(nowMs / 1000);
-  const taken = await deps.store.reserveAttempt(keys.rateWindow('pin', technician.id, second), 1, second + 60);
+  const taken = await deps.store.reserveAttempt({ scope: 'pin', subject: technician.id, window: second }, 1, second + 60);
   if (taken === undefined) throw new RateLimited(1);
 }

@@ -1,6 +1,4 @@
-import { conditions, isLostRace } from '#storage/conditions';
-import { keys } from '#storage/keys';
-import type { ConnectionItem, TokenItem } from '#storage/store';
+import { patched, type CompanionWrite, type ConnectionItem } from '#storage/store';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
 import { Forbidden, InvalidTransition, NotFound } from './errors.ts';
@@ -8,10 +6,10 @@ import { recordDenial, messageLimits, takeLogEntry, takeMessage } from './messag
 import { hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
 import type { SystemInfo } from './session-model.ts';
-import { allowedFrom, describeStatus, effectiveStatus, toCustomerState, type SessionItem } from './session-rules.ts';
+import { allowedFrom, describeStatus, effectiveStatus, toCustomerState, type SessionChange, type SessionItem } from './session-rules.ts';
 import { screenSignalsFrom, type ScreenSignal } from '../websocket/screen-signal.ts';
 import { randomInt } from 'node:crypto';
-import { applyUpdate, finishSession, notifySessionChanged } from './sessions.ts';
+import { finishSession, lost, notifySessionChanged } from './sessions.ts';
 import type { Technician } from './technician.ts';
 
 /** API Gateway closes a WebSocket after 2 hours; the record outlives it a little for $disconnect to find. */
@@ -32,7 +30,7 @@ export interface TicketGrant {
 export async function sessionForTicket(deps: Dependencies, ticket: string | undefined): Promise<TicketGrant | undefined> {
   if (!ticket || ticket.length < 16 || ticket.length > 128) return undefined;
   const ticketHash = hashToken(ticket);
-  const item = await deps.store.getToken<TokenItem>(keys.ticket(ticketHash));
+  const item = await deps.store.getToken({ kind: 'ticket', hash: ticketHash });
   if (!item || Number(item.ttl) <= epochSeconds(deps.clock.now())) return undefined;
   return { sessionId: item.sessionId, ticketHash };
 }
@@ -45,7 +43,7 @@ function drawVerificationCode(): string {
 /** The session a live progress token belongs to, while its page may still follow it; used by the $connect authorizer. */
 export async function sessionForProgressToken(deps: Dependencies, token: string | undefined): Promise<string | undefined> {
   if (!token || token.length < 16 || token.length > 128) return undefined;
-  const item = await deps.store.getToken<TokenItem>(keys.progressToken(hashToken(token)));
+  const item = await deps.store.getToken({ kind: 'progress', hash: hashToken(token) });
   if (!item || Number(item.ttl) <= epochSeconds(deps.clock.now())) return undefined;
   const session = await deps.store.getSession(item.sessionId);
   if (!session || !(appletMayConnect as readonly string[]).includes(effectiveStatus(session, deps.clock.now()).status)) return undefined;
@@ -82,49 +80,44 @@ export async function appletConnected(
   const arriving = current === 'connecting';
   const waitingDeadline =
     deps.config.waitingTimeoutSeconds > 0 ? addSeconds(now, deps.config.waitingTimeoutSeconds).toISOString() : undefined;
-  const set: Record<string, unknown> = arriving
+  const change: SessionChange = arriving
     ? {
-        status: 'waiting',
-        appletConnectionId: connectionId,
-        customerVia: 'app',
-        verificationCode: drawVerificationCode(),
-        deadlineAt: waitingDeadline,
-        updatedAt: now.toISOString(),
-        statusChangedAt: now.toISOString(),
+        set: {
+          status: 'waiting',
+          appletConnectionId: connectionId,
+          customerVia: 'app',
+          verificationCode: drawVerificationCode(),
+          deadlineAt: waitingDeadline,
+          updatedAt: now.toISOString(),
+          statusChangedAt: now.toISOString(),
+        },
+        remove: waitingDeadline ? ['ticketHash'] : ['deadlineAt', 'ticketHash'],
       }
-    : { appletConnectionId: connectionId, updatedAt: now.toISOString() };
-  const remove = arriving && !waitingDeadline ? ['deadlineAt', 'ticketHash'] : ['ticketHash'];
-  try {
-    await deps.store.transact([
+    : { set: { appletConnectionId: connectionId, updatedAt: now.toISOString() }, remove: ['ticketHash'] };
+  const result = await deps.store.transition({
+    sessionId,
+    expected: { status: [session.status], deadlineNotPassedAt: now.toISOString() },
+    patch: change,
+    log: logEntry(now, 'applet_connected', actors.customer(session.customerName), arriving ? 'The applet connected; the customer is waiting' : 'The applet reconnected', {
+      ...(client.ip ? { ip: client.ip } : {}),
+      // The session's status after this connect: published events tell an arrival from a reconnect by it.
+      status: arriving ? 'waiting' : current,
+    }),
+    with: [
       // Tickets are single-use: this connect consumes it; a concurrent connect with the same ticket loses.
-      deps.store.tokenConsume(keys.ticket(ticketHash), sessionId, epochSeconds(now)),
-      deps.store.sessionUpdate({
-        sessionId,
-        when: [conditions.statusIn([session.status]), conditions.deadlineNotPassed(now.toISOString())],
-        set,
-        remove,
-      }),
-      deps.store.connectionPut(
-        { connectionId, role: 'applet', sessionId, connectedAt: now.toISOString() },
-        epochSeconds(addSeconds(now, CONNECTION_RECORD_SECONDS)),
-      ),
-      deps.store.logPut(
-        sessionId,
-        logEntry(now, 'applet_connected', actors.customer(session.customerName), arriving ? 'The applet connected; the customer is waiting' : 'The applet reconnected', {
-          ...(client.ip ? { ip: client.ip } : {}),
-          // The session's status after this connect: published events tell an arrival from a reconnect by it.
-          status: arriving ? 'waiting' : current,
-        }),
-      ),
-    ]);
-  } catch (error) {
-    if (isLostRace(error)) throw new Forbidden('The session changed while the applet was connecting; try again.');
-    throw error;
-  }
+      { write: 'consume-token', token: { kind: 'ticket', hash: ticketHash }, nowEpoch: epochSeconds(now) },
+      {
+        write: 'put-connection',
+        connection: { connectionId, role: 'applet', sessionId, connectedAt: now.toISOString() },
+        expiresAtEpoch: epochSeconds(addSeconds(now, CONNECTION_RECORD_SECONDS)),
+      },
+    ],
+  });
+  if (lost(result)) throw new Forbidden('The session changed while the applet was connecting; try again.');
   if (session.appletConnectionId && session.appletConnectionId !== connectionId) {
     await deps.store.deleteConnection(session.appletConnectionId);
   }
-  const updated = applyUpdate(session, set, remove);
+  const updated = patched(session, change);
   await notifySessionChanged(deps, updated);
   return updated;
 }
@@ -154,24 +147,24 @@ export async function appletHello(deps: Dependencies, connectionId: string, syst
   if ((appletMayConnect as readonly string[]).includes(current)) {
     const ticket = newOpaqueToken();
     const ticketHash = hashToken(ticket);
-    const set = { systemInfo, ticketHash, updatedAt: now.toISOString() };
-    try {
-      await deps.store.transact([
-        deps.store.sessionUpdate({
-          sessionId: session.id,
-          when: [conditions.statusIn(appletMayConnect), conditions.attributeEquals('appletConnectionId', connectionId)],
-          set,
-        }),
-        deps.store.tokenPut(keys.ticket(ticketHash), { sessionId: session.id, ttl: epochSeconds(addSeconds(now, RESUME_TICKET_SECONDS)) }, 'ticket'),
-        ...(session.ticketHash ? [deps.store.tokenDelete(keys.ticket(session.ticketHash))] : []),
-        deps.store.logPut(session.id, logEntry(now, 'system_info', actors.customer(session.customerName), 'The applet reported the system info', { systemInfo })),
-      ]);
-      resumeTicket = ticket;
-      updated = applyUpdate(session, set);
-      await notifySessionChanged(deps, updated);
-    } catch (error) {
-      if (!isLostRace(error)) throw error;
+    const change: SessionChange = { set: { systemInfo, ticketHash, updatedAt: now.toISOString() } };
+    const companions: CompanionWrite[] = [
+      { write: 'put-token', token: { kind: 'ticket', hash: ticketHash }, item: { sessionId: session.id, ttl: epochSeconds(addSeconds(now, RESUME_TICKET_SECONDS)) } },
+      ...(session.ticketHash ? [{ write: 'delete-token', token: { kind: 'ticket', hash: session.ticketHash } } as const] : []),
+    ];
+    const result = await deps.store.transition({
+      sessionId: session.id,
+      expected: { status: appletMayConnect, attributes: { appletConnectionId: connectionId } },
+      patch: change,
+      log: logEntry(now, 'system_info', actors.customer(session.customerName), 'The applet reported the system info', { systemInfo }),
+      with: companions,
+    });
+    if (lost(result)) {
       updated = (await deps.store.getSession(session.id)) ?? session;
+    } else {
+      resumeTicket = ticket;
+      updated = patched(session, change);
+      await notifySessionChanged(deps, updated);
     }
   }
   const status = effectiveStatus(updated, deps.clock.now()).status;
@@ -279,23 +272,15 @@ export async function disconnected(deps: Dependencies, connectionId: string): Pr
   if (!session || session.appletConnectionId !== connectionId) return;
   const now = deps.clock.now();
   const stillOpen = (appletMayConnect as readonly string[]).includes(session.status);
-  try {
-    await deps.store.transact([
-      deps.store.sessionUpdate({
-        sessionId: session.id,
-        when: [conditions.attributeEquals('appletConnectionId', connectionId)],
-        set: { updatedAt: now.toISOString() },
-        remove: ['appletConnectionId'],
-      }),
-      ...(stillOpen
-        ? [deps.store.logPut(session.id, logEntry(now, 'applet_disconnected', actors.customer(session.customerName), 'The applet disconnected'))]
-        : []),
-    ]);
-  } catch (error) {
-    if (isLostRace(error)) return;
-    throw error;
-  }
-  await notifySessionChanged(deps, applyUpdate(session, { updatedAt: now.toISOString() }, ['appletConnectionId']));
+  const change: SessionChange = { set: { updatedAt: now.toISOString() }, remove: ['appletConnectionId'] };
+  const result = await deps.store.transition({
+    sessionId: session.id,
+    expected: { attributes: { appletConnectionId: connectionId } },
+    patch: change,
+    ...(stillOpen ? { log: logEntry(now, 'applet_disconnected', actors.customer(session.customerName), 'The applet disconnected') } : {}),
+  });
+  if (lost(result)) return;
+  await notifySessionChanged(deps, patched(session, change));
 }
 
 /** The customer's page and the session it is bound to, refused once it is no longer the page of a live session. */
@@ -318,17 +303,22 @@ export async function pageConnected(deps: Dependencies, connectionId: string, se
   const now = deps.clock.now();
   const current = effectiveStatus(session, now).status;
   if (!(appletMayConnect as readonly string[]).includes(current)) throw new Forbidden(`The session is ${describeStatus(current)}.`);
-  try {
-    await deps.store.transact([
-      deps.store.sessionUpdate({ sessionId, when: [conditions.statusIn(appletMayConnect)], set: { pageConnectionId: connectionId } }),
-      deps.store.connectionPut({ connectionId, role: 'page', sessionId, connectedAt: now.toISOString() }, epochSeconds(addSeconds(now, CONNECTION_RECORD_SECONDS))),
-    ]);
-  } catch (error) {
-    if (isLostRace(error)) throw new Forbidden('The session changed while the page was connecting.');
-    throw error;
-  }
+  const change: SessionChange = { set: { pageConnectionId: connectionId } };
+  const result = await deps.store.transition({
+    sessionId,
+    expected: { status: appletMayConnect },
+    patch: change,
+    with: [
+      {
+        write: 'put-connection',
+        connection: { connectionId, role: 'page', sessionId, connectedAt: now.toISOString() },
+        expiresAtEpoch: epochSeconds(addSeconds(now, CONNECTION_RECORD_SECONDS)),
+      },
+    ],
+  });
+  if (lost(result)) throw new Forbidden('The session changed while the page was connecting.');
   if (session.pageConnectionId && session.pageConnectionId !== connectionId) await deps.store.deleteConnection(session.pageConnectionId);
-  const updated = applyUpdate(session, { pageConnectionId: connectionId });
+  const updated = patched(session, change);
   // Only a browser customer's presence changes with the page; an app customer's page is just watching.
   if (session.customerVia === 'browser') await notifySessionChanged(deps, updated);
 }
@@ -349,32 +339,27 @@ export async function browserJoins(deps: Dependencies, connectionId: string): Pr
     throw new InvalidTransition(`The session is ${describeStatus(current)}; the browser can join only while it is connecting.`);
   }
   const waitingDeadline = deps.config.waitingTimeoutSeconds > 0 ? addSeconds(now, deps.config.waitingTimeoutSeconds).toISOString() : undefined;
-  const set: Record<string, unknown> = {
-    status: 'waiting',
-    customerVia: 'browser',
-    verificationCode: drawVerificationCode(),
-    pageConnectionId: connectionId,
-    ...(waitingDeadline ? { deadlineAt: waitingDeadline } : {}),
-    updatedAt: now.toISOString(),
-    statusChangedAt: now.toISOString(),
+  const change: SessionChange = {
+    set: {
+      status: 'waiting',
+      customerVia: 'browser',
+      verificationCode: drawVerificationCode(),
+      pageConnectionId: connectionId,
+      deadlineAt: waitingDeadline,
+      updatedAt: now.toISOString(),
+      statusChangedAt: now.toISOString(),
+    },
+    remove: waitingDeadline ? ['ticketHash'] : ['deadlineAt', 'ticketHash'],
   };
-  const remove = waitingDeadline ? ['ticketHash'] : ['deadlineAt', 'ticketHash'];
-  try {
-    await deps.store.transact([
-      deps.store.sessionUpdate({
-        sessionId: session.id,
-        when: [conditions.statusIn(allowedFrom.browserJoins), conditions.attributeEquals('pageConnectionId', connectionId), conditions.deadlineNotPassed(now.toISOString())],
-        set,
-        remove,
-      }),
-      ...(session.ticketHash ? [deps.store.tokenDelete(keys.ticket(session.ticketHash))] : []),
-      deps.store.logPut(session.id, logEntry(now, 'browser_joined', actors.customer(session.customerName), 'The customer continued in the browser; the customer is waiting', { via: 'browser' })),
-    ]);
-  } catch (error) {
-    if (isLostRace(error)) throw new InvalidTransition('The session changed at the same moment (the support app may have connected); reload the page.');
-    throw error;
-  }
-  await notifySessionChanged(deps, applyUpdate(session, set, remove));
+  const result = await deps.store.transition({
+    sessionId: session.id,
+    expected: { status: allowedFrom.browserJoins, attributes: { pageConnectionId: connectionId }, deadlineNotPassedAt: now.toISOString() },
+    patch: change,
+    log: logEntry(now, 'browser_joined', actors.customer(session.customerName), 'The customer continued in the browser; the customer is waiting', { via: 'browser' }),
+    with: session.ticketHash ? [{ write: 'delete-token', token: { kind: 'ticket', hash: session.ticketHash } }] : [],
+  });
+  if (lost(result)) throw new InvalidTransition('The session changed at the same moment (the support app may have connected); reload the page.');
+  await notifySessionChanged(deps, patched(session, change));
 }
 
 async function pageDisconnected(deps: Dependencies, connectionId: string, sessionId: string): Promise<void> {
@@ -382,23 +367,15 @@ async function pageDisconnected(deps: Dependencies, connectionId: string, sessio
   if (!session || session.pageConnectionId !== connectionId) return;
   const now = deps.clock.now();
   const browserCustomerLeft = session.customerVia === 'browser' && (appletMayConnect as readonly string[]).includes(session.status);
-  try {
-    await deps.store.transact([
-      deps.store.sessionUpdate({
-        sessionId,
-        when: [conditions.attributeEquals('pageConnectionId', connectionId)],
-        set: browserCustomerLeft ? { updatedAt: now.toISOString() } : {},
-        remove: ['pageConnectionId'],
-      }),
-      ...(browserCustomerLeft
-        ? [deps.store.logPut(sessionId, logEntry(now, 'browser_disconnected', actors.customer(session.customerName), "The customer's browser disconnected"))]
-        : []),
-    ]);
-  } catch (error) {
-    if (isLostRace(error)) return;
-    throw error;
-  }
-  if (browserCustomerLeft) await notifySessionChanged(deps, applyUpdate(session, { updatedAt: now.toISOString() }, ['pageConnectionId']));
+  const change: SessionChange = { set: browserCustomerLeft ? { updatedAt: now.toISOString() } : {}, remove: ['pageConnectionId'] };
+  const result = await deps.store.transition({
+    sessionId,
+    expected: { attributes: { pageConnectionId: connectionId } },
+    patch: change,
+    ...(browserCustomerLeft ? { log: logEntry(now, 'browser_disconnected', actors.customer(session.customerName), "The customer's browser disconnected") } : {}),
+  });
+  if (lost(result)) return;
+  if (browserCustomerLeft) await notifySessionChanged(deps, patched(session, change));
 }
 
 const screenLog: Partial<Record<ScreenSignal['kind'], { type: 'screen_requested' | 'screen_shared' | 'screen_declined' | 'screen_stopped'; message: (who: string) => string }>> = {

@@ -1,5 +1,3 @@
-import { isLostRace } from '#storage/conditions';
-import { keys } from '#storage/keys';
 import { epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
 import { LogFull, TooManyMessages } from './errors.ts';
@@ -38,7 +36,7 @@ async function takeFromWindow(deps: Dependencies, scope: string, id: string, lim
   const now = epochSeconds(deps.clock.now());
   const window = Math.floor(now / limit.windowSeconds);
   const retryAfterSeconds = (window + 1) * limit.windowSeconds - now;
-  const taken = await deps.store.reserveAttempt(keys.rateWindow(scope, id, window), limit.count, (window + 2) * limit.windowSeconds);
+  const taken = await deps.store.reserveAttempt({ scope, subject: id, window }, limit.count, (window + 2) * limit.windowSeconds);
   return { taken: taken !== undefined, retryAfterSeconds };
 }
 
@@ -61,12 +59,11 @@ export async function recordDenial(deps: Dependencies, sessionId: string, entry:
   const limit = messageLimits.deniedPerSession;
   const now = epochSeconds(deps.clock.now());
   const window = Math.floor(now / limit.windowSeconds);
-  const budget = deps.store.counterReserve(keys.rateWindow('log-denied', sessionId, window), limit.count, (window + 2) * limit.windowSeconds);
-  try {
-    await deps.store.transact(entry ? [budget, deps.store.logPut(sessionId, entry)] : [budget]);
-  } catch (error) {
-    if (!isLostRace(error)) throw error;
-  }
+  await deps.store.appendLogWithinBudget(sessionId, entry, {
+    counter: { scope: 'log-denied', subject: sessionId, window },
+    limit: limit.count,
+    expiresAtEpoch: (window + 2) * limit.windowSeconds,
+  });
 }
 
 /**
@@ -74,7 +71,7 @@ export async function recordDenial(deps: Dependencies, sessionId: string, entry:
  * budget is the `log_full` notice, written once; after that nothing is.
  */
 export async function takeLogEntry(deps: Dependencies, sessionId: string): Promise<void> {
-  const taken = await deps.store.reserveAttempt(keys.rateWindow('log-entries', sessionId, 0), MAX_CLIENT_LOG_ENTRIES + 1, epochSeconds(deps.clock.now()) + 30 * 86_400);
+  const taken = await deps.store.reserveAttempt({ scope: 'log-entries', subject: sessionId, window: 0 }, MAX_CLIENT_LOG_ENTRIES + 1, epochSeconds(deps.clock.now()) + 30 * 86_400);
   if (taken !== undefined && taken <= MAX_CLIENT_LOG_ENTRIES) return;
   if (taken === MAX_CLIENT_LOG_ENTRIES + 1) {
     deps.logger.warn('Session log is full', { event: 'session_log_full', sessionId, limit: MAX_CLIENT_LOG_ENTRIES });

@@ -1,6 +1,4 @@
-import { conditions, isLostRace } from '#storage/conditions';
-import { keys } from '#storage/keys';
-import type { PinItem, TokenItem } from '#storage/store';
+import { patched, type CounterRef } from '#storage/store';
 import type { DownloadPlatform } from '../../applet/native/platforms.ts';
 import { appletFileName } from '../../applet/server-config.ts';
 import { clientKeyFor } from './client-identity.ts';
@@ -11,8 +9,8 @@ import { PinInvalid, TooManyAttempts, Unauthorized, ValidationFailed } from './e
 import { hashPin, hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
 import type { SessionStatus } from './session-model.ts';
-import { allowedFrom, effectiveStatus, type SessionItem } from './session-rules.ts';
-import { notifySessionChanged, applyUpdate } from './sessions.ts';
+import { allowedFrom, effectiveStatus, type SessionChange, type SessionItem } from './session-rules.ts';
+import { notifySessionChanged } from './sessions.ts';
 
 export interface CustomerClient {
   /** The client address as API Gateway reports it (or CloudFront's viewer address). */
@@ -130,10 +128,9 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
   const window = Math.floor(nowEpoch / windowSeconds);
   const retryAfter = (window + 1) * windowSeconds - nowEpoch;
   const pinHash = hashPin(secret, pin);
-  const pinKey = keys.pin(pinHash);
   const clientIdentity = clientKeyFor(client.ip);
-  const clientKey = keys.rateWindow('redeem-fail', clientIdentity, window);
-  const globalKey = keys.rateWindow('redeem-fail', 'global', window);
+  const clientKey: CounterRef = { scope: 'redeem-fail', subject: clientIdentity, window };
+  const globalKey: CounterRef = { scope: 'redeem-fail', subject: 'global', window };
 
   const knownRefusal = refusedBefore(deps, window, clientIdentity);
   if (knownRefusal) throw refused(deps, retryAfter, window, knownRefusal, knownRefusal === CEILING ? 'global_ceiling' : 'client_budget_spent');
@@ -147,9 +144,9 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
   const [clientTaken, globalRead, pinRead] = await Promise.allSettled([
     deps.store.reserveAttempt(clientKey, deps.config.redeemFailuresPerClient, countersExpireAt),
     deps.store.readCounter(globalKey),
-    deps.store.getToken<PinItem>(pinKey),
+    deps.store.getPin(pinHash),
   ]);
-  const giveBackClientAttempt = () => Promise.allSettled([deps.store.transact([deps.store.counterAdjust(clientKey, -1)])]);
+  const giveBackClientAttempt = () => Promise.allSettled([deps.store.adjustCounters([{ counter: clientKey, by: -1 }])]);
   if (clientTaken.status === 'rejected' || globalRead.status === 'rejected' || pinRead.status === 'rejected') {
     // A storage fault is not a guess: give back whatever was taken before answering 503.
     if (clientTaken.status === 'fulfilled' && clientTaken.value !== undefined) await giveBackClientAttempt();
@@ -173,7 +170,12 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
   const globalFailures = globalAttempts - 1;
 
   const refund = () =>
-    Promise.allSettled([deps.store.transact([deps.store.counterAdjust(clientKey, -1), deps.store.counterAdjust(globalKey, -1)])]);
+    Promise.allSettled([
+      deps.store.adjustCounters([
+        { counter: clientKey, by: -1 },
+        { counter: globalKey, by: -1 },
+      ]),
+    ]);
   const fail = (): never => {
     deps.logger.info('PIN redeem failed', { event: 'pin_redeem_failed', clientFailures: clientAttempts, globalFailures: globalAttempts });
     throw new PinInvalid();
@@ -188,48 +190,47 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
   const ticketHash = hashToken(ticket);
   const progressTokenHash = hashToken(progressToken);
   const connectingDeadline = addSeconds(now, deps.config.connectingTimeoutSeconds).toISOString();
-  const set = {
-    status: 'connecting',
-    redeemedAt: now.toISOString(),
-    deadlineAt: connectingDeadline,
-    customerIp: client.ip,
-    customerUserAgent: client.userAgent?.slice(0, 512),
-    ticketHash,
-    progressTokenHash,
-    failedRedeemsBeforeSuccess: clientFailures,
-    updatedAt: now.toISOString(),
-    statusChangedAt: now.toISOString(),
+  const change: SessionChange = {
+    set: {
+      status: 'connecting',
+      redeemedAt: now.toISOString(),
+      deadlineAt: connectingDeadline,
+      customerIp: client.ip,
+      customerUserAgent: client.userAgent?.slice(0, 512),
+      ticketHash,
+      progressTokenHash,
+      failedRedeemsBeforeSuccess: clientFailures,
+      updatedAt: now.toISOString(),
+      statusChangedAt: now.toISOString(),
+    },
+    remove: ['pinHash'],
   };
-  try {
-    await deps.store.transact([
-      deps.store.tokenConsume(pinKey, sessionId, nowEpoch),
-      deps.store.sessionUpdate({
-        sessionId,
-        when: [conditions.statusIn(allowedFrom.redeem), conditions.attributeEquals('pinHash', pinHash), conditions.deadlineNotPassed(now.toISOString())],
-        set,
-        remove: ['pinHash'],
+  const result = await deps.store
+    .transition({
+      sessionId,
+      expected: { status: allowedFrom.redeem, attributes: { pinHash }, deadlineNotPassedAt: now.toISOString() },
+      patch: change,
+      log: logEntry(now, 'pin_redeemed', actors.customer(), 'The customer entered the PIN code', {
+        ip: client.ip,
+        userAgent: client.userAgent?.slice(0, 512),
+        failedAttemptsFromClient: clientFailures,
+        failedAttemptsOverall: globalFailures,
+        ...(underAttack ? { redeemedUnderAttack: true } : {}),
       }),
-      // The applet's ticket is good for one connect within the connecting time-out.
-      deps.store.tokenPut(keys.ticket(ticketHash), { sessionId, ttl: nowEpoch + deps.config.connectingTimeoutSeconds }, 'ticket'),
-      deps.store.tokenPut(keys.progressToken(progressTokenHash), { sessionId, ttl: nowEpoch + PROGRESS_TOKEN_LIFETIME_SECONDS }, 'progress'),
-      deps.store.logPut(
-        sessionId,
-        logEntry(now, 'pin_redeemed', actors.customer(), 'The customer entered the PIN code', {
-          ip: client.ip,
-          userAgent: client.userAgent?.slice(0, 512),
-          failedAttemptsFromClient: clientFailures,
-          failedAttemptsOverall: globalFailures,
-          ...(underAttack ? { redeemedUnderAttack: true } : {}),
-        }),
-      ),
-      deps.store.counterAdjust(clientKey, -1),
-      deps.store.counterAdjust(globalKey, -1),
-    ]);
-  } catch (error) {
-    if (isLostRace(error)) return fail();
-    await refund();
-    throw error;
-  }
+      with: [
+        { write: 'consume-token', token: { kind: 'pin', hash: pinHash }, nowEpoch },
+        // The applet's ticket is good for one connect within the connecting time-out.
+        { write: 'put-token', token: { kind: 'ticket', hash: ticketHash }, item: { sessionId, ttl: nowEpoch + deps.config.connectingTimeoutSeconds } },
+        { write: 'put-token', token: { kind: 'progress', hash: progressTokenHash }, item: { sessionId, ttl: nowEpoch + PROGRESS_TOKEN_LIFETIME_SECONDS } },
+        { write: 'adjust-counter', counter: clientKey, by: -1 },
+        { write: 'adjust-counter', counter: globalKey, by: -1 },
+      ],
+    })
+    .catch(async (error: unknown) => {
+      await refund();
+      throw error;
+    });
+  if (result.outcome !== 'won') return fail();
 
   // The transaction's conditions pinned the session to `pending` with this PIN: nothing else of it can exist yet.
   const before: SessionItem = {
@@ -244,7 +245,7 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
     technicianDisplayName: pinItem.technicianDisplayName,
     pinExpiresAt: pinItem.pinExpiresAt,
   };
-  await notifySessionChanged(deps, applyUpdate(before, set, ['pinHash']));
+  await notifySessionChanged(deps, patched(before, change));
   const fileName = appletFileName(deps.config.appletFilePrefix, ticket);
   return {
     sessionId,
@@ -264,7 +265,7 @@ export interface CustomerProgress {
 export async function sessionOfProgressToken(deps: Dependencies, token: string | undefined): Promise<SessionItem> {
   const invalid = new Unauthorized('This progress link is not valid. Enter your PIN again.');
   if (!token || token.length > 128) throw invalid;
-  const item = await deps.store.getToken<TokenItem>(keys.progressToken(hashToken(token)));
+  const item = await deps.store.getToken({ kind: 'progress', hash: hashToken(token) });
   if (!item || Number(item.ttl) <= epochSeconds(deps.clock.now())) throw invalid;
   const session = await deps.store.getSession(item.sessionId);
   if (!session) throw invalid;

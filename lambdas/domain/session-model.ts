@@ -44,7 +44,8 @@ export interface SystemInfo {
   readonly nodeVersion?: string;
 }
 
-export interface SessionView {
+/** What the stored session and the clients' view of it share. */
+export interface SessionBasics {
   readonly id: string;
   readonly customerName: string;
   readonly status: SessionStatus;
@@ -52,7 +53,6 @@ export interface SessionView {
   readonly updatedAt: string;
   /** When the session entered its current status. */
   readonly statusChangedAt: string;
-  readonly technician: { readonly id: string; readonly username: string; readonly displayName: string };
   /** Set while a PIN is live (pending) or once one was issued. */
   readonly pinExpiresAt?: string;
   /** When the current status times out by itself (pending, connecting, waiting). */
@@ -63,6 +63,10 @@ export interface SessionView {
   readonly closeReason?: CloseReason;
   /** Two digits both sides read aloud once the customer is waiting, so the technician knows who connected. */
   readonly verificationCode?: string;
+}
+
+export interface SessionView extends SessionBasics {
+  readonly technician: { readonly id: string; readonly username: string; readonly displayName: string };
   readonly customer?: {
     readonly connected: boolean;
     /** How the customer joined: the support app, or the PIN page itself ("Continue in the browser"). */

@@ -1,23 +1,12 @@
-import type { CloseReason, CustomerSessionState, CustomerVia, SessionStatus, SessionView, SystemInfo } from './session-model.ts';
+import type { SessionPatch } from '#storage/store';
+import type { CloseReason, CustomerSessionState, CustomerVia, SessionBasics, SessionStatus, SessionView, SystemInfo } from './session-model.ts';
 
 /** The session as stored (one item per session; see storage/table-definition.ts). */
-export interface SessionItem {
-  readonly id: string;
-  readonly customerName: string;
-  readonly status: SessionStatus;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly statusChangedAt: string;
+export interface SessionItem extends SessionBasics {
   readonly technicianId: string;
   readonly technicianUsername: string;
   readonly technicianDisplayName: string;
   readonly pinHash?: string;
-  readonly pinExpiresAt?: string;
-  readonly deadlineAt?: string;
-  readonly redeemedAt?: string;
-  readonly startedAt?: string;
-  readonly closedAt?: string;
-  readonly closeReason?: CloseReason;
   readonly customerIp?: string;
   readonly customerUserAgent?: string;
   readonly systemInfo?: SystemInfo;
@@ -25,11 +14,13 @@ export interface SessionItem {
   /** The PIN page's live connection (the latest tab wins). */
   readonly pageConnectionId?: string;
   readonly customerVia?: CustomerVia;
-  readonly verificationCode?: string;
   readonly ticketHash?: string;
   readonly progressTokenHash?: string;
   readonly failedRedeemsBeforeSuccess?: number;
 }
+
+/** A typed change of a stored session: a misspelt attribute does not compile. */
+export type SessionChange = SessionPatch<SessionItem>;
 
 /**
  * Which statuses each action may leave from. Every transition is a

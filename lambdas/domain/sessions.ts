@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { isLostRace, cancellationReasons, conditions } from '#storage/conditions';
-import { keys } from '#storage/keys';
-import type { TransactItem } from '#storage/store';
+import { patched, type TransitionResult } from '#storage/store';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
 import { InvalidTransition, MissingPermission, NotFound, PinSpaceExhausted, ValidationFailed, VerificationCodeMismatch } from './errors.ts';
@@ -9,14 +7,12 @@ import { recordDenial } from './message-limits.ts';
 import { drawPin, hashPin, sealForLog } from './secrets.ts';
 import { actors, logEntry, revealPins } from './session-log.ts';
 import type { CloseReason, SessionLogEntry, SessionStatus, SessionView } from './session-model.ts';
-import { allowedFrom, describeStatus, effectiveStatus, toCustomerState, toSessionView, type SessionItem } from './session-rules.ts';
+import { allowedFrom, describeStatus, effectiveStatus, toCustomerState, toSessionView, type SessionChange, type SessionItem } from './session-rules.ts';
 import type { Technician } from './technician.ts';
 
-/** The session as it is after an update, without reading it back. */
-export function applyUpdate(session: SessionItem, set: Record<string, unknown>, remove: readonly string[] = []): SessionItem {
-  const next: Record<string, unknown> = { ...session, ...set };
-  for (const attribute of remove) delete next[attribute];
-  return next as unknown as SessionItem;
+/** A transition that did not win: the session changed or vanished, or a token or slot it needed was taken. */
+export function lost(result: TransitionResult): boolean {
+  return result.outcome !== 'won';
 }
 
 /**
@@ -106,18 +102,13 @@ export async function createSession(
     technicianUsername: technician.username,
     technicianDisplayName: technician.displayName,
   };
-  try {
-    await deps.store.transact([
-      deps.store.sessionPut(session),
-      deps.store.logPut(session.id, logEntry(now, 'created', actors.technician(technician), `Session created for "${customerName}"`)),
-    ]);
-  } catch (error) {
-    if (idempotencyKey && cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') {
-      const existing = await deps.store.getSession(session.id);
-      if (existing && existing.technicianId === technician.id && existing.customerName === customerName) return toSessionView(existing, now);
-      throw new ValidationFailed('This Idempotency-Key was already used for a different session.', ['Idempotency-Key: reused']);
-    }
-    throw error;
+  const inserted = await deps.store.insertSession(session, logEntry(now, 'created', actors.technician(technician), `Session created for "${customerName}"`));
+  if (inserted === 'exists') {
+    // A random id never collides; a derived one does when the same create is retried.
+    if (!idempotencyKey) throw new Error(`session id ${session.id} is already taken`);
+    const existing = await deps.store.getSession(session.id);
+    if (existing && existing.technicianId === technician.id && existing.customerName === customerName) return toSessionView(existing, now);
+    throw new ValidationFailed('This Idempotency-Key was already used for a different session.', ['Idempotency-Key: reused']);
   }
   await notifySessionChanged(deps, session);
   return toSessionView(session, now);
@@ -146,67 +137,55 @@ export async function generatePin(deps: Dependencies, technician: Technician, se
     const pin = drawPin(deps.config.pinDigits);
     const pinHash = hashPin(secret, pin);
     const expiresAt = addSeconds(now, deps.config.pinValiditySeconds);
-    const set = {
-      status: 'pending',
-      pinHash,
-      pinExpiresAt: expiresAt.toISOString(),
-      deadlineAt: expiresAt.toISOString(),
-      updatedAt: now.toISOString(),
-      statusChangedAt: now.toISOString(),
+    const change: SessionChange = {
+      set: {
+        status: 'pending',
+        pinHash,
+        pinExpiresAt: expiresAt.toISOString(),
+        deadlineAt: expiresAt.toISOString(),
+        updatedAt: now.toISOString(),
+        statusChangedAt: now.toISOString(),
+      },
+      remove: ['closedAt', 'closeReason'],
     };
-    const remove = ['closedAt', 'closeReason'];
-    const items: TransactItem[] = [
-      deps.store.slotClaim(
-        {
-          ...keys.pin(pinHash),
-          kind: 'pin',
-          sessionId,
-          // What redeem needs to answer and to push the change without reading the session back.
-          customerName: session.customerName,
-          createdAt: session.createdAt,
-          technicianId: session.technicianId,
-          technicianUsername: session.technicianUsername,
-          technicianDisplayName: session.technicianDisplayName,
-          pinExpiresAt: expiresAt.toISOString(),
-          ttl: epochSeconds(expiresAt),
-        },
-        epochSeconds(now),
-      ),
-      deps.store.sessionUpdate({
-        sessionId,
-        when: [
-          conditions.statusIn(allowedFrom.generatePin),
-          conditions.ownedBy(technician.id),
-          conditions.attributeAbsentOrEquals('pinHash', session.pinHash),
-        ],
-        set,
-        remove,
+    const result = await deps.store.transition({
+      sessionId,
+      expected: { status: allowedFrom.generatePin, attributes: { technicianId: technician.id, pinHash: session.pinHash } },
+      patch: change,
+      log: logEntry(now, session.pinHash ? 'pin_replaced' : 'pin_generated', actors.technician(technician), 'PIN code created', {
+        pinSealed: sealForLog(secret, pin),
+        expiresAt: expiresAt.toISOString(),
+        ...(session.pinHash ? { replacesPrevious: true } : {}),
       }),
-      deps.store.logPut(
-        sessionId,
-        logEntry(now, session.pinHash ? 'pin_replaced' : 'pin_generated', actors.technician(technician), 'PIN code created', {
-          pinSealed: sealForLog(secret, pin),
-          expiresAt: expiresAt.toISOString(),
-          ...(session.pinHash ? { replacesPrevious: true } : {}),
-        }),
-      ),
-    ];
-    try {
-      await deps.store.transact(items);
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[1] === 'ConditionalCheckFailed') {
-        throw new InvalidTransition('The session changed while the PIN code was being created. Reload it and try again.');
-      }
-      if (isLostRace(error)) continue;
-      throw error;
+      with: [
+        {
+          write: 'claim-pin',
+          pinHash,
+          // What redeem needs to answer and to push the change without reading the session back.
+          item: {
+            sessionId,
+            customerName: session.customerName,
+            createdAt: session.createdAt,
+            technicianId: session.technicianId,
+            technicianUsername: session.technicianUsername,
+            technicianDisplayName: session.technicianDisplayName,
+            pinExpiresAt: expiresAt.toISOString(),
+            ttl: epochSeconds(expiresAt),
+          },
+          nowEpoch: epochSeconds(now),
+        },
+      ],
+    });
+    if (result.outcome === 'gone' || (result.outcome === 'lost' && result.because === 'session')) {
+      throw new InvalidTransition('The session changed while the PIN code was being created. Reload it and try again.');
     }
+    // A taken slot (or a concurrent write on it) means a fresh draw.
+    if (result.outcome === 'lost') continue;
     if (session.pinHash) {
       // The replaced PIN is already dead (redeem requires the session's current hash); this frees its slot early.
-      await deps.store.deleteIf(keys.pin(session.pinHash), conditions.attributeEquals('sessionId', sessionId));
+      await deps.store.releaseToken({ kind: 'pin', hash: session.pinHash }, sessionId);
     }
-    const updated = applyUpdate(session, set, remove);
+    const updated = patched(session, change);
     await notifySessionChanged(deps, updated);
     return { pin, expiresAt: expiresAt.toISOString(), session: toSessionView(updated, now) };
   }
@@ -234,23 +213,18 @@ export async function startSession(deps: Dependencies, technician: Technician, s
   const current = effectiveStatus(session, now).status;
   if (current !== 'waiting') throw invalidTransition('start the session', current);
   await checkVerificationCode(deps, technician, session, verificationCode);
-  const set = { status: 'active', startedAt: now.toISOString(), updatedAt: now.toISOString(), statusChangedAt: now.toISOString() };
-  const remove = ['deadlineAt'];
-  try {
-    await deps.store.transact([
-      deps.store.sessionUpdate({
-        sessionId,
-        when: [conditions.statusIn(allowedFrom.start), conditions.ownedBy(technician.id), conditions.deadlineNotPassed(now.toISOString())],
-        set,
-        remove,
-      }),
-      deps.store.logPut(sessionId, logEntry(now, 'started', actors.technician(technician), `${technician.displayName} started the session`)),
-    ]);
-  } catch (error) {
-    if (isLostRace(error)) throw new InvalidTransition('Cannot start the session: it was changed at the same moment (already started or closed).');
-    throw error;
-  }
-  const updated = applyUpdate(session, set, remove);
+  const change: SessionChange = {
+    set: { status: 'active', startedAt: now.toISOString(), updatedAt: now.toISOString(), statusChangedAt: now.toISOString() },
+    remove: ['deadlineAt'],
+  };
+  const result = await deps.store.transition({
+    sessionId,
+    expected: { status: allowedFrom.start, attributes: { technicianId: technician.id }, deadlineNotPassedAt: now.toISOString() },
+    patch: change,
+    log: logEntry(now, 'started', actors.technician(technician), `${technician.displayName} started the session`),
+  });
+  if (lost(result)) throw new InvalidTransition('Cannot start the session: it was changed at the same moment (already started or closed).');
+  const updated = patched(session, change);
   await Promise.all([
     notifySessionChanged(deps, updated),
     updated.appletConnectionId
@@ -271,27 +245,31 @@ export async function finishSession(
   reason: CloseReason,
   actor: SessionLogEntry['actor'],
   fromStatuses: readonly SessionStatus[],
-  extraConditions: ReturnType<typeof conditions.ownedBy>[] = [],
+  /** The technician who must still own the session, when a technician closes it. */
+  owner?: string,
 ): Promise<SessionItem> {
   const now = deps.clock.now();
   const effective = effectiveStatus(session, now);
   if (!fromStatuses.includes(session.status)) throw invalidTransition('close the session', effective.status);
   const closeReason = session.closeReason ?? effective.reason ?? reason;
-  const set = { status: 'closed', closedAt: session.closedAt ?? now.toISOString(), closeReason, updatedAt: now.toISOString(), statusChangedAt: now.toISOString() };
-  const remove = ['deadlineAt', 'pinHash', 'ticketHash'];
+  const change: SessionChange = {
+    set: { status: 'closed', closedAt: session.closedAt ?? now.toISOString(), closeReason, updatedAt: now.toISOString(), statusChangedAt: now.toISOString() },
+    remove: ['deadlineAt', 'pinHash', 'ticketHash'],
+  };
   const who = actor.kind === 'customer' ? 'The customer' : (actor.name ?? 'The technician');
-  try {
-    await deps.store.transact([
-      deps.store.sessionUpdate({ sessionId: session.id, when: [conditions.statusIn([session.status]), ...extraConditions], set, remove }),
-      deps.store.logPut(session.id, logEntry(now, 'closed', actor, `${who} closed the session`, { reason: closeReason })),
-      ...(session.ticketHash ? [deps.store.tokenDelete(keys.ticket(session.ticketHash))] : []),
-      ...(session.pinHash ? [deps.store.tokenDelete(keys.pin(session.pinHash))] : []),
-    ]);
-  } catch (error) {
-    if (isLostRace(error)) throw new InvalidTransition('Cannot close the session: it was changed at the same moment.');
-    throw error;
-  }
-  const updated = applyUpdate(session, set, remove);
+  const result = await deps.store.transition({
+    sessionId: session.id,
+    expected: { status: [session.status], ...(owner !== undefined ? { attributes: { technicianId: owner } } : {}) },
+    patch: change,
+    log: logEntry(now, 'closed', actor, `${who} closed the session`, { reason: closeReason }),
+    with: [
+      ...(session.ticketHash ? [{ write: 'delete-token', token: { kind: 'ticket', hash: session.ticketHash } } as const] : []),
+      ...(session.pinHash ? [{ write: 'delete-token', token: { kind: 'pin', hash: session.pinHash } } as const] : []),
+    ],
+    unlist: true,
+  });
+  if (lost(result)) throw new InvalidTransition('Cannot close the session: it was changed at the same moment.');
+  const updated = patched(session, change);
   await Promise.all([
     notifySessionChanged(deps, updated),
     session.appletConnectionId
@@ -303,9 +281,7 @@ export async function finishSession(
 
 export async function closeSession(deps: Dependencies, technician: Technician, sessionId: string): Promise<SessionView> {
   const session = await loadOwnedSession(deps, technician, sessionId, 'close');
-  const closed = await finishSession(deps, session, 'technician_closed', actors.technician(technician), allowedFrom.close, [
-    conditions.ownedBy(technician.id),
-  ]);
+  const closed = await finishSession(deps, session, 'technician_closed', actors.technician(technician), allowedFrom.close, technician.id);
   return toSessionView(closed, deps.clock.now());
 }
 

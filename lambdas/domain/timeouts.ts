@@ -1,9 +1,8 @@
-import { conditions, isLostRace } from '#storage/conditions';
-import { keys } from '#storage/keys';
+import { patched } from '#storage/store';
 import type { Dependencies } from './dependencies.ts';
 import { actors, logEntry } from './session-log.ts';
-import { describeStatus, timeouts } from './session-rules.ts';
-import { applyUpdate, notifySessionChanged } from './sessions.ts';
+import { describeStatus, timeouts, type SessionChange } from './session-rules.ts';
+import { lost, notifySessionChanged } from './sessions.ts';
 
 export interface SweepResult {
   readonly finalized: number;
@@ -27,34 +26,31 @@ export async function sweepTimeouts(deps: Dependencies): Promise<SweepResult> {
       skipped += 1;
       continue;
     }
-    const set = {
-      status: timeout.becomes,
-      closeReason: timeout.reason,
-      closedAt: session.deadlineAt,
-      statusChangedAt: session.deadlineAt,
-      updatedAt: nowIso,
+    const change: SessionChange = {
+      set: {
+        status: timeout.becomes,
+        closeReason: timeout.reason,
+        closedAt: session.deadlineAt,
+        statusChangedAt: session.deadlineAt,
+        updatedAt: nowIso,
+      },
+      remove: ['deadlineAt', 'pinHash', 'ticketHash'],
     };
-    const remove = ['deadlineAt', 'pinHash', 'ticketHash'];
-    try {
-      await deps.store.transact([
-        deps.store.sessionUpdate({ sessionId: session.id, when: [conditions.statusIn([session.status]), conditions.deadlinePassed(nowIso)], set, remove }),
-        deps.store.logPut(
-          session.id,
-          logEntry(new Date(session.deadlineAt), timeout.becomes === 'expired' ? 'expired' : 'timed_out', actors.system(), `Session ${describeStatus(timeout.becomes)} (${timeout.reason.replaceAll('_', ' ')})`, {
-            reason: timeout.reason,
-          }),
-        ),
-        ...(session.ticketHash ? [deps.store.tokenDelete(keys.ticket(session.ticketHash))] : []),
-      ]);
-    } catch (error) {
-      if (isLostRace(error)) {
-        skipped += 1;
-        continue;
-      }
-      throw error;
+    const result = await deps.store.transition({
+      sessionId: session.id,
+      expected: { status: [session.status], deadlinePassedAt: nowIso },
+      patch: change,
+      log: logEntry(new Date(session.deadlineAt), timeout.becomes === 'expired' ? 'expired' : 'timed_out', actors.system(), `Session ${describeStatus(timeout.becomes)} (${timeout.reason.replaceAll('_', ' ')})`, {
+        reason: timeout.reason,
+      }),
+      with: session.ticketHash ? [{ write: 'delete-token', token: { kind: 'ticket', hash: session.ticketHash } }] : [],
+    });
+    if (lost(result)) {
+      skipped += 1;
+      continue;
     }
     finalized += 1;
-    const updated = applyUpdate(session, set, remove);
+    const updated = patched(session, change);
     await Promise.all([
       notifySessionChanged(deps, updated),
       session.appletConnectionId

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { Store } from '#storage/store';
+import type { SessionStore } from '#domain/dependencies';
 import { eventFromLogItem, isLogItemImage, type SessionEventDetail, type SessionSummary } from './catalogue.ts';
 
 /** One published event and the stream record it came from (for partial-batch retries). */
@@ -13,7 +13,7 @@ export interface StreamedEvent {
 export type SessionLookup = (sessionId: string) => Promise<SessionSummary | undefined>;
 
 /** Reads the session's fixed fields once per session and batch. */
-export function sessionLookup(store: Store): SessionLookup {
+export function sessionLookup(store: SessionStore): SessionLookup {
   return async (sessionId) => {
     const session = await store.getSession(sessionId);
     if (!session) return undefined;

@@ -1,7 +1,7 @@
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { EventLogger, Notifier } from '#domain/notifier';
 import type { ServerMessage } from '#domain/session-model';
-import type { Store } from '#storage/store';
+import type { SessionStore } from '#domain/dependencies';
 
 /**
  * Posts through the @connections management API. A 410 Gone means that one
@@ -10,7 +10,7 @@ import type { Store } from '#storage/store';
 export class ConnectionsNotifier implements Notifier {
   constructor(
     private readonly client: ApiGatewayManagementApiClient,
-    private readonly store: Store,
+    private readonly store: SessionStore,
     private readonly logger: EventLogger,
   ) {}
 

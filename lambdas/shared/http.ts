@@ -9,7 +9,8 @@ import { environmentVariables } from '#domain/config';
 import { viewerAddressIp } from '#domain/client-identity';
 import { timingSafeEqual } from 'node:crypto';
 import { originVerifySecretLoader } from './secret-loaders.ts';
-import { dependencies } from './dependencies.ts';
+import { StorageUnavailable } from '#storage/faults';
+import { dependencies, handlerTable } from './dependencies.ts';
 import { logger } from './logger.ts';
 
 /** API Gateway accepts up to 10 MB; nothing here needs more than a few hundred bytes. */
@@ -52,35 +53,17 @@ export function errorResponse(error: unknown): Result {
       error.retryAfterSeconds !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } : {};
     return json(error.httpStatus, errorBody(error), retryAfter);
   }
-  if (isThrottlingOrTimeout(error)) {
-    logger.warn('Storage throttled or timed out', { event: 'storage_unavailable', errorName: (error as Error).name });
+  // Storage has already told a transient fault (throttled, timed out, unreachable) from a real one.
+  if (error instanceof StorageUnavailable) {
+    logger.warn('Storage throttled or timed out', { event: 'storage_unavailable', errorName: errorNameOf(error.cause) });
     return json(503, { error: { code: 'unavailable', message: 'The service is busy. Try again in a moment.' } }, { 'retry-after': '2' });
   }
   logger.error('Unhandled error', { event: 'unhandled_error', errorName: (error as Error)?.name, errorMessage: (error as Error)?.message, stack: (error as Error)?.stack });
   return json(500, internalErrorBody);
 }
 
-const transientErrorNames = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'ECONNREFUSED',
-  'ECONNRESET',
-]);
-
-/** Faults of the storage layer that a retry may cure: the client gets 503 + Retry-After, never a 500. */
-export function isThrottlingOrTimeout(error: unknown): boolean {
-  const candidate = error as { name?: string; code?: string; $retryable?: unknown; cause?: unknown } | undefined;
-  if (!candidate) return false;
-  if (transientErrorNames.has(candidate.name ?? '') || transientErrorNames.has(candidate.code ?? '')) return true;
-  if (candidate.name === 'TransactionCanceledException') {
-    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    return reasons.some((reason) => reason.Code === 'ThrottlingError' || reason.Code === 'ProvisionedThroughputExceeded');
-  }
-  return candidate.cause !== undefined && isThrottlingOrTimeout(candidate.cause);
+function errorNameOf(error: unknown): string | undefined {
+  return (error as { name?: string } | undefined)?.name;
 }
 
 function decodeBody(event: Event): unknown {
@@ -161,7 +144,7 @@ async function requestingTechnician(event: Event, request: HttpRequest, deps: De
   if (!options.clientScope) throw new Forbidden('This route is for technicians; integration clients cannot use it.');
   const sessionId = request.pathParameters.id !== undefined ? sessionIdFrom(request) : undefined;
   const named = (request.body as { technician?: unknown } | undefined)?.technician;
-  return actingTechnician(deps, technicianDirectory(deps.store.table), client, options.clientScope, {
+  return actingTechnician(deps, technicianDirectory(handlerTable()), client, options.clientScope, {
     ...(sessionId !== undefined ? { sessionId } : { technicianUsername: named }),
   });
 }

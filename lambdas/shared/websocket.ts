@@ -5,7 +5,7 @@ import { messageLimits, takeMessage } from '#domain/message-limits';
 import { maxFrameBytes } from '#websocket/screen-signal';
 import { clientMessageSchema, type ClientMessage } from '#websocket/messages';
 import { dependencies } from './dependencies.ts';
-import { isThrottlingOrTimeout } from './http.ts';
+import { StorageUnavailable } from '#storage/faults';
 import { logger } from './logger.ts';
 
 type Result = APIGatewayProxyResultV2;
@@ -56,7 +56,7 @@ export async function tellSender(deps: Dependencies, connectionId: string, error
   if (error instanceof DomainError) {
     code = error.code;
     message = error.message;
-  } else if (isThrottlingOrTimeout(error)) {
+  } else if (error instanceof StorageUnavailable) {
     code = 'unavailable';
     message = 'The service is busy. Try again in a moment.';
   } else {

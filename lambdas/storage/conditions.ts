@@ -1,8 +1,6 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-
 /**
- * Named condition fragments for conditional writes, so that every transition
- * reads as the rule it enforces. Each returns the expression text and the
+ * Named condition fragments for conditional writes, in terms of attributes
+ * (storage knows no statuses). Each returns the expression text and the
  * values it needs; `allOf` joins them.
  */
 export interface Condition {
@@ -23,16 +21,12 @@ export const conditions = {
     names: { '#ttl': 'ttl' },
     values: { ':nowEpoch': nowEpoch },
   }),
-  statusIn: (statuses: readonly string[]): Condition => ({
-    expression: `#status IN (${statuses.map((_, i) => `:status${i}`).join(', ')})`,
-    names: { '#status': 'status' },
-    values: Object.fromEntries(statuses.map((status, i) => [`:status${i}`, status])),
+  attributeIn: (attribute: string, allowed: readonly unknown[]): Condition => ({
+    expression: `#in_${attribute} IN (${allowed.map((_, i) => `:in_${attribute}${i}`).join(', ')})`,
+    names: { [`#in_${attribute}`]: attribute },
+    values: Object.fromEntries(allowed.map((value, i) => [`:in_${attribute}${i}`, value])),
   }),
-  ownedBy: (technicianId: string): Condition => ({
-    expression: 'technicianId = :technicianId',
-    values: { ':technicianId': technicianId },
-  }),
-  /** The current status has not timed out by itself. */
+  /** The stored deadline, if any, lies ahead. */
   deadlineNotPassed: (nowIso: string): Condition => ({
     expression: '(attribute_not_exists(deadlineAt) OR deadlineAt > :nowIso)',
     values: { ':nowIso': nowIso },
@@ -62,25 +56,4 @@ export function allOf(...parts: Condition[]): Required<Condition> {
     names: Object.assign({}, ...parts.map((part) => part.names ?? {})),
     values: Object.assign({}, ...parts.map((part) => part.values ?? {})),
   };
-}
-
-/** Why a transaction was cancelled, per item, in request order. */
-export type CancellationReason = 'ConditionalCheckFailed' | 'TransactionConflict' | 'None' | string;
-
-export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
-  if (error instanceof TransactionCanceledException || (error as { name?: string })?.name === 'TransactionCanceledException') {
-    const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-    return reasons.map((reason) => reason.Code ?? 'None');
-  }
-  return undefined;
-}
-
-export function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
-}
-
-/** A cancelled transaction whose cause is a lost race or a failed condition, not a fault. */
-export function isLostRace(error: unknown): boolean {
-  const reasons = cancellationReasons(error);
-  return reasons !== undefined && reasons.some((reason) => reason === 'ConditionalCheckFailed' || reason === 'TransactionConflict');
 }

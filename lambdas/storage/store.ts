@@ -1,29 +1,70 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { randomBytes } from 'node:crypto';
-import type { SessionItem } from '#domain/session-rules';
-import type { SessionLogEntry } from '#domain/session-model';
-import { allOf, conditions, isConditionFailure, type Condition } from './conditions.ts';
-import type { Table } from './dynamo-client.ts';
-import { keys } from './keys.ts';
+/**
+ * What the domain asks of storage, in the domain's words but without its
+ * rules: storage keeps items, keys and indexes, and knows nothing of which
+ * status may follow which. The session and log-entry shapes are the domain's
+ * own, passed in as type parameters, so storage imports nothing from it.
+ * `DynamoStore` (dynamo-store.ts) is the one implementation.
+ */
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import type { IntegrationClient } from './clients.ts';
 
-export interface ConnectionItem {
-  readonly connectionId: string;
-  /** `page`: the customer's PIN page, bound to one session like the applet but with its own, narrower rights. */
-  readonly role: 'technician' | 'applet' | 'page';
-  readonly technicianId?: string;
-  readonly technicianDisplayName?: string;
-  readonly sessionId?: string;
-  readonly connectedAt: string;
+/** What storage must know of a session to keep its keys and indexes. */
+export interface StoredSession {
+  readonly id: string;
+  readonly status: string;
+  readonly technicianId: string;
+  readonly createdAt: string;
+  /** When set, the session is listed in the byDeadline index under it. */
+  readonly deadlineAt?: string;
+}
+
+export interface StoredLogEntry {
+  readonly at: string;
+  readonly type: string;
+  readonly actor: unknown;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Attributes a patch may remove: only the optional ones (a session never loses its status or owner). */
+export type OptionalAttribute<S> = { [K in keyof S]-?: object extends Pick<S, K> ? K : never }[keyof S];
+
+/**
+ * A change to one session: attributes set (an undefined value is skipped) and
+ * attributes removed. Both are checked against the session type, so a
+ * misspelt attribute fails to compile instead of being written.
+ */
+export interface SessionPatch<S> {
+  readonly set?: { readonly [K in Exclude<keyof S, 'id'>]?: S[K] };
+  readonly remove?: readonly OptionalAttribute<S>[];
+}
+
+/** The session as it is after a patch, without reading it back. */
+export function patched<S extends object>(session: S, patch: SessionPatch<S>): S {
+  const next: S = { ...session };
+  for (const [attribute, value] of Object.entries(patch.set ?? {})) if (value !== undefined) Reflect.set(next, attribute, value);
+  for (const attribute of patch.remove ?? []) Reflect.deleteProperty(next, attribute);
+  return next;
+}
+
+/** What must hold of the stored session for a transition to win. */
+export interface Expectation<S extends StoredSession> {
+  /** The stored status is one of these. */
+  readonly status?: readonly S['status'][];
+  /** Attributes with these values; an `undefined` value means the attribute must be absent. */
+  readonly attributes?: { readonly [K in keyof S]?: S[K] };
+  /** The stored deadline, if any, is after this instant (the status has not run out by itself). */
+  readonly deadlineNotPassedAt?: string;
+  /** The stored deadline exists and is at or before this instant. */
+  readonly deadlinePassedAt?: string;
+}
+
+export type TokenKind = 'pin' | 'ticket' | 'progress';
+
+/** A single-use secret's slot, by the hash of the secret. */
+export interface TokenRef {
+  readonly kind: TokenKind;
+  readonly hash: string;
 }
 
 export interface TokenItem {
@@ -42,391 +83,101 @@ export interface PinItem extends TokenItem {
   readonly pinExpiresAt: string;
 }
 
-let logSequence = 0;
-const processTag = randomBytes(3).toString('hex');
-
-/**
- * Orders log entries written in the same millisecond: by this process's
- * sequence (its own writes keep their order), then by a per-process tag.
- */
-function logTieBreaker(): string {
-  logSequence = (logSequence + 1) % 1e9;
-  return `${String(logSequence).padStart(9, '0')}${processTag}`;
+/** One fixed-window counter (a rate limit or a budget): `scope` and `subject` name it, `window` numbers the window. */
+export interface CounterRef {
+  readonly scope: string;
+  readonly subject: string;
+  readonly window: number;
 }
 
-const SESSION_FIELDS_NOT_STORED = new Set(['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
-
-function sessionFromItem(item: Record<string, unknown>): SessionItem {
-  const session: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(item)) if (!SESSION_FIELDS_NOT_STORED.has(key)) session[key] = value;
-  return session as unknown as SessionItem;
+export interface ConnectionItem {
+  readonly connectionId: string;
+  /** `page`: the customer's PIN page, bound to one session like the applet but with its own, narrower rights. */
+  readonly role: 'technician' | 'applet' | 'page';
+  readonly technicianId?: string;
+  readonly technicianDisplayName?: string;
+  readonly sessionId?: string;
+  readonly connectedAt: string;
 }
 
-/** Builds `SET a = :a, ... REMOVE b, ...` with placeholder names for every attribute. */
-export function updateExpression(set: Record<string, unknown>, remove: readonly string[] = [], add: Record<string, number> = {}) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const setParts: string[] = [];
-  const addParts: string[] = [];
-  let i = 0;
-  for (const [attribute, value] of Object.entries(set)) {
-    if (value === undefined) continue;
-    names[`#u${i}`] = attribute;
-    values[`:u${i}`] = value;
-    setParts.push(`#u${i} = :u${i}`);
-    i += 1;
-  }
-  for (const [attribute, value] of Object.entries(add)) {
-    names[`#u${i}`] = attribute;
-    values[`:u${i}`] = value;
-    addParts.push(`#u${i} :u${i}`);
-    i += 1;
-  }
-  const removeParts: string[] = [];
-  for (const attribute of remove) {
-    names[`#u${i}`] = attribute;
-    removeParts.push(`#u${i}`);
-    i += 1;
-  }
-  const expression = [
-    setParts.length ? `SET ${setParts.join(', ')}` : '',
-    removeParts.length ? `REMOVE ${removeParts.join(', ')}` : '',
-    addParts.length ? `ADD ${addParts.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-  return { expression, names, values };
-}
+/** Writes that succeed or fail together with a transition. */
+export type CompanionWrite =
+  /** Spends a single-use token: it must still be live at `nowEpoch` (TTL deletion is lazy) and belong to the session. */
+  | { readonly write: 'consume-token'; readonly token: TokenRef; readonly nowEpoch: number }
+  | { readonly write: 'put-token'; readonly token: TokenRef; readonly item: TokenItem }
+  | { readonly write: 'delete-token'; readonly token: TokenRef }
+  /** Takes a PIN slot: free, or held only by a PIN expired at `nowEpoch`. */
+  | { readonly write: 'claim-pin'; readonly pinHash: string; readonly item: PinItem; readonly nowEpoch: number }
+  | { readonly write: 'put-connection'; readonly connection: ConnectionItem; readonly expiresAtEpoch: number }
+  | { readonly write: 'adjust-counter'; readonly counter: CounterRef; readonly by: number };
 
-export interface SessionUpdate {
+/** One status change (or any conditional change) of one session, with its log entry, as one atomic write. */
+export interface Transition<S extends StoredSession, E extends StoredLogEntry> {
   readonly sessionId: string;
-  readonly when: readonly Condition[];
-  readonly set?: Record<string, unknown>;
-  readonly remove?: readonly string[];
+  readonly expected: Expectation<S>;
+  readonly patch: SessionPatch<S>;
+  readonly log?: E;
+  readonly with?: readonly CompanionWrite[];
+  /** The session leaves its technician's list of open sessions (it is closed for good). */
+  readonly unlist?: boolean;
 }
 
 /**
- * Every read and write the domain makes against the table. Knows item shapes
- * and keys; knows nothing of statuses or permissions.
+ * How a transition ended. `lost`: the session exists but did not match the
+ * expectation (`session`), a companion write's condition failed (`companion`:
+ * a spent token, a taken PIN slot), or a concurrent transaction touched the
+ * same items (`conflict`). `gone`: there is no such session. Faults are not
+ * results: they throw (StorageUnavailable when a retry may cure them).
  */
-export class Store {
-  constructor(readonly table: Table) {}
+export type TransitionResult =
+  | { readonly outcome: 'won' }
+  | { readonly outcome: 'lost'; readonly because: 'session' | 'companion' | 'conflict' }
+  | { readonly outcome: 'gone' };
 
-  private get name(): string {
-    return this.table.name;
-  }
+export interface LogPage<E> {
+  readonly entries: E[];
+  readonly lastSortKey?: string;
+  readonly more: boolean;
+}
 
-  async getSession(id: string): Promise<SessionItem | undefined> {
-    const result = await this.table.client.send(new GetCommand({ TableName: this.name, Key: keys.session(id), ConsistentRead: true }));
-    return result.Item ? sessionFromItem(result.Item) : undefined;
-  }
+export interface Store<S extends StoredSession, E extends StoredLogEntry> {
+  getSession(id: string): Promise<S | undefined>;
+  listOpenSessions(technicianId: string, limit?: number): Promise<S[]>;
+  sessionsPastDeadline(nowIso: string, limitPerShard?: number): Promise<S[]>;
+  /** Writes a new session and its first log entry; `exists` when the id is taken (a retried create). */
+  insertSession(session: S, log?: E): Promise<'created' | 'exists'>;
+  transition(transition: Transition<S, E>): Promise<TransitionResult>;
 
-  async listOpenSessions(technicianId: string, limit = 500): Promise<SessionItem[]> {
-    const result = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.name,
-        IndexName: 'byTechnician',
-        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.technicianPartition(technicianId), ':prefix': 'SESSION#' },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (result.Items ?? []).map(sessionFromItem);
-  }
+  appendLog(sessionId: string, entry: E): Promise<void>;
+  readLog(sessionId: string): Promise<E[]>;
+  /** Up to `limit` entries after the one with sort key `afterSortKey`, oldest first. */
+  readLogPage(sessionId: string, limit: number, afterSortKey?: string): Promise<LogPage<E>>;
+  /**
+   * Takes one from a budget and, while it lasts, writes the entry (if any), in
+   * one call: false when the budget is spent and nothing was written.
+   */
+  appendLogWithinBudget(sessionId: string, entry: E | undefined, budget: { readonly counter: CounterRef; readonly limit: number; readonly expiresAtEpoch: number }): Promise<boolean>;
 
-  async sessionsPastDeadline(nowIso: string, limitPerShard = 100): Promise<SessionItem[]> {
-    const pages = await Promise.all(
-      keys.deadlinePartitions().map((partition) =>
-        this.table.client.send(
-          new QueryCommand({
-            TableName: this.name,
-            IndexName: 'byDeadline',
-            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :upper',
-            ExpressionAttributeValues: { ':pk': partition, ':upper': `${nowIso}~` },
-            Limit: limitPerShard,
-          }),
-        ),
-      ),
-    );
-    return pages.flatMap((page) => (page.Items ?? []).map(sessionFromItem));
-  }
-
-  sessionPut(session: SessionItem): TransactItem {
-    return {
-      Put: {
-        TableName: this.name,
-        Item: {
-          ...keys.session(session.id),
-          kind: 'session',
-          ...session,
-          gsi1pk: keys.technicianPartition(session.technicianId),
-          gsi1sk: keys.openSessionSortKey(session.createdAt, session.id),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
-  }
-
-  /** An update of the session item; deadline changes keep the byDeadline index in step. */
-  sessionUpdate(update: SessionUpdate): TransactItem {
-    const set: Record<string, unknown> = { ...(update.set ?? {}) };
-    const remove = [...(update.remove ?? [])];
-    if (typeof set.deadlineAt === 'string') {
-      set.gsi2pk = keys.deadlinePartition(update.sessionId);
-      set.gsi2sk = keys.deadlineSortKey(set.deadlineAt, update.sessionId);
-    } else if (remove.includes('deadlineAt')) {
-      remove.push('gsi2pk', 'gsi2sk');
-    }
-    if (set.status === 'closed') remove.push('gsi1pk', 'gsi1sk');
-    const built = updateExpression(set, remove);
-    const condition = allOf(...update.when);
-    return {
-      Update: {
-        TableName: this.name,
-        Key: keys.session(update.sessionId),
-        UpdateExpression: built.expression,
-        ConditionExpression: condition.expression,
-        ExpressionAttributeNames: { ...built.names, ...condition.names },
-        ExpressionAttributeValues: { ...built.values, ...condition.values },
-      },
-    };
-  }
-
-  logPut(sessionId: string, entry: SessionLogEntry): TransactItem {
-    return {
-      Put: {
-        TableName: this.name,
-        Item: { ...keys.logEntry(sessionId, entry.at, logTieBreaker()), kind: 'log', sessionId, ...entry },
-      },
-    };
-  }
-
-  async appendLog(sessionId: string, entry: SessionLogEntry): Promise<void> {
-    const put = this.logPut(sessionId, entry).Put!;
-    await this.table.client.send(new PutCommand(put));
-  }
-
-  async readLog(sessionId: string): Promise<SessionLogEntry[]> {
-    const entries: SessionLogEntry[] = [];
-    let after: string | undefined;
-    let more = true;
-    while (more) {
-      const page = await this.readLogPage(sessionId, 1000, after);
-      entries.push(...page.entries);
-      after = page.lastSortKey;
-      more = page.more;
-    }
-    return entries;
-  }
+  getToken(token: TokenRef): Promise<TokenItem | undefined>;
+  getPin(pinHash: string): Promise<PinItem | undefined>;
+  /** Deletes a token if it still belongs to the session; false when it did not. */
+  releaseToken(token: TokenRef, sessionId: string): Promise<boolean>;
 
   /**
-   * Up to `limit` entries after the entry with sort key `afterSortKey`, oldest
-   * first, with the sort key of the last one read and whether more may follow.
+   * Takes one from a fixed-window budget, atomically: the new count, or
+   * undefined when the budget was already spent. Parallel requests cannot all
+   * slip past a check-then-count.
    */
-  async readLogPage(sessionId: string, limit: number, afterSortKey?: string): Promise<{ entries: SessionLogEntry[]; lastSortKey?: string; more: boolean }> {
-    const pk = keys.session(sessionId).pk;
-    const page = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.name,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.logEntryPrefix },
-        ConsistentRead: true,
-        Limit: limit,
-        ...(afterSortKey ? { ExclusiveStartKey: { pk, sk: afterSortKey } } : {}),
-      }),
-    );
-    const entries = (page.Items ?? []).map(
-      (item) =>
-        ({
-          at: String(item.at),
-          type: item.type,
-          actor: item.actor,
-          message: String(item.message),
-          ...(item.details ? { details: item.details } : {}),
-        }) as SessionLogEntry,
-    );
-    const last = page.Items?.at(-1)?.sk;
-    return { entries, ...(typeof last === 'string' ? { lastSortKey: last } : {}), more: page.LastEvaluatedKey !== undefined };
-  }
+  reserveAttempt(counter: CounterRef, limit: number, expiresAtEpoch: number): Promise<number | undefined>;
+  /** The current count of a counter (0 when nobody counted yet). */
+  readCounter(counter: CounterRef): Promise<number>;
+  /** Moves counters by the given amounts together (gives attempts back). */
+  adjustCounters(adjustments: readonly { readonly counter: CounterRef; readonly by: number }[]): Promise<void>;
 
-  async transact(items: readonly TransactItem[]): Promise<void> {
-    await this.table.client.send(new TransactWriteCommand({ TransactItems: [...items] }));
-  }
+  putConnection(connection: ConnectionItem, expiresAtEpoch: number): Promise<void>;
+  getConnection(connectionId: string): Promise<ConnectionItem | undefined>;
+  deleteConnection(connectionId: string): Promise<void>;
+  technicianConnectionIds(technicianId: string): Promise<string[]>;
 
-  tokenPut(key: { pk: string; sk: string }, token: TokenItem & Record<string, unknown>, kind: string): TransactItem {
-    return { Put: { TableName: this.name, Item: { ...key, kind, ...token } } };
-  }
-
-  tokenDelete(key: { pk: string; sk: string }): TransactItem {
-    return { Delete: { TableName: this.name, Key: key } };
-  }
-
-  /**
-   * Spends a single-use PIN or ticket inside a transaction: it must still be
-   * live (TTL deletion is lazy) and still belong to this session, so of two
-   * racing consumers exactly one succeeds.
-   */
-  tokenConsume(key: { pk: string; sk: string }, sessionId: string, nowEpoch: number): TransactItem {
-    const condition = allOf(conditions.notExpiredAt(nowEpoch), conditions.attributeEquals('sessionId', sessionId));
-    return {
-      Delete: {
-        TableName: this.name,
-        Key: key,
-        ConditionExpression: condition.expression,
-        ExpressionAttributeNames: condition.names,
-        ExpressionAttributeValues: condition.values,
-      },
-    };
-  }
-
-  /** Claims a PIN slot inside a transaction: free, or held only by an expired PIN. */
-  slotClaim(item: Record<string, unknown> & { pk: string; sk: string }, nowEpoch: number): TransactItem {
-    const condition = allOf(conditions.slotIsFreeAt(nowEpoch));
-    return {
-      Put: {
-        TableName: this.name,
-        Item: item,
-        ConditionExpression: condition.expression,
-        ExpressionAttributeNames: condition.names,
-        ExpressionAttributeValues: condition.values,
-      },
-    };
-  }
-
-  async getToken<T extends TokenItem>(key: { pk: string; sk: string }): Promise<T | undefined> {
-    const result = await this.table.client.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
-    return result.Item as T | undefined;
-  }
-
-  async deleteIf(key: { pk: string; sk: string }, condition: Condition): Promise<boolean> {
-    const built = allOf(condition);
-    try {
-      await this.table.client.send(
-        new DeleteCommand({
-          TableName: this.name,
-          Key: key,
-          ConditionExpression: built.expression,
-          ...(Object.keys(built.names).length ? { ExpressionAttributeNames: built.names } : {}),
-          ...(Object.keys(built.values).length ? { ExpressionAttributeValues: built.values } : {}),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  /**
-   * Takes one attempt from a fixed-window budget, atomically: the new count,
-   * or undefined when the budget was already spent. Parallel requests cannot
-   * all slip past a check-then-count.
-   */
-  async reserveAttempt(key: { pk: string; sk: string }, limit: number, expiresAtEpoch: number): Promise<number | undefined> {
-    try {
-      const result = await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.name,
-          Key: key,
-          UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl), kind = :kind',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-          ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAtEpoch, ':kind': 'rate', ':limit': limit },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(result.Attributes?.count ?? 1);
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
-  }
-
-  /** The current count of a fixed-window counter (0 when nobody counted yet). */
-  async readCounter(key: { pk: string; sk: string }): Promise<number> {
-    const result = await this.table.client.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
-    return Number(result.Item?.count ?? 0);
-  }
-
-  /** Takes one from a fixed-window budget inside a transaction: the transaction fails once it is spent. */
-  counterReserve(key: { pk: string; sk: string }, limit: number, expiresAtEpoch: number): TransactItem {
-    return {
-      Update: {
-        TableName: this.name,
-        Key: key,
-        UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl), kind = :kind',
-        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAtEpoch, ':kind': 'rate', ':limit': limit },
-      },
-    };
-  }
-
-  /** Gives attempts back to a counter, inside a transaction. */
-  counterAdjust(key: { pk: string; sk: string }, delta: number): TransactItem {
-    return {
-      Update: {
-        TableName: this.name,
-        Key: key,
-        UpdateExpression: 'ADD #count :delta',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':delta': delta },
-      },
-    };
-  }
-
-  // Connections -------------------------------------------------------------
-
-  async putConnection(connection: ConnectionItem, expiresAtEpoch: number): Promise<void> {
-    await this.table.client.send(
-      new PutCommand({
-        TableName: this.name,
-        Item: {
-          ...keys.connection(connection.connectionId),
-          kind: 'connection',
-          ...connection,
-          ttl: expiresAtEpoch,
-          ...(connection.role === 'technician' && connection.technicianId
-            ? {
-                gsi1pk: keys.technicianPartition(connection.technicianId),
-                gsi1sk: keys.technicianConnectionSortKey(connection.connectionId),
-              }
-            : {}),
-        },
-      }),
-    );
-  }
-
-  connectionPut(connection: ConnectionItem, expiresAtEpoch: number): TransactItem {
-    return {
-      Put: { TableName: this.name, Item: { ...keys.connection(connection.connectionId), kind: 'connection', ...connection, ttl: expiresAtEpoch } },
-    };
-  }
-
-  async getConnection(connectionId: string): Promise<ConnectionItem | undefined> {
-    const result = await this.table.client.send(
-      new GetCommand({ TableName: this.name, Key: keys.connection(connectionId), ConsistentRead: true }),
-    );
-    if (!result.Item) return undefined;
-    const { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt } = result.Item;
-    return { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt };
-  }
-
-  async deleteConnection(connectionId: string): Promise<void> {
-    await this.table.client.send(new DeleteCommand({ TableName: this.name, Key: keys.connection(connectionId) }));
-  }
-
-  async technicianConnectionIds(technicianId: string): Promise<string[]> {
-    const result = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.name,
-        IndexName: 'byTechnician',
-        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.technicianPartition(technicianId), ':prefix': 'CONN#' },
-        ProjectionExpression: 'connectionId',
-      }),
-    );
-    return (result.Items ?? []).map((item) => String(item.connectionId));
-  }
+  getIntegrationClient(clientId: string): Promise<IntegrationClient | undefined>;
 }

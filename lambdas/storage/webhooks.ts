@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './conditions.ts';
+import { isConditionFailure } from './faults.ts';
 import type { Table } from './dynamo-client.ts';
-import { updateExpression } from './store.ts';
+import { updateExpression } from './update-expression.ts';
 
 /**
  * Webhook endpoints and their delivery log (see table-definition.ts):

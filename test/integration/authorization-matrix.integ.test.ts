@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { explained } from '../support/explained.ts';
 import { httpRoutes, type HttpRoute } from '#routes';
 import { seedTechnicians } from '#storage/directory';
-import { Store } from '#storage/store';
+import type { SessionLogEntry } from '#domain/session-model';
+import type { SessionItem } from '#domain/session-rules';
+import { DynamoStore } from '#storage/dynamo-store';
 import { apiCall, closeHttpAgents, devToken, MessageSocket, type RawResponse } from '../../load/api-client.ts';
 import { sessionInStatus, type SeededSession } from '../../load/flow.ts';
 import { startFuzzRuntime } from './fuzz-harness.ts';
@@ -46,19 +48,17 @@ async function ownSession(user: User): Promise<string> {
   const carol = technicianOf('carol');
   const now = new Date().toISOString();
   const id = randomUUID();
-  await new Store(runtime.table).transact([
-    new Store(runtime.table).sessionPut({
-      id,
-      customerName: 'Own of carol',
-      status: 'created',
-      createdAt: now,
-      updatedAt: now,
-      statusChangedAt: now,
-      technicianId: carol.sub,
-      technicianUsername: carol.username,
-      technicianDisplayName: carol.displayName,
-    }),
-  ]);
+  await new DynamoStore<SessionItem, SessionLogEntry>(runtime.table).insertSession({
+    id,
+    customerName: 'Own of carol',
+    status: 'created',
+    createdAt: now,
+    updatedAt: now,
+    statusChangedAt: now,
+    technicianId: carol.sub,
+    technicianUsername: carol.username,
+    technicianDisplayName: carol.displayName,
+  });
   return id;
 }
 

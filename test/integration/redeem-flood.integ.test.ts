@@ -3,7 +3,9 @@ import { defaultConfig, loadConfig } from '#domain/config';
 import { PinInvalid, TooManyAttempts } from '#domain/errors';
 import { redeemPin } from '#domain/pin-redemption';
 import { createSession, generatePin, getSessionLog } from '#domain/sessions';
-import { Store } from '#storage/store';
+import type { SessionLogEntry } from '#domain/session-model';
+import type { SessionItem } from '#domain/session-rules';
+import { DynamoStore } from '#storage/dynamo-store';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { seededTechnician, testDependencies } from '../support/domain.ts';
 
@@ -18,7 +20,7 @@ type Deps = ReturnType<typeof testDependencies>;
 /** Sends `count` wrong guesses, at most IN_FLIGHT at a time; returns how each one was answered. */
 async function flood(deps: Deps, count: number, addressFor: (index: number) => string): Promise<Record<string, number>> {
   const answers: Record<string, number> = {};
-  const instances = Array.from({ length: INSTANCES }, () => ({ ...deps, store: new Store(table) }));
+  const instances = Array.from({ length: INSTANCES }, () => ({ ...deps, store: new DynamoStore<SessionItem, SessionLogEntry>(table) }));
   let next = 0;
   const worker = async () => {
     while (next < count) {

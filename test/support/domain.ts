@@ -8,7 +8,7 @@ import type { ServerMessage } from '#domain/session-model';
 import type { Technician } from '#domain/technician';
 import type { Table } from '#storage/dynamo-client';
 import { seedTechnicians } from '#storage/directory';
-import { Store } from '#storage/store';
+import { DynamoStore } from '#storage/dynamo-store';
 
 /** A clock tests move by hand, to cross PIN validity and time-outs without waiting. */
 export class ManualClock implements Clock {
@@ -44,7 +44,7 @@ export interface TestDependencies extends Dependencies {
 export function testDependencies(table: Table, config: Partial<ServiceConfig> = {}): TestDependencies {
   const secret = randomBytes(32);
   return {
-    store: new Store(table),
+    store: new DynamoStore(table),
     config: { ...defaultConfig, ...config },
     clock: new ManualClock(),
     notifier: new RecordingNotifier(),

@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './eslint/layers.js';
 
 export default tseslint.config(
   { ignores: ['.cache/', 'node_modules/', 'dist/', 'cdk.out/', '.data/'] },
@@ -13,5 +14,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
+  },
+  // Layers: imports run handlers → domain → storage, clients import only the contracts (eslint/layers.js; `npm run layers` counts them).
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/no-upward-import': 'error' },
   },
 );

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { environmentVariables } from '#domain/config';
 import { createDocumentClient, type Table } from '#storage/dynamo-client';
-import { dependencies } from '#shared/dependencies';
+import { handlerTable } from '#shared/dependencies';
 import { createTable, seedDirectory } from '../local/create-table.ts';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local.ts';
 import { silentLogger } from '../local/lambda-invoker.ts';

@@ -38,7 +38,7 @@ for (const file of files) {
 }
 
 const width = Math.max(...layers.map((layer) => layer.length)) + 2;
-console.log(`${'imports ↓ from →'.padEnd(width + 6)}${layers.map((layer) => layer.padStart(width)).join('')}`);
+console.log(`${'from \\ to'.padEnd(width + 6)}${layers.map((layer) => layer.padStart(width)).join('')}`);
 for (const from of layers) {
   console.log(`${from.padEnd(width + 6)}${layers.map((to) => String(counts.get(`${from}>${to}`) ?? '·').padStart(width)).join('')}`);
 }

@@ -125,6 +125,12 @@ export function printableTunables(tunables: Readonly<Record<string, string>>): s
     .join(' ');
 }
 
+/** A technician's socket ends when the token it connected with expires (epoch seconds from the `$connect` authorizer). */
+export function technicianTokenExpiry(context: Readonly<Record<string, unknown>>): number | undefined {
+  const expiresAt = Number(context.tokenExpiresAt);
+  return context.role === 'technician' && Number.isFinite(expiresAt) && expiresAt > 0 ? expiresAt * 1000 : undefined;
+}
+
 /** buildSite() empties its folder first: only let it do that to a folder that holds a site or nothing. */
 async function refuseToWipe(directory: string): Promise<void> {
   const entries = await readdir(directory).catch(() => [] as string[]);
@@ -286,6 +292,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       httpRoutes: routeTable.httpRoutes.map((route) => ({ ...route, handler: sandboxed(route) })),
       webSocketAuthorizer: { name: routeTable.webSocketAuthorizer.name, handler: sandboxed(routeTable.webSocketAuthorizer) },
       webSocketRoutes: routeTable.webSocketRoutes.map((route) => ({ ...route, handler: sandboxed(route) })),
+      webSocketCredentialExpiry: technicianTokenExpiry,
       mayManageConnections: (request) => iamGuard.mayManageConnections(request),
       findTechnician: (username) => getLocalTechnician(directoryTable, username),
       listTechnicians: () => listLocalTechnicians(directoryTable),

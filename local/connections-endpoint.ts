@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WebSocket } from 'ws';
-import { isLoopback, PayloadTooLargeError, readBody, sendJson } from './http-io.ts';
+import { isLoopback, PayloadTooLargeError, readBody, RequestAbortedError, sendJson } from './http-io.ts';
 import type { Logger } from './lambda-invoker.ts';
 
 /**
@@ -87,6 +87,7 @@ export function createConnectionsEndpoint(
         data = await readBody(request, maxPostBytes);
       } catch (error) {
         if (error instanceof PayloadTooLargeError) return sendAwsError(response, 413, 'PayloadTooLargeException', 'Message too long');
+        if (error instanceof RequestAbortedError) return log.info(`[@connections] post to ${connectionId}: ${error.message}`);
         throw error;
       }
       if (!connection) return sendAwsError(response, 410, 'GoneException');

@@ -11,7 +11,8 @@ import { createHttpGateway, type HttpGatewayRoute } from './http-gateway.ts';
 import { sendJson } from './http-io.ts';
 import type { BoundHandler, Logger } from './lambda-invoker.ts';
 import { createStaticSite, securityHeaders, sendNotFoundPage } from './static-site.ts';
-import { createWebSocketGateway, type WebSocketGatewayRoute } from './websocket-gateway.ts';
+import type { WebSocketLimits } from './websocket-connection.ts';
+import { createWebSocketGateway, type WebSocketGatewayOptions, type WebSocketGatewayRoute } from './websocket-gateway.ts';
 
 /**
  * One HTTP server on one origin that plays every AWS front door of the
@@ -29,6 +30,10 @@ export interface GatewayServerOptions {
   readonly httpRoutes: readonly HttpGatewayRoute[];
   readonly webSocketAuthorizer?: BoundHandler;
   readonly webSocketRoutes: readonly WebSocketGatewayRoute[];
+  /** Default API Gateway's: 10 idle minutes, 2 hours at most. */
+  readonly webSocketLimits?: WebSocketLimits;
+  /** When a connection's credential expires, from its authorizer context; absent = never. */
+  readonly webSocketCredentialExpiry?: WebSocketGatewayOptions['credentialExpiresAt'];
   readonly findTechnician: (username: string) => Promise<LocalTechnician | undefined>;
   readonly listTechnicians: () => Promise<readonly LocalTechnician[]>;
   /** Integration clients POST /dev/client-token issues tokens for. */
@@ -95,6 +100,8 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     registry: connections,
     log,
     handlerTimeoutMs: options.handlerTimeoutMs,
+    limits: options.webSocketLimits,
+    credentialExpiresAt: options.webSocketCredentialExpiry,
   });
   const appletDownload = createAppletDownload({
     siteDirectory: options.siteDirectory,

@@ -23,6 +23,8 @@ export interface LocalHandlerResources {
   readonly pinSecret: string;
   readonly originVerifySecret: string;
   readonly eventBusName: string;
+  /** The local stand-ins of the integrations and their trial knobs (localIntegrationVariables), as the runtime set them. */
+  readonly integrationVariables?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,6 +48,10 @@ export const localSecretVariables: Readonly<Record<string, string>> = {
   [environmentVariables.originVerifySecretArn]: environmentVariables.originVerifySecret,
 };
 
+function pick(variables: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.filter((name) => variables[name]).map((name) => [name, variables[name] as string]));
+}
+
 /** One handler's whole process.env in the local runtime. */
 export function localHandlerEnvironment(
   declaration: HandlerDeclaration,
@@ -53,7 +59,7 @@ export function localHandlerEnvironment(
   parentEnvironment: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
   const passedThrough: Record<string, string> = {};
-  for (const name of ['LOG_LEVEL', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', ...localIntegrationVariables()]) {
+  for (const name of ['LOG_LEVEL', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) {
     const value = parentEnvironment[name];
     if (value) passedThrough[name] = value;
   }
@@ -71,6 +77,7 @@ export function localHandlerEnvironment(
       signalingChannelArns: '',
     }),
     ...passedThrough,
+    ...pick(resources.integrationVariables ?? {}, localIntegrationVariables()),
     AWS_REGION: resources.region,
     AWS_ACCESS_KEY_ID: accessKeyIdFor(declaration.name),
     AWS_SECRET_ACCESS_KEY: 'local',

@@ -1,16 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
 import { HandlerTimeoutError, invokeHandler, type BoundHandler, type Logger } from './lambda-invoker.ts';
-import {
-  apiGatewayTime,
-  flattenHeaders,
-  PayloadTooLargeError,
-  readBody,
-  sendJson,
-  sendPayloadTooLarge,
-  sourceIp,
-} from './http-io.ts';
+import { httpEvent } from './gateway-events.ts';
+import { flattenHeaders, PayloadTooLargeError, readBody, RequestAbortedError, sendJson, sendPayloadTooLarge } from './http-io.ts';
 
 /**
  * The local API Gateway HTTP API: matches a request against the route table,
@@ -74,8 +66,6 @@ export function apiGatewayClaims(payload: JWTPayload): Record<string, string> {
   }
   return claims;
 }
-
-const textContentType = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded|[a-z0-9.+-]+\+(json|xml))\b)/i;
 
 function unauthorized(response: ServerResponse, reason: string): void {
   // API Gateway's JWT authorizer answers with this body and an RFC 6750 challenge.
@@ -155,48 +145,11 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
       body = await readBody(request, maxBodyBytes);
     } catch (error) {
       if (error instanceof PayloadTooLargeError) return sendPayloadTooLarge(response, maxBodyBytes);
+      if (error instanceof RequestAbortedError) return options.log.info(`[http] ${method} ${url.pathname}: ${error.message}`);
       throw error;
     }
 
-    const headers = flattenHeaders(request);
-    const cookieHeader = headers.cookie;
-    delete headers.cookie;
-    const queryStringParameters: Record<string, string> = {};
-    for (const name of new Set(url.searchParams.keys())) queryStringParameters[name] = url.searchParams.getAll(name).join(',');
-    const isBase64Encoded = body.length > 0 && !textContentType.test(headers['content-type'] ?? '');
-    const now = new Date();
-    const domainName = headers.host ?? url.host;
-    const event = {
-      version: '2.0',
-      routeKey: candidate.routeKey,
-      rawPath: url.pathname,
-      rawQueryString: url.search.startsWith('?') ? url.search.slice(1) : '',
-      ...(cookieHeader ? { cookies: cookieHeader.split(/;\s*/).filter(Boolean) } : {}),
-      headers,
-      ...(Object.keys(queryStringParameters).length > 0 ? { queryStringParameters } : {}),
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'local',
-        ...(authorizer ? { authorizer } : {}),
-        domainName,
-        domainPrefix: domainName.split('.')[0] ?? domainName,
-        http: {
-          method,
-          path: url.pathname,
-          protocol: `HTTP/${request.httpVersion}`,
-          sourceIp: sourceIp(request),
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId: randomUUID(),
-        routeKey: candidate.routeKey,
-        stage: '$default',
-        time: apiGatewayTime(now),
-        timeEpoch: now.getTime(),
-      },
-      ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
-      ...(body.length > 0 ? { body: body.toString(isBase64Encoded ? 'base64' : 'utf8') } : {}),
-      isBase64Encoded,
-    };
+    const event = httpEvent({ request, url, method, routeKey: candidate.routeKey, headers: flattenHeaders(request), pathParameters, body, authorizer });
 
     let result: HandlerResponse;
     try {

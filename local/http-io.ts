@@ -8,16 +8,33 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
+/** The client hung up before its whole body arrived: nobody is left to answer, and nothing is wrong with the server. */
+export class RequestAbortedError extends Error {
+  constructor(
+    readonly receivedBytes: number,
+    readonly declaredBytes: number | undefined,
+  ) {
+    super(`the client closed the connection before the whole request body arrived (${receivedBytes}${declaredBytes === undefined ? '' : ` of ${declaredBytes}`} bytes)`);
+  }
+}
+
 /** Reads the whole body, failing fast (without buffering the rest) once it passes limitBytes. */
 export async function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) throw new PayloadTooLargeError(limitBytes);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limitBytes) throw new PayloadTooLargeError(limitBytes);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (request.destroyed && !request.complete && !(error instanceof PayloadTooLargeError)) {
+      throw new RequestAbortedError(size, Number.isFinite(declared) ? declared : undefined);
+    }
+    throw error;
   }
   return Buffer.concat(chunks);
 }

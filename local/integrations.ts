@@ -18,6 +18,8 @@ import { startStreamReader, type StreamReader } from './stream-reader.ts';
 export interface LocalIntegrations {
   readonly eventBus: LocalEventBus;
   readonly streamReader: StreamReader;
+  /** The local integration variables every handler gets (LocalHandlerResources.integrationVariables). */
+  readonly handlerVariables: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -33,12 +35,21 @@ export interface LocalIntegrationsOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Sets the variables the publisher and the deliverer read at import; call before any handler loads. */
-export function setIntegrationEnvironment(bus: LocalEventBus, env: NodeJS.ProcessEnv = process.env): void {
-  env[integrationEnvironment.eventBusName] = bus.name;
-  env[integrationEnvironment.eventBusEndpoint] = bus.endpoint;
-  // Locally the receiver is usually on this machine.
-  env[integrationEnvironment.webhookAllowPrivate] = 'true';
+/**
+ * What the publisher and the deliverer read besides the stack's variables: the EventBridge stand-in's
+ * endpoint, private webhook targets allowed (locally the receiver is usually on this machine), and the
+ * trial knobs as the user set them for this process.
+ */
+function handlerVariables(bus: LocalEventBus, env: NodeJS.ProcessEnv): Record<string, string> {
+  const variables: Record<string, string> = {
+    [integrationEnvironment.eventBusEndpoint]: bus.endpoint,
+    [integrationEnvironment.webhookAllowPrivate]: 'true',
+  };
+  for (const knob of [integrationEnvironment.webhookRetrySchedule, 'EVENT_BUS_QUIET']) {
+    const value = env[knob];
+    if (value) variables[knob] = value;
+  }
+  return variables;
 }
 
 /** Registers WEBHOOK_URL once; a kept table with that URL already registered gets the given secret. */
@@ -60,7 +71,6 @@ async function registerEnvironmentWebhook(table: Table, env: NodeJS.ProcessEnv, 
 export async function startLocalIntegrations(options: LocalIntegrationsOptions): Promise<LocalIntegrations> {
   const env = options.env ?? process.env;
   const eventBus = await startLocalEventBus({ name: 'remote-support', log: options.log, quiet: env.EVENT_BUS_QUIET === 'true' });
-  setIntegrationEnvironment(eventBus, env);
   const streams = new DynamoDBStreamsClient({ region: options.credentials.region, credentials: options.credentials, endpoint: options.endpoint });
   let streamReader: StreamReader;
   try {
@@ -84,6 +94,7 @@ export async function startLocalIntegrations(options: LocalIntegrationsOptions):
   return {
     eventBus,
     streamReader,
+    handlerVariables: handlerVariables(eventBus, env),
     async stop() {
       await streamReader.stop();
       streams.destroy();

@@ -9,8 +9,8 @@ import { getIntegrationClient } from '#storage/clients';
 import { httpRoutes, scheduledJobs, streamConsumers, webSocketAuthorizer, webSocketRoutes, type HandlerDeclaration } from '#routes';
 import { buildSite, defaultSiteDirectory, repositoryRoot } from '../scripts/build-site.ts';
 import { createTable, seedDirectory } from './create-table.ts';
-import { runCredentials, type RunCredentials } from './dynamodb-credentials.ts';
-import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { dynamoDbLocalClientConfig } from './dynamodb-local.ts';
+import { DynamoDbSupervisor } from './dynamodb-supervisor.ts';
 import { startGatewayServer, type GatewayServer } from './gateway-server.ts';
 import { defaultAppCacheDirectory } from '../applet/native/build-apps.ts';
 import type { AppPlatform } from '../applet/native/platforms.ts';
@@ -125,6 +125,12 @@ export function printableTunables(tunables: Readonly<Record<string, string>>): s
     .join(' ');
 }
 
+/** A technician's socket ends when the token it connected with expires (epoch seconds from the `$connect` authorizer). */
+export function technicianTokenExpiry(context: Readonly<Record<string, unknown>>): number | undefined {
+  const expiresAt = Number(context.tokenExpiresAt);
+  return context.role === 'technician' && Number.isFinite(expiresAt) && expiresAt > 0 ? expiresAt * 1000 : undefined;
+}
+
 /** buildSite() empties its folder first: only let it do that to a folder that holds a site or nothing. */
 async function refuseToWipe(directory: string): Promise<void> {
   const entries = await readdir(directory).catch(() => [] as string[]);
@@ -168,7 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   appsReady.catch(() => undefined);
   let appDownloads: AppDownloads | undefined;
 
-  let dynamoDbLocal: DynamoDbLocal | undefined;
+  let dynamoDb: DynamoDbSupervisor | undefined;
   let gateway: GatewayServer | undefined;
   let sweeper: Sweeper | undefined;
   let integrations: LocalIntegrations | undefined;
@@ -189,11 +195,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     sandboxes.push(sandbox);
     return sandbox.handler;
   };
-  let ownCredentials: RunCredentials | undefined;
 
-  let stopRequested = false;
   const stopAll = async () => {
-    stopRequested = true;
     await sweeper?.stop();
     await gateway?.close();
     await integrations?.stop();
@@ -202,53 +205,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await dynamoDbGuard?.close();
     table?.client.destroy();
     rawClient?.destroy();
-    await dynamoDbLocal?.stop();
-    await ownCredentials?.discard();
+    await dynamoDb?.stop();
   };
 
   try {
     let endpoint = options.dynamoDbEndpoint;
     if (!endpoint) {
-      ownCredentials = await runCredentials(options.dataDirectory);
-      const dynamoDbCredentials = ownCredentials.credentials;
-      dynamoDbLocal = await startDynamoDbLocal({ dataDirectory: options.dataDirectory, credentials: dynamoDbCredentials });
-      endpoint = dynamoDbLocal.endpoint;
-      // Like a managed database coming back after a fault: a Java process that dies is restarted on the
-      // same port, so the handlers' clients reconnect by themselves; requests meanwhile get 503.
-      const supervise = (instance: DynamoDbLocal) => {
-        void instance.exited.then(async ({ code, signal }) => {
-          if (stopRequested) return;
-          log.error(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`}); restarting it on port ${instance.port}`);
-          for (let attempt = 1; attempt <= 5 && !stopRequested; attempt += 1) {
-            try {
-              const restarted = await startDynamoDbLocal({ port: instance.port, dataDirectory: options.dataDirectory, credentials: dynamoDbCredentials });
-              if (stopRequested) {
-                await restarted.stop();
-                return;
-              }
-              dynamoDbLocal = restarted;
-              if (rawClient && table && (await createTable(rawClient, tableName))) {
-                await seedDirectory(table);
-                log.error('DynamoDB Local ran in memory: its data is gone; the table was created and seeded again (use --data-dir to keep data)');
-              }
-              log.info(`DynamoDB Local restarted in ${restarted.startMilliseconds} ms (pid ${restarted.pid})`);
-              supervise(restarted);
-              return;
-            } catch (error) {
-              log.error(`DynamoDB Local restart ${attempt} failed: ${(error as Error).message}`);
-              await new Promise((resolve) => setTimeout(resolve, attempt * 1000));
-            }
+      dynamoDb = await DynamoDbSupervisor.start({
+        dataDirectory: options.dataDirectory,
+        log,
+        onRestarted: async () => {
+          if (rawClient && table && (await createTable(rawClient, tableName))) {
+            await seedDirectory(table);
+            log.error('DynamoDB Local ran in memory: its data is gone; the table was created and seeded again (use --data-dir to keep data)');
           }
-          if (!stopRequested) options.onDynamoDbExit?.();
-        });
-      };
-      supervise(dynamoDbLocal);
+        },
+        onGaveUp: options.onDynamoDbExit,
+      });
+      endpoint = dynamoDb.endpoint;
       const storage = options.dataDirectory ? `data in ${options.dataDirectory}` : 'in memory';
-      log.info(`DynamoDB Local ready in ${dynamoDbLocal.startMilliseconds} ms (pid ${dynamoDbLocal.pid}, ${storage}, ${endpoint})`);
+      log.info(`DynamoDB Local ready in ${dynamoDb.instance.startMilliseconds} ms (pid ${dynamoDb.instance.pid}, ${storage}, ${endpoint})`);
     }
 
     // The AWS SDK reads these at client construction: the runtime's own clients (table setup, directory).
-    const credentials = ownCredentials?.credentials ?? { region: dynamoDbLocalClientConfig.region, ...dynamoDbLocalClientConfig.credentials };
+    const credentials = dynamoDb?.credentials ?? { region: dynamoDbLocalClientConfig.region, ...dynamoDbLocalClientConfig.credentials };
     process.env.AWS_REGION = credentials.region;
     process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
@@ -268,7 +248,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log.info(`Table ${tableName} already exists; kept its data`);
     }
     const directoryTable = table;
-    await ownCredentials?.publish(endpoint, tableName);
+    await dynamoDb?.publish(endpoint, tableName);
     // Reading the stream from before the gateway listens: no write of a request goes unpublished.
     integrations = await startLocalIntegrations({
       rawClient,
@@ -286,6 +266,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       httpRoutes: routeTable.httpRoutes.map((route) => ({ ...route, handler: sandboxed(route) })),
       webSocketAuthorizer: { name: routeTable.webSocketAuthorizer.name, handler: sandboxed(routeTable.webSocketAuthorizer) },
       webSocketRoutes: routeTable.webSocketRoutes.map((route) => ({ ...route, handler: sandboxed(route) })),
+      webSocketCredentialExpiry: technicianTokenExpiry,
       mayManageConnections: (request) => iamGuard.mayManageConnections(request),
       findTechnician: (username) => getLocalTechnician(directoryTable, username),
       listTechnicians: () => listLocalTechnicians(directoryTable),
@@ -317,6 +298,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       pinSecret: process.env[environmentVariables.pinSecret] || randomBytes(32).toString('hex'),
       originVerifySecret: randomBytes(24).toString('hex'),
       eventBusName: integrations.eventBus.name,
+      integrationVariables: integrations.handlerVariables,
     };
     if (Object.keys(tunables).length > 0) {
       log.info(`Tunables from the environment: ${printableTunables(tunables)}`);
@@ -338,7 +320,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     port: gateway.port,
     webSocketUrl: gateway.webSocketUrl,
     table,
-    dynamoDb: { endpoint: rawClientEndpoint, pid: dynamoDbLocal?.pid, startMilliseconds: dynamoDbLocal?.startMilliseconds, credentialsFile: ownCredentials?.file },
+    dynamoDb: { endpoint: rawClientEndpoint, pid: dynamoDb?.instance.pid, startMilliseconds: dynamoDb?.instance.startMilliseconds, credentialsFile: dynamoDb?.credentialsFile },
     gateway,
     sweeper,
     integrations,

@@ -1,10 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData } from 'ws';
 import { ConnectionRegistry } from './connections-endpoint.ts';
-import { apiGatewayTime, sourceIp } from './http-io.ts';
+import { WebSocketEvents } from './gateway-events.ts';
+import { sourceIp } from './http-io.ts';
 import { invokeHandler, type BoundHandler, type Logger } from './lambda-invoker.ts';
+import { WebSocketConnection, type WebSocketLimits } from './websocket-connection.ts';
 
 /**
  * The local API Gateway WebSocket API: a REQUEST Lambda authorizer and the
@@ -28,6 +30,13 @@ export interface WebSocketGatewayOptions {
   /** Default 128 KiB, API Gateway's message limit; larger frames close the socket with 1009. */
   readonly maxMessageBytes?: number;
   readonly handlerTimeoutMs?: number;
+  /** API Gateway's idle timeout and maximum connection duration by default; tests shorten them. */
+  readonly limits?: WebSocketLimits;
+  /**
+   * When the credential a connection was authorised with expires (epoch ms), read from the authorizer's
+   * context; the connection is closed then. Absent, or undefined for a connection: never.
+   */
+  readonly credentialExpiresAt?: (authorizerContext: Readonly<Record<string, unknown>>) => number | undefined;
 }
 
 export interface WebSocketGateway {
@@ -37,12 +46,6 @@ export interface WebSocketGateway {
   closeAll(): Promise<void>;
 }
 
-const apiId = 'local';
-const stage = '$default';
-const accountId = '000000000000';
-
-export const connectMethodArn = `arn:aws:execute-api:us-east-1:${accountId}:${apiId}/${stage}/$connect`;
-
 const statusTexts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
 
 function rejectUpgrade(socket: Duplex, statusCode: number): void {
@@ -51,28 +54,6 @@ function rejectUpgrade(socket: Duplex, statusCode: number): void {
   socket.end(
     `HTTP/1.1 ${statusCode} ${statusText}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
-}
-
-/** Headers as API Gateway passes them to WebSocket routes: the client's own spelling, repeated values split out. */
-function requestHeaders(request: IncomingMessage): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
-    const name = request.rawHeaders[index] as string;
-    const value = request.rawHeaders[index + 1] as string;
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-    (multiValueHeaders[name] ??= []).push(value);
-  }
-  return { headers, multiValueHeaders };
-}
-
-function queryParameters(url: URL): { queryStringParameters?: Record<string, string>; multiValueQueryStringParameters?: Record<string, string[]> } {
-  const names = [...new Set(url.searchParams.keys())];
-  if (names.length === 0) return {};
-  return {
-    queryStringParameters: Object.fromEntries(names.map((name) => [name, url.searchParams.getAll(name).at(-1) ?? ''])),
-    multiValueQueryStringParameters: Object.fromEntries(names.map((name) => [name, url.searchParams.getAll(name)])),
-  };
 }
 
 interface AuthorizerDecision {
@@ -111,21 +92,77 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     return disconnect;
   };
 
-  const baseContext = (connectionId: string, connectedAt: number, request: IncomingMessage, domainName: string) => {
-    const now = new Date();
-    return {
-      extendedRequestId: randomUUID(),
-      requestTime: apiGatewayTime(now),
-      messageDirection: 'IN',
-      stage,
-      connectedAt,
-      requestTimeEpoch: now.getTime(),
-      identity: { sourceIp: sourceIp(request), userAgent: request.headers['user-agent'] ?? '' },
-      requestId: randomUUID(),
-      domainName,
-      connectionId,
-      apiId,
-    };
+  const runDisconnect = async (event: unknown) => {
+    const disconnectRoute = routesByKey.get('$disconnect');
+    if (!disconnectRoute) return;
+    try {
+      await invoke(disconnectRoute, event);
+    } catch (error) {
+      log.error(`[ws] $disconnect (${disconnectRoute.name}) failed:`, error);
+    }
+  };
+
+  /** Whether the authorizer lets the upgrade through; it has answered the client when it does not. */
+  const authorize = async (events: WebSocketEvents, socket: Duplex): Promise<boolean> => {
+    if (!options.authorizer) return true;
+    let decision: AuthorizerDecision;
+    try {
+      decision = readPolicy(await invoke(options.authorizer, events.authorizerRequest()));
+    } catch (error) {
+      // API Gateway turns an authorizer failure (including the conventional `throw new Error('Unauthorized')`) into a refusal.
+      if (!(error instanceof Error && error.message === 'Unauthorized')) log.error(`[ws] authorizer (${options.authorizer.name}) failed:`, error);
+      rejectUpgrade(socket, 401);
+      return false;
+    }
+    if (decision.effect !== 'Allow') {
+      rejectUpgrade(socket, 403);
+      return false;
+    }
+    events.authorize(decision.principalId, decision.context);
+    return true;
+  };
+
+  /** Whether `$connect` accepts the connection; it has answered the client when it does not. */
+  const runConnect = async (events: WebSocketEvents, socket: Duplex): Promise<boolean> => {
+    const connectRoute = routesByKey.get('$connect');
+    if (!connectRoute) return true;
+    try {
+      const accepted = isSuccessfulRouteResult(await invoke(connectRoute, events.connect()));
+      if (accepted === true) return true;
+      rejectUpgrade(socket, accepted as number);
+    } catch (error) {
+      log.error(`[ws] $connect (${connectRoute.name}) failed:`, error);
+      rejectUpgrade(socket, 500);
+    }
+    return false;
+  };
+
+  const handleMessage = async (connection: WebSocketConnection, events: WebSocketEvents, buffer: Buffer, isBinary: boolean) => {
+    const body = isBinary ? buffer.toString('base64') : buffer.toString('utf8');
+    let action: unknown;
+    if (!isBinary) {
+      try {
+        action = (JSON.parse(body) as { action?: unknown } | null)?.action;
+      } catch {
+        action = undefined;
+      }
+    }
+    // As in API Gateway, `$connect`/`$disconnect` are never selected by a message: only non-$ keys match.
+    const route = (typeof action === 'string' && !action.startsWith('$') ? routesByKey.get(action) : undefined) ?? routesByKey.get('$default');
+    if (!route) {
+      connection.socket.send(JSON.stringify({ message: 'Forbidden', connectionId: connection.id, requestId: randomUUID() }));
+      return;
+    }
+    const event = events.message(route.routeKey, body, isBinary);
+    try {
+      await invoke(route, event);
+    } catch (error) {
+      log.error(`[ws] ${route.routeKey} (${route.name}) failed:`, error);
+      // API Gateway's answer when the integration fails.
+      if (connection.isOpen) {
+        connection.socket.send(JSON.stringify({ message: 'Internal server error', connectionId: connection.id, requestId: event.requestContext.requestId }));
+      }
+    }
   };
 
   const handleUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> => {
@@ -135,143 +172,39 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     if (request.headers.upgrade?.toLowerCase() !== 'websocket' || !key || !/^[+/0-9A-Za-z]{22}==$/.test(key) || request.headers['sec-websocket-version'] !== '13') {
       return rejectUpgrade(socket, 400);
     }
-    const connectionId = randomBytes(10).toString('base64');
-    const connectedAt = Date.now();
-    const domainName = request.headers.host ?? url.host;
-    const { headers, multiValueHeaders } = requestHeaders(request);
-    const query = queryParameters(url);
-
-    let authorizerContext: Record<string, unknown> | undefined;
-    if (options.authorizer) {
-      const event = {
-        type: 'REQUEST',
-        methodArn: connectMethodArn,
-        headers,
-        multiValueHeaders,
-        ...query,
-        stageVariables: {},
-        requestContext: { routeKey: '$connect', eventType: 'CONNECT', ...baseContext(connectionId, connectedAt, request, domainName) },
-      };
-      let decision: AuthorizerDecision;
-      try {
-        decision = readPolicy(await invoke(options.authorizer, event));
-      } catch (error) {
-        // API Gateway turns an authorizer failure (including the conventional `throw new Error('Unauthorized')`) into a refusal.
-        if (!(error instanceof Error && error.message === 'Unauthorized')) log.error(`[ws] authorizer (${options.authorizer.name}) failed:`, error);
-        return rejectUpgrade(socket, 401);
-      }
-      if (decision.effect !== 'Allow') return rejectUpgrade(socket, 403);
-      authorizerContext = { ...decision.context, principalId: decision.principalId, integrationLatency: Date.now() - connectedAt };
-    }
-
-    const routeContext = (routeKey: string, eventType: string) => ({
-      routeKey,
-      eventType,
-      ...baseContext(connectionId, connectedAt, request, domainName),
-      ...(authorizerContext ? { authorizer: authorizerContext } : {}),
-    });
-    const disconnectEvent = (code: number, reason: string) => ({
-      headers,
-      multiValueHeaders,
-      requestContext: { ...routeContext('$disconnect', 'DISCONNECT'), disconnectStatusCode: code, disconnectReason: reason },
-      isBase64Encoded: false,
-    });
-    const runDisconnect = async (event: unknown) => {
-      const disconnectRoute = routesByKey.get('$disconnect');
-      if (!disconnectRoute) return;
-      try {
-        await invoke(disconnectRoute, event);
-      } catch (error) {
-        log.error(`[ws] $disconnect (${disconnectRoute.name}) failed:`, error);
-      }
-    };
-
-    const connectRoute = routesByKey.get('$connect');
-    if (connectRoute) {
-      const event = {
-        headers,
-        multiValueHeaders,
-        ...query,
-        requestContext: {
-          routeKey: '$connect',
-          eventType: 'CONNECT',
-          ...baseContext(connectionId, connectedAt, request, domainName),
-          ...(authorizerContext ? { authorizer: authorizerContext } : {}),
-        },
-        isBase64Encoded: false,
-      };
-      try {
-        const accepted = isSuccessfulRouteResult(await invoke(connectRoute, event));
-        if (accepted !== true) return rejectUpgrade(socket, accepted as number);
-      } catch (error) {
-        log.error(`[ws] $connect (${connectRoute.name}) failed:`, error);
-        return rejectUpgrade(socket, 500);
-      }
-    }
+    const events = new WebSocketEvents(request, url);
+    if (!(await authorize(events, socket))) return;
+    if (!(await runConnect(events, socket))) return;
     // The same test ws's handleUpgrade makes before it silently drops a socket.
     if (socket.destroyed || !socket.readable || !socket.writable) {
       socket.destroy();
       // The client left while $connect ran: whatever $connect registered must be cleaned up, as after any close.
-      return track(runDisconnect(disconnectEvent(1006, '')));
+      return track(runDisconnect(events.disconnect(1006, '')));
     }
 
     server.handleUpgrade(request, socket, head, (webSocket) => {
-      const connection = {
-        id: connectionId,
+      const authorizerContext = events.authorizerContext;
+      const connection = new WebSocketConnection({
+        id: events.connectionId,
         socket: webSocket,
-        connectedAt,
-        lastActiveAt: connectedAt,
+        connectedAt: events.connectedAt,
         sourceIp: sourceIp(request),
         userAgent: request.headers['user-agent'] ?? '',
-      };
+        limits: options.limits,
+        credentialExpiresAt: authorizerContext ? options.credentialExpiresAt?.(authorizerContext) : undefined,
+      });
       registry.add(connection);
-      let queue: Promise<void> = Promise.resolve();
-      const enqueue = (work: () => Promise<void>) => {
-        queue = queue.then(work, work);
-        return queue;
-      };
 
       webSocket.on('message', (data: RawData, isBinary: boolean) => {
-        connection.lastActiveAt = Date.now();
+        connection.touch();
         const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-        void enqueue(async () => {
-          const body = isBinary ? buffer.toString('base64') : buffer.toString('utf8');
-          let action: unknown;
-          if (!isBinary) {
-            try {
-              action = (JSON.parse(body) as { action?: unknown } | null)?.action;
-            } catch {
-              action = undefined;
-            }
-          }
-          // As in API Gateway, `$connect`/`$disconnect` are never selected by a message: only non-$ keys match.
-          const route = (typeof action === 'string' && !action.startsWith('$') ? routesByKey.get(action) : undefined) ?? routesByKey.get('$default');
-          if (!route) {
-            webSocket.send(JSON.stringify({ message: 'Forbidden', connectionId, requestId: randomUUID() }));
-            return;
-          }
-          const event = {
-            requestContext: { ...routeContext(route.routeKey, 'MESSAGE'), messageId: randomBytes(10).toString('base64') },
-            body,
-            isBase64Encoded: isBinary,
-          };
-          try {
-            await invoke(route, event);
-          } catch (error) {
-            log.error(`[ws] ${route.routeKey} (${route.name}) failed:`, error);
-            // API Gateway's answer when the integration fails.
-            if (webSocket.readyState === webSocket.OPEN) {
-              webSocket.send(JSON.stringify({ message: 'Internal server error', connectionId, requestId: event.requestContext.requestId }));
-            }
-          }
-        });
+        void connection.enqueue(() => handleMessage(connection, events, buffer, isBinary));
       });
-
       webSocket.on('error', () => undefined);
       webSocket.on('close', (code: number, reason: Buffer) => {
-        registry.delete(connectionId);
-        const event = disconnectEvent(code, reason.toString('utf8'));
-        track(enqueue(() => runDisconnect(event)));
+        registry.delete(connection.id);
+        const event = events.disconnect(code, reason.toString('utf8'));
+        track(connection.enqueue(() => runDisconnect(event)));
       });
     });
   };

@@ -53,8 +53,11 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   }
   if (query.token) {
     try {
-      const technician = technicianFromClaims(await verifyJwt(query.token));
+      const claims = await verifyJwt(query.token);
+      const technician = technicianFromClaims(claims);
       return allow(event, technician.id, {
+        // The socket must not outlive the token: API Gateway never looks at it again after $connect.
+        ...(typeof claims.exp === 'number' ? { tokenExpiresAt: String(claims.exp) } : {}),
         role: 'technician',
         technicianId: technician.id,
         username: technician.username,

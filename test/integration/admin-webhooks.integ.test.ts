@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { getIntegrationClient } from '#storage/clients';
 import { WebhookStore } from '#storage/webhooks';
-import { adminCli } from '../support/admin.ts';
-import { createTestTable, type TestTable } from '../support/dynamodb.ts';
+import { adminWithTestTable } from '../support/admin.ts';
 
-let table: TestTable;
-
-beforeAll(async () => {
-  table = await createTestTable();
-});
-afterAll(async () => {
-  await table?.drop();
-});
-
-const admin = adminCli(() => table);
+const { admin, table } = adminWithTestTable();
 
 describe('admin CLI: webhooks', () => {
   it('adds, lists, rotates, shows the delivery log of, and removes an endpoint', async () => {
@@ -31,7 +21,7 @@ describe('admin CLI: webhooks', () => {
     const rotated = await admin('webhooks', 'rotate-secret', webhook.id);
     expect(rotated.code).toBe(0);
     expect(rotated.out).toMatch(/new signing secret for wh_[0-9a-f]+: whsec_/);
-    const stored = await new WebhookStore(table).getWebhook(webhook.id);
+    const stored = await new WebhookStore(table()).getWebhook(webhook.id);
     expect(stored?.previousSecret).toBe(secret);
     expect(stored?.secret).not.toBe(secret);
 
@@ -51,10 +41,10 @@ describe('admin CLI: webhooks', () => {
 
   it('lets an integration client act for the groups it is given', async () => {
     expect(await admin('clients', 'put', '4hq1example', '--name', 'Zendesk', '--group', 'Support')).toMatchObject({ code: 0, out: 'saved 4hq1example  "Zendesk"  groups: Support' });
-    expect(await getIntegrationClient(table, '4hq1example')).toEqual({ clientId: '4hq1example', name: 'Zendesk', groups: ['Support'] });
+    expect(await getIntegrationClient(table(), '4hq1example')).toEqual({ clientId: '4hq1example', name: 'Zendesk', groups: ['Support'] });
     expect(await admin('clients', 'put', '4hq1example', '--name', 'Zendesk')).toMatchObject({ code: 2, err: expect.stringContaining('at least one --group') });
     expect((await admin('clients', 'list')).out).toContain('4hq1example');
     expect(await admin('clients', 'remove', '4hq1example')).toMatchObject({ code: 0 });
-    expect(await getIntegrationClient(table, '4hq1example')).toBeUndefined();
+    expect(await getIntegrationClient(table(), '4hq1example')).toBeUndefined();
   });
 });

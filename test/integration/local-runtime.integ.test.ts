@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import WebSocket from 'ws';
+import { seedTechnicians, type LocalTechnician } from '#storage/directory';
 import { type Logger } from '../../local/lambda-invoker.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.ts';
 import { dynamoDbEndpoint } from '../support/dynamodb.ts';
@@ -62,6 +64,26 @@ describe('startLocalRuntime', () => {
     await runtime.sweeper.runNow();
     expect(errors).toEqual([]);
   });
+
+  it("ends a technician's socket when the token it connected with expires, and only that one", async () => {
+    const alice = seedTechnicians[0] as LocalTechnician;
+    const open = async (lifetimeSeconds: number) => {
+      const token = await runtime.gateway.identity.issueToken(alice, { lifetimeSeconds });
+      const socket = new WebSocket(`${runtime.webSocketUrl}?token=${encodeURIComponent(token)}`);
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      return { socket, closed };
+    };
+    const expiring = await open(2);
+    const lasting = await open(3600);
+    try {
+      expect(await expiring.closed).toEqual({ code: 1000, reason: 'Token expired' });
+      expect(lasting.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      lasting.socket.close();
+      await lasting.closed;
+    }
+  }, 20_000);
 
   it('refuses to start with an out-of-range tunable, naming it', async () => {
     process.env.PIN_DIGITS = '99';

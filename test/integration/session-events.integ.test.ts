@@ -10,7 +10,7 @@ import { silentLogger as silentRuntimeLogger } from '../../local/lambda-invoker.
 import { startStreamReader, type StreamReader } from '../../local/stream-reader.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { seededTechnician, testDependencies, type TestDependencies } from '../support/domain.ts';
-import { waitUntil } from '../support/wait.ts';
+import { eventually } from '../support/eventually.ts';
 
 /**
  * Session events come from DynamoDB Local's change stream, read the way
@@ -70,7 +70,7 @@ describe('session events from the change stream', () => {
     const { pin } = await generatePin(deps, alice, session.id);
     await closeSession(deps, alice, session.id);
 
-    await waitUntil(() => published.some((event) => event.type === 'session.closed'), { describe: () => JSON.stringify(published.map((e) => e.type)) });
+    await eventually(() => expect(published.map((event) => event.type)).toContain('session.closed'), { timeoutMs: 15_000 });
     const ofSession = published.filter((event) => event.session.id === session.id);
     expect(ofSession.map((event) => event.type)).toEqual(['session.created', 'session.pin_generated', 'session.closed']);
     expect(new Set(ofSession.map((event) => event.eventId)).size).toBe(3);
@@ -86,7 +86,7 @@ describe('session events from the change stream', () => {
     failuresToInject = 1;
     const callsBefore = consumerCalls;
     const session = await createSession(deps, alice, 'Retry Customer');
-    await waitUntil(() => published.find((event) => event.session.id === session.id));
+    await eventually(() => expect(published.map((event) => event.session.id)).toContain(session.id), { timeoutMs: 15_000 });
     expect(consumerCalls - callsBefore).toBeGreaterThanOrEqual(2);
     expect(published.filter((event) => event.session.id === session.id)).toHaveLength(1);
   });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { formatViolations, runAxe, watchPageProblems } from '../support/browser.ts';
 import { api } from '../support/live-session.ts';
-import { assertInsideTestNetwork, launchRtcChromium, startCoturn, waitUntil, type Coturn } from '../support/rtc.ts';
+import { eventually } from '../support/eventually.ts';
+import { assertInsideTestNetwork, launchRtcChromium, startCoturn, type Coturn } from '../support/rtc.ts';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';
 
 /**
@@ -83,9 +84,9 @@ async function openConsole(sides: Sides, locale = 'en-US'): Promise<Page> {
 
 /** Frames arrive and play: the video has a size and its clock advances. */
 async function expectFramesPlaying(video: ReturnType<Page['locator']>): Promise<void> {
-  await waitUntil(async () => (await video.evaluate((element: HTMLVideoElement) => element.videoWidth)) > 0, 'the video has frames');
+  await eventually(async () => expect(await video.evaluate((element: HTMLVideoElement) => element.videoWidth)).toBeGreaterThan(0), { timeoutMs: 20_000 });
   const first = await video.evaluate((element: HTMLVideoElement) => element.currentTime);
-  await waitUntil(async () => (await video.evaluate((element: HTMLVideoElement) => element.currentTime)) > first + 0.2, 'the video clock advances');
+  await eventually(async () => expect(await video.evaluate((element: HTMLVideoElement) => element.currentTime)).toBeGreaterThan(first + 0.2), { timeoutMs: 20_000 });
 }
 
 async function expectNoAxeViolations(page: Page): Promise<void> {
@@ -211,10 +212,12 @@ describe('screen view between the PIN page and the console', () => {
     await panel().getByRole('button', { name: 'Close', exact: true }).click();
     await customer.page.getByRole('status').filter({ hasText: 'Status: Session ended' }).waitFor();
     await customer.page.getByRole('button', { name: 'Stop sharing' }).waitFor({ state: 'hidden' });
-    await waitUntil(
-      () => customer.page.evaluate(() => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.every((pc) => pc.connectionState === 'closed')),
-      'every peer connection on the page is closed',
-    );
+    // Every peer connection on the page is closed.
+    const openPeerConnections = () =>
+      customer.page.evaluate(() =>
+        (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.map((pc) => pc.connectionState).filter((state) => state !== 'closed'),
+      );
+    await eventually(async () => expect(await openPeerConnections()).toEqual([]), { timeoutMs: 20_000 });
     const types = (await logOf(sides, alice, customer.sessionId)).map((entry) => entry.type);
     expect(types.filter((type) => type === 'screen_requested').length).toBe(5);
     expect(types).toContain('screen_declined');

@@ -1,13 +1,12 @@
 /**
  * What tests that open WebRTC peer connections share: the guard that they
  * run inside `../shared/tools/netns-run` (so media and ICE checks never leave
- * the machine), Chromium with the loopback-WebRTC flags, a local coturn on
- * the namespace's test host, and a bounded wait for a condition.
+ * the machine), Chromium with the loopback-WebRTC flags, and a local coturn on
+ * the namespace's test host.
  *
  *   assertInsideTestNetwork();
  *   const customerBrowser = await launchRtcChromium({ sharesScreen: true });
  *   const turn = await startCoturn();   // turn.iceServers for ICE_SERVERS
- *   await waitUntil(() => page.evaluate(...), 'video plays');
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
@@ -16,6 +15,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Browser } from 'playwright-core';
 import { chromiumArgs, launchChromium } from './browser.ts';
+import { eventually } from './eventually.ts';
 
 /** The namespace's test host (netns-run): TURN listens here, never on a real interface. */
 export const testHostAddress = '192.0.2.10';
@@ -38,16 +38,6 @@ export async function launchRtcChromium(options: { sharesScreen: boolean }): Pro
       ...(options.sharesScreen ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] : []),
     ],
   });
-}
-
-/** Polls `condition` (every 50 ms) until it holds; fails naming `what` after `timeoutMs`. */
-export async function waitUntil(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function freeUdpAndTcpPort(host: string): Promise<number> {
@@ -99,16 +89,19 @@ export async function startCoturn(): Promise<Coturn> {
   for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on('line', (line) => lines.push(line));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // coturn prints no line when its listeners are up; its TCP listener answering is the sign.
-  await waitUntil(
-    () =>
-      child.exitCode === null &&
-      new Promise<boolean>((resolve) => {
-        const probe = connect(port, testHostAddress);
-        probe.once('connect', () => (probe.destroy(), resolve(true)));
-        probe.once('error', () => resolve(false));
-      }),
-    `coturn listening on ${testHostAddress}:${port} (${lines.slice(-3).join(' | ')})`,
-    10_000,
+  const listening = () =>
+    new Promise<boolean>((resolve) => {
+      const probe = connect(port, testHostAddress);
+      probe.once('connect', () => (probe.destroy(), resolve(true)));
+      probe.once('error', () => resolve(false));
+    });
+  await eventually(
+    async () => {
+      if (child.exitCode !== null || !(await listening())) {
+        throw new Error(`coturn is not listening on ${testHostAddress}:${port} (${lines.slice(-3).join(' | ')})`);
+      }
+    },
+    { timeoutMs: 10_000 },
   );
   return {
     iceServers: [{ urls: `turn:${testHostAddress}:${port}?transport=udp`, username, credential }],

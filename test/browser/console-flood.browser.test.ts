@@ -153,9 +153,17 @@ describe('console with a long session log', () => {
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: access.endpoint, region: access.region, credentials: access }));
     try {
       const me = (await (await fetch(`${runtime.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { technician: { id: string } };
-      const { Items: connections = [] } = await documents.send(
-        new ScanCommand({ TableName: access.table, FilterExpression: 'kind = :kind AND technicianId = :technician', ExpressionAttributeValues: { ':kind': 'connection', ':technician': me.technician.id } }),
-      );
+      // A scan reads 1 MB per page and the flooded log fills several: follow the pages (bounded).
+      const connections: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      for (let scanned = 0; scanned < 100; scanned += 1) {
+        const answer = await documents.send(
+          new ScanCommand({ TableName: access.table, FilterExpression: 'kind = :kind AND technicianId = :technician', ExpressionAttributeValues: { ':kind': 'connection', ':technician': me.technician.id }, ExclusiveStartKey: startKey }),
+        );
+        connections.push(...(answer.Items ?? []));
+        startKey = answer.LastEvaluatedKey;
+        if (!startKey) break;
+      }
       expect(connections.length).toBeGreaterThan(0);
       for (const connection of connections) await fetch(`${runtime.url}/@connections/${encodeURIComponent(String(connection.connectionId))}`, { method: 'DELETE' });
     } finally {

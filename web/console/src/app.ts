@@ -3,8 +3,7 @@ import { screenMessageSchema, type ScreenSignal } from '../../../lambdas/websock
 import { ApiError, describeError, type ApiClient, type Me } from './api.ts';
 import { chatMessages } from './chat.ts';
 import type { ViewContext } from './context.ts';
-import { h, replaceChildren, setText } from './dom.ts';
-import { languageNames, languages, locales, translator, type Language } from './i18n.ts';
+import { locales, translator, type Language } from './i18n.ts';
 import { LiveConnection, type SocketLike } from './live.ts';
 import { LogReader } from './log-reader.ts';
 import { defaultSortOrder, enteredWaiting, type SessionChange, type SortOrder } from './sessions.ts';
@@ -25,7 +24,8 @@ import {
   waitingCount,
   type ConsoleState,
 } from './state.ts';
-import { groupList, NewSessionDialog } from './views/new-session-dialog.ts';
+import { ConsoleShell } from './views/console-shell.ts';
+import { NewSessionDialog } from './views/new-session-dialog.ts';
 import { SessionList } from './views/session-list.ts';
 import { SessionPanel } from './views/session-panel.ts';
 
@@ -60,14 +60,7 @@ export class TechnicianConsole {
   #ctx!: ViewContext;
   #list!: SessionList;
   #dialog!: NewSessionDialog;
-  #tablist!: HTMLDivElement;
-  #panelHost!: HTMLDivElement;
-  #noOpen!: HTMLParagraphElement;
-  #arrivals!: HTMLUListElement;
-  #liveStatus!: HTMLParagraphElement;
-  #politeAnnouncer!: HTMLDivElement;
-  #assertiveAnnouncer!: HTMLDivElement;
-  #globalError!: HTMLParagraphElement;
+  #shell!: ConsoleShell;
   #flushScheduled = false;
   #clock: ReturnType<typeof setInterval> | undefined;
   #audio: AudioContext | undefined;
@@ -136,65 +129,7 @@ export class TechnicianConsole {
     };
     this.#ctx = ctx;
     document.documentElement.lang = this.#language;
-    const me = this.options.me;
-
-    const languageSelect = h(
-      'select',
-      { id: 'language-select', onchange: (event) => this.#switchLanguage((event.target as HTMLSelectElement).value as Language) },
-      ...languages.map((language) => h('option', { value: language, lang: language, selected: language === this.#language }, languageNames[language])),
-    );
-    const header = h(
-      'header',
-      { class: 'topbar' },
-      h('h1', {}, t('appTitle')),
-      h('p', { class: 'who' }, t('signedInAs', { name: me.displayName }), h('span', { class: 'groups' }, t('groupsLabel', { groups: groupList(ctx) }))),
-      h('div', { class: 'topbar-controls' },
-        h('label', { for: 'language-select' }, t('language')),
-        languageSelect,
-        h('button', { type: 'button', class: 'secondary', onclick: () => this.options.onSignOut() }, t('signOut')),
-      ),
-    );
-
     this.#dialog = new NewSessionDialog(ctx, (session) => this.#upsertAndApply(session, false));
-    const canCreate = me.permissions.privateSessions;
-    const explanationId = 'new-session-explanation';
-    const newSessionButton = h(
-      'button',
-      {
-        type: 'button',
-        class: 'primary',
-        'aria-disabled': canCreate ? undefined : 'true',
-        'aria-describedby': canCreate ? undefined : explanationId,
-        'aria-keyshortcuts': 'Alt+Shift+N',
-        onclick: () => this.#openNewSession(),
-      },
-      t('newSession'),
-    );
-    // The dialog may be opened by the shortcut from anywhere; closing it always lands on its opener.
-    this.#dialog.element.addEventListener('close', () => newSessionButton.focus());
-    const toolbar = h(
-      'div',
-      { role: 'toolbar', 'aria-label': t('sessionToolbar'), class: 'toolbar' },
-      h('span', { class: 'toolbar-label', 'aria-hidden': 'true' }, t('sessionToolbar')),
-      newSessionButton,
-    );
-    const explanation = canCreate
-      ? null
-      : h('p', { id: explanationId, class: 'explanation' }, t('noSessionPermission', { groups: groupList(ctx) }));
-
-    this.#liveStatus = h('p', { class: 'live-status', role: 'status' });
-    const soundToggle = h('input', {
-      type: 'checkbox',
-      id: 'sound-toggle',
-      checked: this.options.preferences.getItem(soundPreferenceKey) === 'on',
-      onchange: (event) => {
-        const on = (event.target as HTMLInputElement).checked;
-        this.options.preferences.setItem(soundPreferenceKey, on ? 'on' : 'off');
-        if (on) this.#beep();
-      },
-    });
-    this.#arrivals = h('ul', { class: 'arrivals', 'aria-label': t('waitingCustomers') });
-    this.#globalError = h('p', { class: 'error', role: 'alert' });
     this.#list = new SessionList(
       ctx,
       this.#sortOrder,
@@ -203,31 +138,20 @@ export class TechnicianConsole {
         this.#sortOrder = order;
       },
     );
-    this.#tablist = h('div', { role: 'tablist', 'aria-label': t('openSessions'), class: 'session-tabs' });
-    this.#panelHost = h('div', { class: 'panels' });
-    this.#noOpen = h('p', { class: 'empty' }, t('noOpenSession'));
-    this.#politeAnnouncer = h('div', { class: 'visually-hidden', 'aria-live': 'polite' });
-    this.#assertiveAnnouncer = h('div', { class: 'visually-hidden', 'aria-live': 'assertive' });
-
-    replaceChildren(
+    this.#shell = new ConsoleShell(
+      ctx,
       this.options.root,
-      header,
-      h(
-        'main',
-        {},
-        h('div', { class: 'toolbar-row' }, toolbar, explanation, h('div', { class: 'preferences' }, soundToggle, h('label', { for: 'sound-toggle' }, t('soundOnArrival'))), this.#liveStatus),
-        this.#globalError,
-        this.#arrivals,
-        h(
-          'div',
-          { class: 'layout' },
-          this.#list.element,
-          h('section', { class: 'detail', 'aria-label': t('openSessions') }, this.#tablist, this.#noOpen, this.#panelHost),
-        ),
-      ),
-      this.#dialog.element,
-      this.#politeAnnouncer,
-      this.#assertiveAnnouncer,
+      { soundOn: this.options.preferences.getItem(soundPreferenceKey) === 'on', list: this.#list, dialog: this.#dialog },
+      {
+        switchLanguage: (language) => this.#switchLanguage(language),
+        signOut: () => this.options.onSignOut(),
+        newSession: () => this.#openNewSession(),
+        soundToggled: (on) => {
+          this.options.preferences.setItem(soundPreferenceKey, on ? 'on' : 'off');
+          if (on) this.#beep();
+        },
+        openArrival: (id) => this.#openSession(id, true, true),
+      },
     );
     this.#list.update(this.#state.sessions.values());
     for (const panel of this.#panels.values()) panel.dispose();
@@ -250,17 +174,7 @@ export class TechnicianConsole {
   }
 
   #renderLiveState(): void {
-    if (!this.#liveStatus) return;
-    const { t } = this.#ctx;
-    const state = this.#state.connection;
-    const text =
-      state.kind === 'open'
-        ? t('liveConnected')
-        : state.kind === 'connecting'
-          ? t('liveConnecting')
-          : t('liveReconnecting', { seconds: Math.max(1, Math.round(state.inMilliseconds / 1000)) });
-    setText(this.#liveStatus, text);
-    this.#liveStatus.className = `live-status live-${state.kind}`;
+    this.#shell?.renderConnection(this.#state.connection);
   }
 
   #tick(): void {
@@ -270,18 +184,11 @@ export class TechnicianConsole {
   }
 
   #announce(text: string, urgency: 'polite' | 'assertive' = 'polite'): void {
-    const region = urgency === 'assertive' ? this.#assertiveAnnouncer : this.#politeAnnouncer;
-    // Clearing first makes a repeated identical sentence be read again.
-    region.textContent = '';
-    setTimeout(() => {
-      region.textContent = text;
-    }, 50);
+    this.#shell.announce(text, urgency);
   }
 
   #updateTitle(): void {
-    const waiting = waitingCount(this.#state);
-    const title = this.#ctx.t('appTitle');
-    document.title = waiting > 0 ? `(${waiting}) ${title}` : title;
+    this.#shell.renderTitle(waitingCount(this.#state));
   }
 
   // ---- state changes ---------------------------------------------------------------------
@@ -331,7 +238,7 @@ export class TechnicianConsole {
       const { state, changes, vanished } = sessionsListed(this.#state, listing);
       this.#state = state;
       this.#apply(changes, notify);
-      setText(this.#globalError, '');
+      this.#shell.setError('');
       // Sessions that left the open listing while we were not listening: learn how they ended.
       await Promise.all(
         vanished.map(async (id) => {
@@ -372,7 +279,7 @@ export class TechnicianConsole {
     }
     const text = describeError(error, this.#ctx.t);
     if (panel) panel.setError(text);
-    else setText(this.#globalError, text);
+    else this.#shell.setError(text);
   }
 
   #onServerMessage(message: ServerMessage): void {
@@ -422,25 +329,15 @@ export class TechnicianConsole {
   // ---- arrivals --------------------------------------------------------------------------
 
   #showArrival(session: SessionView, loud: boolean): void {
-    const { t } = this.#ctx;
-    if (this.#arrivals.querySelector(`[data-session-id="${CSS.escape(session.id)}"]`)) return;
-    const text = t('customerWaiting', { name: session.customerName });
-    this.#arrivals.appendChild(
-      h(
-        'li',
-        { 'data-session-id': session.id },
-        h('span', {}, text),
-        h('button', { type: 'button', class: 'primary small', onclick: () => this.#openSession(session.id, true, true) }, t('open')),
-      ),
-    );
-    if (loud) {
+    const text = this.#shell.showArrival(session);
+    if (text && loud) {
       this.#announce(text, 'assertive');
       if (this.options.preferences.getItem(soundPreferenceKey) === 'on') this.#beep();
     }
   }
 
   #hideArrival(id: string): void {
-    this.#arrivals.querySelector(`[data-session-id="${CSS.escape(id)}"]`)?.remove();
+    this.#shell.hideArrival(id);
   }
 
   #beep(): void {
@@ -501,12 +398,12 @@ export class TechnicianConsole {
       () => this.#selectPanel(id, false),
     );
     this.#panels.set(id, panel);
-    this.#tablist.appendChild(panel.tab);
-    this.#panelHost.appendChild(panel.element);
+    this.#shell.tablist.appendChild(panel.tab);
+    this.#shell.panelHost.appendChild(panel.element);
     const log = logOf(this.#state, id);
     if (log.read) panel.renderLog(log);
     panel.renderChat(chatMessages(log.chat));
-    this.#noOpen.hidden = true;
+    this.#shell.noOpen.hidden = true;
   }
 
   #selectPanel(id: string | undefined, focus: boolean): void {
@@ -516,7 +413,7 @@ export class TechnicianConsole {
     const selected = selectedId ? this.#panels.get(selectedId) : undefined;
     selected?.tick();
     if (focus) selected?.tab.focus();
-    this.#noOpen.hidden = this.#panels.size > 0;
+    this.#shell.noOpen.hidden = this.#panels.size > 0;
   }
 
   #onTabKey(event: KeyboardEvent, id: string): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { SessionStatus, SessionView } from '../../lambdas/domain/session-model.ts';
-import { enteredWaiting, SessionStore, sortSessions, toggleSort } from '../../web/console/src/sessions.ts';
+import { enteredWaiting, sessionsReconciled, sessionUpserted, sortSessions, toggleSort } from '../../web/console/src/sessions.ts';
 
 const collator = new Intl.Collator('de-DE', { sensitivity: 'base', numeric: true });
 
@@ -57,25 +57,27 @@ describe('sorting the session list', () => {
   });
 });
 
-describe('the session store', () => {
+describe('the known sessions', () => {
   it('ignores an event older than what it knows, so crossing updates never roll back', () => {
-    const store = new SessionStore();
-    expect(store.upsert(session('1', { status: 'waiting', updatedAt: '2026-01-01T10:05:00.000Z' }))).toBeDefined();
-    expect(store.upsert(session('1', { status: 'connecting', updatedAt: '2026-01-01T10:04:00.000Z' }))).toBeUndefined();
-    expect(store.get('1')?.status).toBe('waiting');
-    const change = store.upsert(session('1', { status: 'active', updatedAt: '2026-01-01T10:06:00.000Z' }));
-    expect(change?.previous?.status).toBe('waiting');
+    let known = sessionUpserted(new Map(), session('1', { status: 'waiting', updatedAt: '2026-01-01T10:05:00.000Z' }));
+    expect(known.change).toBeDefined();
+    const stale = sessionUpserted(known.sessions, session('1', { status: 'connecting', updatedAt: '2026-01-01T10:04:00.000Z' }));
+    expect(stale.change).toBeUndefined();
+    expect(stale.sessions.get('1')?.status).toBe('waiting');
+    known = sessionUpserted(stale.sessions, session('1', { status: 'active', updatedAt: '2026-01-01T10:06:00.000Z' }));
+    expect(known.change?.previous?.status).toBe('waiting');
   });
 
   it('reconciles a re-fetched listing and names the sessions that vanished from it', () => {
-    const store = new SessionStore();
-    store.upsert(session('kept', { status: 'pending' }));
-    store.upsert(session('gone', { status: 'active' }));
-    store.upsert(session('closed-here', { status: 'closed' }));
-    const { changes, vanished } = store.reconcile([session('kept', { status: 'connecting', updatedAt: '2026-01-01T10:01:00.000Z' }), session('new', { status: 'created' })]);
+    let known: ReadonlyMap<string, SessionView> = new Map();
+    for (const item of [session('kept', { status: 'pending' }), session('gone', { status: 'active' }), session('closed-here', { status: 'closed' })]) {
+      known = sessionUpserted(known, item).sessions;
+    }
+    const { sessions, changes, vanished } = sessionsReconciled(known, [session('kept', { status: 'connecting', updatedAt: '2026-01-01T10:01:00.000Z' }), session('new', { status: 'created' })]);
     expect(changes.map((change) => `${change.session.id}:${change.previous?.status ?? '-'}->${change.session.status}`)).toEqual(['kept:pending->connecting', 'new:-->created']);
     expect(vanished).toEqual(['gone']);
-    expect(store.size).toBe(4);
+    expect(sessions.size).toBe(4);
+    expect(known.size).toBe(3);
   });
 
   it('reports an arrival only when a session enters waiting', () => {

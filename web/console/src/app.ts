@@ -1,13 +1,31 @@
-import type { ServerMessage, SessionLogEntry, SessionView } from '../../../lambdas/domain/session-model.ts';
+import type { ServerMessage, SessionView } from '../../../lambdas/domain/session-model.ts';
 import { screenMessageSchema, type ScreenSignal } from '../../../lambdas/websocket/screen-signal.ts';
 import { ApiError, describeError, type ApiClient, type Me } from './api.ts';
-import { ChatHistory } from './chat.ts';
+import { chatMessages } from './chat.ts';
 import type { ViewContext } from './context.ts';
-import { h, replaceChildren, setText } from './dom.ts';
-import { languageNames, languages, locales, translator, type Language } from './i18n.ts';
-import { LiveConnection, type LiveState, type SocketLike } from './live.ts';
-import { defaultSortOrder, enteredWaiting, SessionStore, type SessionChange, type SortOrder } from './sessions.ts';
-import { groupList, NewSessionDialog } from './views/new-session-dialog.ts';
+import { locales, translator, type Language } from './i18n.ts';
+import { LiveConnection, type SocketLike } from './live.ts';
+import { LogReader } from './log-reader.ts';
+import { defaultSortOrder, enteredWaiting, type SessionChange, type SortOrder } from './sessions.ts';
+import {
+  chatReceived,
+  connectionChanged,
+  initialState,
+  logOf,
+  logRead,
+  messageSent,
+  neighbourTab,
+  sessionForgotten,
+  sessionOpened,
+  sessionReceived,
+  sessionSelected,
+  sessionsListed,
+  tabClosed,
+  waitingCount,
+  type ConsoleState,
+} from './state.ts';
+import { ConsoleShell } from './views/console-shell.ts';
+import { NewSessionDialog } from './views/new-session-dialog.ts';
 import { SessionList } from './views/session-list.ts';
 import { SessionPanel } from './views/session-panel.ts';
 
@@ -26,39 +44,25 @@ export interface ConsoleOptions {
 const soundPreferenceKey = 'console.soundOnArrival';
 
 /**
- * The signed-in console: owns the session store, the live connection, the
- * open session tabs and their chats and logs; views only draw. A language
- * switch redraws every view from this state without a reload.
+ * The signed-in console: talks to the API and the live connection, turns
+ * their answers into the next `ConsoleState` (state.ts, pure functions) and
+ * has the views draw from it. A language switch redraws every view from this
+ * state without a reload.
  */
 export class TechnicianConsole {
-  readonly #store = new SessionStore();
-  readonly #chats = new Map<string, ChatHistory>();
-  readonly #logs = new Map<string, SessionLogEntry[]>();
-  readonly #logCursors = new Map<string, { readonly stored: SessionLogEntry[]; readonly cursor: string | undefined }>();
-  readonly #openIds: string[] = [];
+  #state: ConsoleState = initialState;
   readonly #panels = new Map<string, SessionPanel>();
   readonly #pendingRender = new Set<string>();
-  readonly #logRefreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #logReader: LogReader;
   readonly #live: LiveConnection;
-  #selectedId: string | undefined;
   #sortOrder: SortOrder = defaultSortOrder;
   #language: Language;
   #ctx!: ViewContext;
   #list!: SessionList;
   #dialog!: NewSessionDialog;
-  #tablist!: HTMLDivElement;
-  #panelHost!: HTMLDivElement;
-  #noOpen!: HTMLParagraphElement;
-  #arrivals!: HTMLUListElement;
-  #liveStatus!: HTMLParagraphElement;
-  #politeAnnouncer!: HTMLDivElement;
-  #assertiveAnnouncer!: HTMLDivElement;
-  #globalError!: HTMLParagraphElement;
-  #liveState: LiveState = { kind: 'connecting' };
+  #shell!: ConsoleShell;
   #flushScheduled = false;
   #clock: ReturnType<typeof setInterval> | undefined;
-  #lastChatSessionId: string | undefined;
-  #lastScreenSessionId: string | undefined;
   #audio: AudioContext | undefined;
   #keyHandler = (event: KeyboardEvent): void => this.#onGlobalKey(event);
 
@@ -70,11 +74,25 @@ export class TechnicianConsole {
       createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
       onMessage: (message) => this.#onServerMessage(message),
       onOpen: (reconnected) => void this.#catchUp(reconnected),
-      onState: (state) => {
-        this.#liveState = state;
+      onState: (connection) => {
+        this.#state = connectionChanged(this.#state, connection);
         this.#renderLiveState();
       },
       onSignedOut: () => this.options.onSignOut('expired'),
+    });
+    this.#logReader = new LogReader({
+      read: (id, cursor) => this.options.api.getLogSince(id, cursor),
+      cursorOf: (id) => logOf(this.#state, id).cursor,
+      received: (id, cursor, since) => {
+        const { state } = logRead(this.#state, id, cursor, since);
+        if (state === this.#state) return;
+        this.#state = state;
+        this.#renderLog(id);
+      },
+      failed: (id, error) => {
+        if (error instanceof ApiError && error.code === 'not_found') return;
+        this.#handleError(error, this.#panels.get(id));
+      },
     });
   }
 
@@ -90,7 +108,7 @@ export class TechnicianConsole {
     this.#live.stop();
     for (const panel of this.#panels.values()) panel.dispose();
     if (this.#clock) clearInterval(this.#clock);
-    for (const timer of this.#logRefreshTimers.values()) clearTimeout(timer);
+    this.#logReader.stop();
     document.removeEventListener('keydown', this.#keyHandler);
     this.#dialog?.close();
     void this.#audio?.close();
@@ -111,65 +129,7 @@ export class TechnicianConsole {
     };
     this.#ctx = ctx;
     document.documentElement.lang = this.#language;
-    const me = this.options.me;
-
-    const languageSelect = h(
-      'select',
-      { id: 'language-select', onchange: (event) => this.#switchLanguage((event.target as HTMLSelectElement).value as Language) },
-      ...languages.map((language) => h('option', { value: language, lang: language, selected: language === this.#language }, languageNames[language])),
-    );
-    const header = h(
-      'header',
-      { class: 'topbar' },
-      h('h1', {}, t('appTitle')),
-      h('p', { class: 'who' }, t('signedInAs', { name: me.displayName }), h('span', { class: 'groups' }, t('groupsLabel', { groups: groupList(ctx) }))),
-      h('div', { class: 'topbar-controls' },
-        h('label', { for: 'language-select' }, t('language')),
-        languageSelect,
-        h('button', { type: 'button', class: 'secondary', onclick: () => this.options.onSignOut() }, t('signOut')),
-      ),
-    );
-
     this.#dialog = new NewSessionDialog(ctx, (session) => this.#upsertAndApply(session, false));
-    const canCreate = me.permissions.privateSessions;
-    const explanationId = 'new-session-explanation';
-    const newSessionButton = h(
-      'button',
-      {
-        type: 'button',
-        class: 'primary',
-        'aria-disabled': canCreate ? undefined : 'true',
-        'aria-describedby': canCreate ? undefined : explanationId,
-        'aria-keyshortcuts': 'Alt+Shift+N',
-        onclick: () => this.#openNewSession(),
-      },
-      t('newSession'),
-    );
-    // The dialog may be opened by the shortcut from anywhere; closing it always lands on its opener.
-    this.#dialog.element.addEventListener('close', () => newSessionButton.focus());
-    const toolbar = h(
-      'div',
-      { role: 'toolbar', 'aria-label': t('sessionToolbar'), class: 'toolbar' },
-      h('span', { class: 'toolbar-label', 'aria-hidden': 'true' }, t('sessionToolbar')),
-      newSessionButton,
-    );
-    const explanation = canCreate
-      ? null
-      : h('p', { id: explanationId, class: 'explanation' }, t('noSessionPermission', { groups: groupList(ctx) }));
-
-    this.#liveStatus = h('p', { class: 'live-status', role: 'status' });
-    const soundToggle = h('input', {
-      type: 'checkbox',
-      id: 'sound-toggle',
-      checked: this.options.preferences.getItem(soundPreferenceKey) === 'on',
-      onchange: (event) => {
-        const on = (event.target as HTMLInputElement).checked;
-        this.options.preferences.setItem(soundPreferenceKey, on ? 'on' : 'off');
-        if (on) this.#beep();
-      },
-    });
-    this.#arrivals = h('ul', { class: 'arrivals', 'aria-label': t('waitingCustomers') });
-    this.#globalError = h('p', { class: 'error', role: 'alert' });
     this.#list = new SessionList(
       ctx,
       this.#sortOrder,
@@ -178,38 +138,27 @@ export class TechnicianConsole {
         this.#sortOrder = order;
       },
     );
-    this.#tablist = h('div', { role: 'tablist', 'aria-label': t('openSessions'), class: 'session-tabs' });
-    this.#panelHost = h('div', { class: 'panels' });
-    this.#noOpen = h('p', { class: 'empty' }, t('noOpenSession'));
-    this.#politeAnnouncer = h('div', { class: 'visually-hidden', 'aria-live': 'polite' });
-    this.#assertiveAnnouncer = h('div', { class: 'visually-hidden', 'aria-live': 'assertive' });
-
-    replaceChildren(
+    this.#shell = new ConsoleShell(
+      ctx,
       this.options.root,
-      header,
-      h(
-        'main',
-        {},
-        h('div', { class: 'toolbar-row' }, toolbar, explanation, h('div', { class: 'preferences' }, soundToggle, h('label', { for: 'sound-toggle' }, t('soundOnArrival'))), this.#liveStatus),
-        this.#globalError,
-        this.#arrivals,
-        h(
-          'div',
-          { class: 'layout' },
-          this.#list.element,
-          h('section', { class: 'detail', 'aria-label': t('openSessions') }, this.#tablist, this.#noOpen, this.#panelHost),
-        ),
-      ),
-      this.#dialog.element,
-      this.#politeAnnouncer,
-      this.#assertiveAnnouncer,
+      { soundOn: this.options.preferences.getItem(soundPreferenceKey) === 'on', list: this.#list, dialog: this.#dialog },
+      {
+        switchLanguage: (language) => this.#switchLanguage(language),
+        signOut: () => this.options.onSignOut(),
+        newSession: () => this.#openNewSession(),
+        soundToggled: (on) => {
+          this.options.preferences.setItem(soundPreferenceKey, on ? 'on' : 'off');
+          if (on) this.#beep();
+        },
+        openArrival: (id) => this.#openSession(id, true, true),
+      },
     );
-    this.#list.update(this.#store.all());
+    this.#list.update(this.#state.sessions.values());
     for (const panel of this.#panels.values()) panel.dispose();
     this.#panels.clear();
-    for (const id of this.#openIds) this.#mountPanel(id);
-    this.#selectPanel(this.#selectedId, false);
-    for (const session of this.#store.all()) if (session.status === 'waiting') this.#showArrival(session, false);
+    for (const id of this.#state.openIds) this.#mountPanel(id);
+    this.#selectPanel(this.#state.selectedId, false);
+    for (const session of this.#state.sessions.values()) if (session.status === 'waiting') this.#showArrival(session, false);
     this.#renderLiveState();
     this.#updateTitle();
   }
@@ -225,39 +174,21 @@ export class TechnicianConsole {
   }
 
   #renderLiveState(): void {
-    if (!this.#liveStatus) return;
-    const { t } = this.#ctx;
-    const state = this.#liveState;
-    const text =
-      state.kind === 'open'
-        ? t('liveConnected')
-        : state.kind === 'connecting'
-          ? t('liveConnecting')
-          : t('liveReconnecting', { seconds: Math.max(1, Math.round(state.inMilliseconds / 1000)) });
-    setText(this.#liveStatus, text);
-    this.#liveStatus.className = `live-status live-${state.kind}`;
+    this.#shell?.renderConnection(this.#state.connection);
   }
 
   #tick(): void {
     this.#list.tick();
-    const selected = this.#selectedId ? this.#panels.get(this.#selectedId) : undefined;
+    const selected = this.#state.selectedId ? this.#panels.get(this.#state.selectedId) : undefined;
     selected?.tick();
   }
 
   #announce(text: string, urgency: 'polite' | 'assertive' = 'polite'): void {
-    const region = urgency === 'assertive' ? this.#assertiveAnnouncer : this.#politeAnnouncer;
-    // Clearing first makes a repeated identical sentence be read again.
-    region.textContent = '';
-    setTimeout(() => {
-      region.textContent = text;
-    }, 50);
+    this.#shell.announce(text, urgency);
   }
 
   #updateTitle(): void {
-    let waiting = 0;
-    for (const session of this.#store.all()) if (session.status === 'waiting') waiting += 1;
-    const title = this.#ctx.t('appTitle');
-    document.title = waiting > 0 ? `(${waiting}) ${title}` : title;
+    this.#shell.renderTitle(waitingCount(this.#state));
   }
 
   // ---- state changes ---------------------------------------------------------------------
@@ -273,7 +204,7 @@ export class TechnicianConsole {
       if (change.previous && change.previous.status !== session.status) {
         if (session.status === 'closed') this.#announce(this.#ctx.t('sessionClosedNotice', { name: session.customerName }));
       }
-      if (this.#openIds.includes(session.id)) this.#scheduleLogRefresh(session.id);
+      this.#followLog(session.id);
     }
     this.#scheduleFlush();
   }
@@ -285,7 +216,7 @@ export class TechnicianConsole {
       this.#flushScheduled = false;
       const sessions: SessionView[] = [];
       for (const id of this.#pendingRender) {
-        const session = this.#store.get(id);
+        const session = this.#state.sessions.get(id);
         if (session) sessions.push(session);
       }
       this.#pendingRender.clear();
@@ -296,16 +227,18 @@ export class TechnicianConsole {
   }
 
   #upsertAndApply(session: SessionView, notify = true): void {
-    const change = this.#store.upsert(session);
+    const { state, change } = sessionReceived(this.#state, session);
+    this.#state = state;
     if (change) this.#apply([change], notify);
   }
 
   async #loadSessions(notify: boolean): Promise<void> {
     try {
       const listing = await this.options.api.listSessions();
-      const { changes, vanished } = this.#store.reconcile(listing);
+      const { state, changes, vanished } = sessionsListed(this.#state, listing);
+      this.#state = state;
       this.#apply(changes, notify);
-      setText(this.#globalError, '');
+      this.#shell.setError('');
       // Sessions that left the open listing while we were not listening: learn how they ended.
       await Promise.all(
         vanished.map(async (id) => {
@@ -326,14 +259,16 @@ export class TechnicianConsole {
   async #catchUp(reconnected: boolean): Promise<void> {
     // Only arrivals missed during an outage are news; the first open merely races the first load.
     await this.#loadSessions(reconnected);
-    for (const id of this.#openIds) this.#scheduleLogRefresh(id, 0);
+    // From the cursor each log holds: only what was stored while the socket was down travels.
+    for (const id of this.#state.openIds) this.#followLog(id, 0);
   }
 
   #forget(id: string): void {
-    this.#store.remove(id);
+    this.#closeTab(id);
+    this.#state = sessionForgotten(this.#state, id);
+    this.#logReader.drop(id);
     this.#list.removeRow(id);
     this.#hideArrival(id);
-    this.#closeTab(id);
     this.#updateTitle();
   }
 
@@ -344,7 +279,7 @@ export class TechnicianConsole {
     }
     const text = describeError(error, this.#ctx.t);
     if (panel) panel.setError(text);
-    else setText(this.#globalError, text);
+    else this.#shell.setError(text);
   }
 
   #onServerMessage(message: ServerMessage): void {
@@ -353,15 +288,15 @@ export class TechnicianConsole {
         this.#upsertAndApply(message.session);
         break;
       case 'chat': {
-        this.#chatOf(message.sessionId).addLive({ from: message.from, text: message.text, at: message.at });
+        this.#state = chatReceived(this.#state, message.sessionId, { from: message.from, text: message.text, at: message.at });
         this.#renderChat(message.sessionId);
-        this.#scheduleLogRefresh(message.sessionId);
+        this.#followLog(message.sessionId);
         if (message.from === 'customer') {
           const panel = this.#panels.get(message.sessionId);
-          const visible = panel && this.#selectedId === message.sessionId;
+          const visible = panel && this.#state.selectedId === message.sessionId;
           // The chat list is a live region when visible; otherwise say it here.
           if (!visible) {
-            const name = this.#store.get(message.sessionId)?.customerName ?? '';
+            const name = this.#state.sessions.get(message.sessionId)?.customerName ?? '';
             this.#announce(this.#ctx.t('chatFrom', { name, text: message.text }));
           }
         }
@@ -375,13 +310,14 @@ export class TechnicianConsole {
       case 'error': {
         // A service without the keep-alive route answers pings with an error; that is no news to the technician.
         if (this.#live.lastSentAction === 'ping') break;
-        if (this.#live.lastSentAction === 'screen' && this.#lastScreenSessionId) {
-          const screenPanel = this.#panels.get(this.#lastScreenSessionId);
+        const lastSent = this.#state.lastSent;
+        if (this.#live.lastSentAction === 'screen' && lastSent?.action === 'screen') {
+          const screenPanel = this.#panels.get(lastSent.sessionId);
           screenPanel?.screen.refused();
           this.#handleError(new ApiError(400, message.code, message.message), screenPanel);
           break;
         }
-        const panel = this.#lastChatSessionId ? this.#panels.get(this.#lastChatSessionId) : undefined;
+        const panel = lastSent?.action === 'chat' ? this.#panels.get(lastSent.sessionId) : undefined;
         this.#handleError(new ApiError(400, message.code, message.message), panel);
         break;
       }
@@ -393,25 +329,15 @@ export class TechnicianConsole {
   // ---- arrivals --------------------------------------------------------------------------
 
   #showArrival(session: SessionView, loud: boolean): void {
-    const { t } = this.#ctx;
-    if (this.#arrivals.querySelector(`[data-session-id="${CSS.escape(session.id)}"]`)) return;
-    const text = t('customerWaiting', { name: session.customerName });
-    this.#arrivals.appendChild(
-      h(
-        'li',
-        { 'data-session-id': session.id },
-        h('span', {}, text),
-        h('button', { type: 'button', class: 'primary small', onclick: () => this.#openSession(session.id, true, true) }, t('open')),
-      ),
-    );
-    if (loud) {
+    const text = this.#shell.showArrival(session);
+    if (text && loud) {
       this.#announce(text, 'assertive');
       if (this.options.preferences.getItem(soundPreferenceKey) === 'on') this.#beep();
     }
   }
 
   #hideArrival(id: string): void {
-    this.#arrivals.querySelector(`[data-session-id="${CSS.escape(id)}"]`)?.remove();
+    this.#shell.hideArrival(id);
   }
 
   #beep(): void {
@@ -443,18 +369,19 @@ export class TechnicianConsole {
   }
 
   #openSession(id: string, focus: boolean, focusStart = false): void {
-    if (!this.#store.get(id)) return;
-    if (!this.#openIds.includes(id)) {
-      this.#openIds.push(id);
+    if (!this.#state.sessions.has(id)) return;
+    const wasOpen = this.#state.openIds.includes(id);
+    this.#state = sessionOpened(this.#state, id);
+    if (!wasOpen) {
       this.#mountPanel(id);
-      this.#scheduleLogRefresh(id, 0);
+      this.#followLog(id, 0);
     }
     this.#selectPanel(id, focus);
     if (focusStart) this.#panels.get(id)?.focusStart();
   }
 
   #mountPanel(id: string): void {
-    const session = this.#store.get(id);
+    const session = this.#state.sessions.get(id);
     if (!session) return;
     const panel = new SessionPanel(
       this.#ctx,
@@ -471,46 +398,44 @@ export class TechnicianConsole {
       () => this.#selectPanel(id, false),
     );
     this.#panels.set(id, panel);
-    this.#tablist.appendChild(panel.tab);
-    this.#panelHost.appendChild(panel.element);
-    const log = this.#logs.get(id);
-    if (log) panel.renderLog(log);
-    panel.renderChat(this.#chatOf(id).messages());
-    this.#noOpen.hidden = true;
+    this.#shell.tablist.appendChild(panel.tab);
+    this.#shell.panelHost.appendChild(panel.element);
+    const log = logOf(this.#state, id);
+    if (log.read) panel.renderLog(log);
+    panel.renderChat(chatMessages(log.chat));
+    this.#shell.noOpen.hidden = true;
   }
 
   #selectPanel(id: string | undefined, focus: boolean): void {
-    this.#selectedId = id && this.#panels.has(id) ? id : this.#openIds[0];
-    for (const [panelId, panel] of this.#panels) panel.select(panelId === this.#selectedId);
-    const selected = this.#selectedId ? this.#panels.get(this.#selectedId) : undefined;
+    this.#state = sessionSelected(this.#state, id);
+    const { selectedId } = this.#state;
+    for (const [panelId, panel] of this.#panels) panel.select(panelId === selectedId);
+    const selected = selectedId ? this.#panels.get(selectedId) : undefined;
     selected?.tick();
     if (focus) selected?.tab.focus();
-    this.#noOpen.hidden = this.#panels.size > 0;
+    this.#shell.noOpen.hidden = this.#panels.size > 0;
   }
 
   #onTabKey(event: KeyboardEvent, id: string): void {
-    const index = this.#openIds.indexOf(id);
-    let next: number | undefined;
-    if (event.key === 'ArrowRight') next = (index + 1) % this.#openIds.length;
-    else if (event.key === 'ArrowLeft') next = (index - 1 + this.#openIds.length) % this.#openIds.length;
-    else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = this.#openIds.length - 1;
-    if (next === undefined) return;
+    const moves: Partial<Record<string, 'next' | 'previous' | 'first' | 'last'>> = { ArrowRight: 'next', ArrowLeft: 'previous', Home: 'first', End: 'last' };
+    const move = moves[event.key];
+    if (!move) return;
     event.preventDefault();
-    this.#selectPanel(this.#openIds[next], true);
+    this.#selectPanel(neighbourTab(this.#state, id, move), true);
   }
 
   #closeTab(id: string): void {
-    const index = this.#openIds.indexOf(id);
-    if (index < 0) return;
-    this.#openIds.splice(index, 1);
+    if (!this.#state.openIds.includes(id)) return;
+    const wasSelected = this.#state.selectedId === id;
+    this.#state = tabClosed(this.#state, id);
+    this.#logReader.drop(id);
     const panel = this.#panels.get(id);
     panel?.dispose();
     panel?.tab.remove();
     panel?.element.remove();
     this.#panels.delete(id);
-    if (this.#selectedId === id) {
-      const nextId = this.#openIds[Math.min(index, this.#openIds.length - 1)];
+    if (wasSelected) {
+      const nextId = this.#state.selectedId;
       this.#selectPanel(nextId, nextId !== undefined);
       if (nextId === undefined) this.#list.focusSession(id);
     }
@@ -528,7 +453,7 @@ export class TechnicianConsole {
       this.#announce(this.#ctx.t('sessionStarted', { name: session.customerName }));
       // Enable the chat now rather than at the next flush, so the focus can land in it.
       const startedPanel = this.#panels.get(id);
-      startedPanel?.update(this.#store.get(id) ?? session);
+      startedPanel?.update(this.#state.sessions.get(id) ?? session);
       startedPanel?.focusChat();
     } catch (error) {
       if (error instanceof ApiError && error.code === 'invalid_transition') void this.#loadSessions(false);
@@ -542,7 +467,7 @@ export class TechnicianConsole {
     try {
       const { pin, expiresAt } = await this.options.api.createPin(id);
       this.#panels.get(id)?.showPin(pin, expiresAt);
-      this.#scheduleLogRefresh(id, 0);
+      this.#followLog(id, 0);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'invalid_transition') void this.#loadSessions(false);
       this.#handleError(error, panel);
@@ -552,7 +477,7 @@ export class TechnicianConsole {
   async #closeSession(id: string): Promise<void> {
     const panel = this.#panels.get(id);
     panel?.setError('');
-    const known = this.#store.get(id);
+    const known = this.#state.sessions.get(id);
     if (known?.status === 'closed') {
       this.#forget(id);
       return;
@@ -571,63 +496,35 @@ export class TechnicianConsole {
   }
 
   #screenSignal(id: string, signal: ScreenSignal): boolean {
-    this.#lastScreenSessionId = id;
+    this.#state = messageSent(this.#state, 'screen', id);
     return this.#live.send({ action: 'screen', sessionId: id, signal });
   }
 
   #sendChat(id: string, text: string): string | undefined {
-    this.#lastChatSessionId = id;
+    this.#state = messageSent(this.#state, 'chat', id);
     if (!this.#live.send({ action: 'chat', sessionId: id, text })) return this.#ctx.t('notSent');
-    this.#chatOf(id).addLive({ from: 'technician', text });
+    this.#state = chatReceived(this.#state, id, { from: 'technician', text });
     this.#renderChat(id);
-    this.#scheduleLogRefresh(id);
+    this.#followLog(id);
     return undefined;
   }
 
-  #chatOf(id: string): ChatHistory {
-    let chat = this.#chats.get(id);
-    if (!chat) {
-      chat = new ChatHistory();
-      this.#chats.set(id, chat);
-    }
-    return chat;
+  /** Reads what is new in an open session's log soon; bursts of events cause one read. */
+  #followLog(id: string, delay?: number): void {
+    if (this.#state.openIds.includes(id)) this.#logReader.request(id, delay);
   }
 
   #renderChat(id: string): void {
-    this.#panels.get(id)?.renderChat(this.#chatOf(id).messages());
+    this.#panels.get(id)?.renderChat(chatMessages(logOf(this.#state, id).chat));
   }
 
-  /** Re-reads an open session's log soon; bursts of events cause one read. */
-  #scheduleLogRefresh(id: string, delay = 300): void {
-    if (!this.#openIds.includes(id)) return;
-    const existing = this.#logRefreshTimers.get(id);
-    if (existing) clearTimeout(existing);
-    this.#logRefreshTimers.set(
-      id,
-      setTimeout(() => {
-        this.#logRefreshTimers.delete(id);
-        void this.#refreshLog(id);
-      }, delay),
-    );
-  }
-
-  async #refreshLog(id: string): Promise<void> {
-    try {
-      // Only what was stored since the last read travels; the console keeps the rest.
-      const known = this.#logCursors.get(id);
-      const since = await this.options.api.getLogSince(id, known?.cursor);
-      const stored = [...(known?.stored ?? []), ...since.stored];
-      this.#logCursors.set(id, { stored, cursor: since.cursor });
-      const entries = [...stored, ...since.provisional];
-      this.#logs.set(id, entries);
-      this.#chatOf(id).applyLog(entries);
-      const panel = this.#panels.get(id);
-      panel?.renderLog(entries);
-      this.#renderChat(id);
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'not_found') return;
-      this.#handleError(error, this.#panels.get(id));
-    }
+  /** Draws what a log read added: the log view appends the new rows, the chat the new lines. */
+  #renderLog(id: string): void {
+    const panel = this.#panels.get(id);
+    if (!panel) return;
+    const log = logOf(this.#state, id);
+    panel.renderLog(log);
+    panel.renderChat(chatMessages(log.chat));
   }
 
   #onGlobalKey(event: KeyboardEvent): void {

@@ -22,7 +22,25 @@ interface PendingChat extends IncomingChat {
   readonly ordinal: number;
 }
 
+/**
+ * One session's chat as shown: the log's chat entries (the durable history,
+ * so a reload restores it) followed by live messages the log does not show
+ * yet. A live message remembers which occurrence of its (sender, text) it will
+ * be in the log, and its key is that occurrence, so it keeps its key when the
+ * log catches up and the view only ever appends. Values, never changed in
+ * place: each function returns a new chat.
+ */
+export interface ChatState {
+  readonly logged: readonly ChatMessage[];
+  /** How often each (sender, text) occurs in `logged`, so appending costs only the new entries. */
+  readonly occurrences: ReadonlyMap<string, number>;
+  readonly pending: readonly PendingChat[];
+}
+
+export const emptyChat: ChatState = { logged: [], occurrences: new Map(), pending: [] };
+
 const baseKey = (message: IncomingChat): string => `${message.from}\u0000${message.text}`;
+const keyOf = (message: IncomingChat, ordinal: number): string => `${baseKey(message)}\u0000${ordinal}`;
 
 export function chatEntriesOf(log: readonly SessionLogEntry[]): IncomingChat[] {
   const messages: IncomingChat[] = [];
@@ -36,46 +54,50 @@ export function chatEntriesOf(log: readonly SessionLogEntry[]): IncomingChat[] {
   return messages;
 }
 
-/**
- * One session's chat as shown: the log's chat entries (the durable history,
- * so a reload restores it) followed by live messages the log does not show
- * yet. A live message remembers which occurrence of its (sender, text) it will
- * be in the log, and its key is that occurrence, so it keeps its key when the
- * log catches up and the view only ever appends.
- */
-export class ChatHistory {
-  #logged: IncomingChat[] = [];
-  #pending: PendingChat[] = [];
-
-  #count(list: readonly IncomingChat[], base: string): number {
-    let count = 0;
-    for (const message of list) if (baseKey(message) === base) count += 1;
-    return count;
+/** The chat after log entries stored after the ones it already has (only those are looked at). */
+export function chatLogAppended(chat: ChatState, entries: readonly SessionLogEntry[]): ChatState {
+  const arrived = chatEntriesOf(entries);
+  if (arrived.length === 0) return chat;
+  const occurrences = new Map(chat.occurrences);
+  const logged = [...chat.logged];
+  for (const message of arrived) {
+    const base = baseKey(message);
+    const ordinal = (occurrences.get(base) ?? 0) + 1;
+    occurrences.set(base, ordinal);
+    logged.push({ ...message, key: keyOf(message, ordinal) });
   }
+  const pending = chat.pending.filter((message) => (occurrences.get(baseKey(message)) ?? 0) < message.ordinal);
+  return { logged, occurrences, pending };
+}
+
+/** The chat after a message received over the WebSocket or just sent by this console. */
+export function chatLiveAdded(chat: ChatState, message: IncomingChat): ChatState {
+  const base = baseKey(message);
+  if (message.at && chat.logged.some((logged) => logged.at === message.at && baseKey(logged) === base)) return chat;
+  let pendingAlike = 0;
+  for (const pending of chat.pending) if (baseKey(pending) === base) pendingAlike += 1;
+  const ordinal = (chat.occurrences.get(base) ?? 0) + pendingAlike + 1;
+  return { ...chat, pending: [...chat.pending, { ...message, ordinal }] };
+}
+
+export function chatMessages(chat: ChatState): ChatMessage[] {
+  return [...chat.logged, ...chat.pending.map(({ ordinal, ...message }) => ({ ...message, key: keyOf(message, ordinal) }))];
+}
+
+/** A chat with a mutable face, for callers that hold one history and replace its log. */
+export class ChatHistory {
+  #chat: ChatState = emptyChat;
 
   /** Replaces the durable part with a fresh read of the session log. */
   applyLog(log: readonly SessionLogEntry[]): void {
-    this.#logged = chatEntriesOf(log);
-    this.#pending = this.#pending.filter((message) => this.#count(this.#logged, baseKey(message)) < message.ordinal);
+    this.#chat = chatLogAppended({ ...emptyChat, pending: this.#chat.pending }, log);
   }
 
-  /** A message received over the WebSocket or just sent by this console. */
   addLive(message: IncomingChat): void {
-    const base = baseKey(message);
-    if (message.at && this.#logged.some((logged) => logged.at === message.at && baseKey(logged) === base)) return;
-    const ordinal = this.#count(this.#logged, base) + this.#count(this.#pending, base) + 1;
-    this.#pending.push({ ...message, ordinal });
+    this.#chat = chatLiveAdded(this.#chat, message);
   }
 
   messages(): ChatMessage[] {
-    const seen = new Map<string, number>();
-    const logged = this.#logged.map((message) => {
-      const base = baseKey(message);
-      const ordinal = (seen.get(base) ?? 0) + 1;
-      seen.set(base, ordinal);
-      return { ...message, key: `${base}\u0000${ordinal}` };
-    });
-    const pending = this.#pending.map(({ ordinal, ...message }) => ({ ...message, key: `${baseKey(message)}\u0000${ordinal}` }));
-    return [...logged, ...pending];
+    return chatMessages(this.#chat);
   }
 }

@@ -74,53 +74,38 @@ export interface SessionChange {
   readonly previous: SessionView | undefined;
 }
 
-/** The technician's sessions as the console knows them, kept current by events and re-fetches. */
-export class SessionStore {
-  readonly #sessions = new Map<string, SessionView>();
+/** Applies one session to a known set; the change is undefined when the session was stale. */
+export function sessionUpserted(
+  sessions: ReadonlyMap<string, SessionView>,
+  session: SessionView,
+): { readonly sessions: ReadonlyMap<string, SessionView>; readonly change: SessionChange | undefined } {
+  const previous = sessions.get(session.id);
+  if (!isNewer(session, previous)) return { sessions, change: undefined };
+  return { sessions: new Map(sessions).set(session.id, session), change: { session, previous } };
+}
 
-  get size(): number {
-    return this.#sessions.size;
+/**
+ * Applies a full listing (`GET /api/sessions`, open sessions only) and
+ * returns the changes plus the ids the console still shows as open but the
+ * listing no longer has: their final state must be fetched one by one.
+ */
+export function sessionsReconciled(
+  known: ReadonlyMap<string, SessionView>,
+  listing: readonly SessionView[],
+): { readonly sessions: ReadonlyMap<string, SessionView>; readonly changes: SessionChange[]; readonly vanished: string[] } {
+  const sessions = new Map(known);
+  const changes: SessionChange[] = [];
+  const listed = new Set<string>();
+  for (const session of listing) {
+    listed.add(session.id);
+    const previous = sessions.get(session.id);
+    if (!isNewer(session, previous)) continue;
+    sessions.set(session.id, session);
+    changes.push({ session, previous });
   }
-
-  get(id: string): SessionView | undefined {
-    return this.#sessions.get(id);
-  }
-
-  all(): IterableIterator<SessionView> {
-    return this.#sessions.values();
-  }
-
-  /** Applies one session; returns the change, or undefined if it was stale. */
-  upsert(session: SessionView): SessionChange | undefined {
-    const previous = this.#sessions.get(session.id);
-    if (!isNewer(session, previous)) return undefined;
-    this.#sessions.set(session.id, session);
-    return { session, previous };
-  }
-
-  remove(id: string): boolean {
-    return this.#sessions.delete(id);
-  }
-
-  /**
-   * Applies a full listing (`GET /api/sessions`, open sessions only) and
-   * returns the changes plus the ids the console still shows as open but the
-   * listing no longer has: their final state must be fetched one by one.
-   */
-  reconcile(listing: readonly SessionView[]): { changes: SessionChange[]; vanished: string[] } {
-    const changes: SessionChange[] = [];
-    const listed = new Set<string>();
-    for (const session of listing) {
-      listed.add(session.id);
-      const change = this.upsert(session);
-      if (change) changes.push(change);
-    }
-    const vanished: string[] = [];
-    for (const [id, session] of this.#sessions) {
-      if (!listed.has(id) && session.status !== 'closed') vanished.push(id);
-    }
-    return { changes, vanished };
-  }
+  const vanished: string[] = [];
+  for (const [id, session] of sessions) if (!listed.has(id) && session.status !== 'closed') vanished.push(id);
+  return { sessions, changes, vanished };
 }
 
 /** A customer just arrived: the moment the technician is told (and may hear a sound). */

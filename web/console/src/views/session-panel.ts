@@ -1,5 +1,6 @@
 import type { SessionLogEntry, SessionView, SystemInfo } from '../../../../lambdas/domain/session-model.ts';
 import type { ChatMessage } from '../chat.ts';
+import type { SessionLog } from '../state.ts';
 import type { ViewContext } from '../context.ts';
 import { h, replaceChildren, setText, uniqueId } from '../dom.ts';
 import { formatBytes, formatClockTime, formatDuration, logPreview, revealHiddenCharacters } from '../format.ts';
@@ -61,6 +62,10 @@ export class SessionPanel {
   readonly #chatList: HTMLDivElement;
   #chatContinuation: ReturnType<typeof setTimeout> | undefined;
   #logContinuation: ReturnType<typeof setTimeout> | undefined;
+  #logTarget: Pick<SessionLog, 'stored' | 'provisional'> | undefined;
+  #logRowsDrawn = 0;
+  /** The provisional rows or the empty notice after the stored rows. */
+  #logTail: HTMLLIElement[] = [];
   readonly #chatEmpty: HTMLParagraphElement;
   readonly #chatInput: HTMLInputElement;
   readonly #chatSend: HTMLButtonElement;
@@ -213,6 +218,8 @@ export class SessionPanel {
   }
 
   dispose(): void {
+    clearTimeout(this.#logContinuation);
+    clearTimeout(this.#chatContinuation);
     this.#clearPin();
     this.screen.dispose();
   }
@@ -288,35 +295,50 @@ export class SessionPanel {
     if (messages.length > common && end === messages.length) this.#chatList.scrollTop = this.#chatList.scrollHeight;
   }
 
-  renderLog(entries: readonly SessionLogEntry[]): void {
-    const { t, locale } = this.ctx;
-    if (entries.length === 0) {
-      replaceChildren(this.#log, h('li', { class: 'empty' }, t('logEmpty')));
+  /**
+   * Draws the log as the state holds it. The stored entries only grow, so
+   * only rows not drawn yet are appended (a chunk per task, like the chat);
+   * rows already shown are never rebuilt. The provisional tail (a time-out
+   * not written yet) or the empty notice is redrawn behind them.
+   */
+  renderLog(log: Pick<SessionLog, 'stored' | 'provisional'>): void {
+    this.#logTarget = log;
+    if (this.#logContinuation === undefined) this.#drawLog();
+  }
+
+  #drawLog(): void {
+    this.#logContinuation = undefined;
+    const target = this.#logTarget;
+    if (!target) return;
+    const { stored, provisional } = target;
+    for (const row of this.#logTail) row.remove();
+    this.#logTail = [];
+    if (stored.length < this.#logRowsDrawn) {
+      // Not the log these rows came from (cannot happen while the panel lives): start over.
+      this.#log.replaceChildren();
+      this.#logRowsDrawn = 0;
+    }
+    const end = Math.min(stored.length, this.#logRowsDrawn + LOG_ROWS_PER_TASK);
+    this.#log.append(...stored.slice(this.#logRowsDrawn, end).map((entry) => this.#logRow(entry)));
+    this.#logRowsDrawn = end;
+    if (end < stored.length) {
+      this.#logContinuation = setTimeout(() => this.#drawLog(), 0);
       return;
     }
-    const actorName = (entry: SessionLogEntry): string => {
-      if (entry.actor.name) return entry.actor.name;
-      return entry.actor.kind === 'technician' ? t('actorTechnician') : entry.actor.kind === 'customer' ? t('actorCustomer') : t('actorSystem');
-    };
-    const row = (entry: SessionLogEntry) =>
-      h(
-        'li',
-        { class: `log-${entry.type}` },
-        h('time', { datetime: entry.at }, formatClockTime(entry.at, locale)),
-        h('span', { class: 'actor', dir: 'auto' }, revealHiddenCharacters(actorName(entry))),
-        h('span', { class: 'message', dir: 'auto' }, revealHiddenCharacters(logPreview(entry.message))),
-      );
-    clearTimeout(this.#logContinuation);
-    replaceChildren(this.#log, ...entries.slice(0, LOG_ROWS_PER_TASK).map(row));
-    // A long log is filled a chunk per task, like the chat.
-    const appendFrom = (start: number) => {
-      if (start >= entries.length) return;
-      this.#logContinuation = setTimeout(() => {
-        this.#log.append(...entries.slice(start, start + LOG_ROWS_PER_TASK).map(row));
-        appendFrom(start + LOG_ROWS_PER_TASK);
-      }, 0);
-    };
-    appendFrom(LOG_ROWS_PER_TASK);
+    this.#logTail = stored.length + provisional.length === 0 ? [h('li', { class: 'empty' }, this.ctx.t('logEmpty'))] : provisional.map((entry) => this.#logRow(entry));
+    this.#log.append(...this.#logTail);
+  }
+
+  #logRow(entry: SessionLogEntry): HTMLLIElement {
+    const { t, locale } = this.ctx;
+    const actorName = entry.actor.name ?? (entry.actor.kind === 'technician' ? t('actorTechnician') : entry.actor.kind === 'customer' ? t('actorCustomer') : t('actorSystem'));
+    return h(
+      'li',
+      { class: `log-${entry.type}` },
+      h('time', { datetime: entry.at }, formatClockTime(entry.at, locale)),
+      h('span', { class: 'actor', dir: 'auto' }, revealHiddenCharacters(actorName)),
+      h('span', { class: 'message', dir: 'auto' }, revealHiddenCharacters(logPreview(entry.message))),
+    );
   }
 
   #sendChat(): void {

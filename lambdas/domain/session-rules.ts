@@ -1,4 +1,4 @@
-import type { CloseReason, CustomerSessionState, CustomerVia, SessionStatus, SessionView, SystemInfo } from './session-model.ts';
+import { isEndedStatus, type CloseReason, type CustomerSessionState, type CustomerVia, type SessionStatus, type SessionView, type SystemInfo } from './session-model.ts';
 
 /** The session as stored (one item per session; see storage/table-definition.ts). */
 export interface SessionItem {
@@ -94,7 +94,7 @@ export function toSessionView(item: SessionItem, now: Date): SessionView {
           customer: {
             connected:
               (item.customerVia === 'browser' ? item.pageConnectionId : item.appletConnectionId) !== undefined &&
-              !['closed', 'expired', 'timed_out'].includes(effective.status),
+              !isEndedStatus(effective.status),
             ...(item.customerVia ? { via: item.customerVia } : {}),
             ...(item.customerIp ? { ip: item.customerIp } : {}),
             ...(item.customerUserAgent ? { userAgent: item.customerUserAgent } : {}),

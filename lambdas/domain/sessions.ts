@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { logPage } from '#contracts/limits';
 import { isLostRace, cancellationReasons, conditions } from '#storage/conditions';
 import { keys } from '#storage/keys';
 import type { TransactItem } from '#storage/store';
@@ -337,9 +338,9 @@ function unsweptEnding(deps: Dependencies, session: SessionItem): SessionLogEntr
   ];
 }
 
-export const LOG_PAGE_DEFAULT = 100;
+export const LOG_PAGE_DEFAULT = logPage.defaultLimit;
 /** 200 entries of at most 4,000 characters stay far below Lambda's 6 MB response limit. */
-export const LOG_PAGE_MAX = 200;
+export const LOG_PAGE_MAX = logPage.maxLimit;
 
 export interface SessionLogPage {
   readonly entries: SessionLogEntry[];

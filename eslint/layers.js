@@ -45,11 +45,6 @@ export const contractPackages = ['zod'];
  * takes over what it shares. Nothing may be added: a new upward import fails.
  */
 export const knownExceptions = [
-  // View and message types the console, the PIN page and the applet share with the server.
-  ['web/', 'lambdas/domain/session-model.ts'],
-  ['web/', 'lambdas/websocket/screen-signal.ts'],
-  ['applet/', 'lambdas/domain/session-model.ts'],
-  ['lambdas/domain/', 'lambdas/websocket/screen-signal.ts'],
   // The applet's download names and platforms, shared by the server and the applet's build.
   ['lambdas/domain/', 'applet/'],
   // The handlers' environment variables and the clients' scopes, which the runtime and the stack set up.

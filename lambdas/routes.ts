@@ -5,6 +5,8 @@
  * per entry, granted only what `needs` lists.
  */
 
+import type { ClientAction } from '#contracts/schemas/websocket';
+
 /** What a handler touches, so the stack can grant exactly that and nothing more. */
 export interface HandlerNeeds {
   /** Access to the product table; `none` for handlers that never touch it. */
@@ -177,6 +179,14 @@ export const httpRoutes: readonly HttpRoute[] = [
     entry: 'lambdas/http/openapi.ts',
     needs: { table: 'none' },
   },
+  {
+    name: 'asyncapi',
+    method: 'GET',
+    path: '/api/asyncapi.json',
+    auth: 'public',
+    entry: 'lambdas/http/asyncapi.ts',
+    needs: { table: 'none' },
+  },
 ];
 
 /** Accepts a technician JWT (`?token=`), an applet ticket (`?ticket=`) or a PIN page's progress token (`?progress=`) on `$connect`. */
@@ -185,6 +195,15 @@ export const webSocketAuthorizer: HandlerDeclaration = {
   entry: 'lambdas/websocket/authorizer.ts',
   needs: { table: 'read', verifiesJwt: true },
 };
+
+/**
+ * A message route of a session: it reads and writes the session (every message
+ * takes from its connection's budget) and answers over the connections, so each
+ * one needs the same grants and none can be declared with fewer.
+ */
+function sessionMessageRoute(routeKey: Exclude<ClientAction, 'ping'>, entry: string): WebSocketRoute {
+  return { name: `websocket-${routeKey}`, routeKey, entry, needs: { table: 'readWrite', postsToConnections: true } };
+}
 
 export const webSocketRoutes: readonly WebSocketRoute[] = [
   {
@@ -199,43 +218,12 @@ export const webSocketRoutes: readonly WebSocketRoute[] = [
     entry: 'lambdas/websocket/disconnect.ts',
     needs: { table: 'readWrite', postsToConnections: true },
   },
-  {
-    name: 'websocket-hello',
-    routeKey: 'hello',
-    entry: 'lambdas/websocket/hello.ts',
-    needs: { table: 'readWrite', postsToConnections: true },
-  },
-  {
-    name: 'websocket-chat',
-    routeKey: 'chat',
-    entry: 'lambdas/websocket/chat.ts',
-    needs: { table: 'readWrite', postsToConnections: true },
-  },
-  {
-    name: 'websocket-end',
-    routeKey: 'end',
-    entry: 'lambdas/websocket/end-session.ts',
-    needs: { table: 'readWrite', postsToConnections: true },
-  },
-  {
-    name: 'websocket-follow',
-    routeKey: 'follow',
-    entry: 'lambdas/websocket/follow.ts',
-    // Writes too: every message takes from its connection's budget.
-    needs: { table: 'readWrite', postsToConnections: true },
-  },
-  {
-    name: 'websocket-join',
-    routeKey: 'join',
-    entry: 'lambdas/websocket/join.ts',
-    needs: { table: 'readWrite', postsToConnections: true },
-  },
-  {
-    name: 'websocket-screen',
-    routeKey: 'screen',
-    entry: 'lambdas/websocket/screen.ts',
-    needs: { table: 'readWrite', postsToConnections: true },
-  },
+  sessionMessageRoute('hello', 'lambdas/websocket/hello.ts'),
+  sessionMessageRoute('chat', 'lambdas/websocket/chat.ts'),
+  sessionMessageRoute('end', 'lambdas/websocket/end-session.ts'),
+  sessionMessageRoute('follow', 'lambdas/websocket/follow.ts'),
+  sessionMessageRoute('join', 'lambdas/websocket/join.ts'),
+  sessionMessageRoute('screen', 'lambdas/websocket/screen.ts'),
   {
     // Keep-alive: API Gateway closes a WebSocket after 10 idle minutes and does not count ping frames.
     name: 'websocket-ping',

@@ -1,4 +1,4 @@
-import type { CloseReason, SessionStatus } from '../../lambdas/domain/session-model.ts';
+import type { CloseReason, SessionStatus } from '../../contracts/statuses.ts';
 
 /**
  * The stdout lines scripts and tests rely on: one line per event, same English

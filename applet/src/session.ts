@@ -1,13 +1,13 @@
-import type { CloseReason, SystemInfo } from '../../lambdas/domain/session-model.ts';
+import { maxChatLength } from '../../contracts/limits.ts';
+import type { SystemInfo } from '../../contracts/schemas/session.ts';
+import type { ClientMessage as ContractClientMessage } from '../../contracts/schemas/websocket.ts';
+import { isEndedStatus, type CloseReason } from '../../contracts/statuses.ts';
 import { ticketPattern } from './cli.ts';
 import type { Messages } from './i18n.ts';
 import { outputLine } from './output.ts';
 
-/** What the applet sends (SPEC section 5). */
-export type ClientMessage =
-  | { readonly action: 'hello'; readonly systemInfo: SystemInfo }
-  | { readonly action: 'chat'; readonly sessionId: string; readonly text: string }
-  | { readonly action: 'end'; readonly sessionId: string };
+/** What the applet sends: the service's hello, chat and end messages. */
+export type ClientMessage = Extract<ContractClientMessage, { action: 'hello' | 'chat' | 'end' }>;
 
 export interface SessionPorts {
   /** One line on stdout. */
@@ -22,15 +22,13 @@ export interface SessionPorts {
   ticketRenewed(ticket: string): void;
 }
 
-/** The service's limit (lambdas/websocket/messages.ts); longer lines are refused here, with a note. */
-export const maxChatLength = 4000;
+/** The service's limit; longer lines are refused here, with a note. */
+export { maxChatLength };
 /** How long /quit waits for the server to confirm with session.closed. */
 export const endConfirmationTimeoutMs = 5000;
 
 /** How long an ended status in session.state waits for the session.closed that names the reason. */
 export const endedStateGraceMs = 1000;
-
-const endedStatuses: readonly string[] = ['closed', 'expired', 'timed_out'];
 
 /**
  * The customer's side of one session: turns server messages into output lines
@@ -114,7 +112,7 @@ export class CustomerSession {
   }
 
   private showVerificationCode(code: string | undefined): void {
-    if (!code || code === this.verificationCode || endedStatuses.includes(this.status ?? '')) return;
+    if (!code || code === this.verificationCode || isEndedStatus(this.status)) return;
     this.verificationCode = code;
     this.ports.print(this.messages.verificationCode(code));
   }
@@ -126,7 +124,7 @@ export class CustomerSession {
   }
 
   private statusChanged(status: string): void {
-    if (endedStatuses.includes(status)) {
+    if (isEndedStatus(status)) {
       // The service follows up with session.closed, which names the reason; wait briefly for it.
       this.ports.setTimeout(() => {
         if (this.finished) return;

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { SystemInfo } from '../../lambdas/domain/session-model.ts';
+import type { SystemInfo } from '../../contracts/schemas/session.ts';
 
 /** The parts of node:os the applet reads; tests pass a fake. */
 export type OperatingSystemProbe = Pick<typeof os, 'type' | 'platform' | 'release' | 'version' | 'arch' | 'hostname' | 'cpus' | 'totalmem' | 'uptime'>;

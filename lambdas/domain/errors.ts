@@ -3,21 +3,9 @@
  * and WebSocket adapters map them to `{"error": {"code", "message"}}` in one
  * place. Anything else that escapes becomes a generic `internal` error.
  */
-export type ErrorCode =
-  | 'validation_failed'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'pin_invalid'
-  | 'invalid_transition'
-  | 'verification_code_mismatch'
-  | 'payload_too_large'
-  | 'too_many_attempts'
-  | 'too_many_messages'
-  | 'log_full'
-  | 'pin_space_exhausted'
-  | 'unavailable'
-  | 'internal';
+import type { ErrorBody, ErrorCode } from '#contracts/errors';
+
+export type { ErrorBody, ErrorCode };
 
 export class DomainError extends Error {
   readonly code: ErrorCode;
@@ -124,10 +112,6 @@ export class Unavailable extends DomainError {
   constructor(message = 'The service is temporarily unavailable. Try again shortly.', retryAfterSeconds = 2) {
     super('unavailable', 503, message, retryAfterSeconds);
   }
-}
-
-export interface ErrorBody {
-  readonly error: { readonly code: ErrorCode; readonly message: string; readonly issues?: readonly string[] };
 }
 
 export function errorBody(error: DomainError): ErrorBody {

@@ -1,4 +1,4 @@
-import { iceConfigurationSchema, type IceConfiguration } from '../websocket/screen-signal.ts';
+import { iceConfigurationSchema, type IceConfiguration } from '#contracts/schemas/screen';
 import type { Dependencies } from './dependencies.ts';
 import { InvalidTransition } from './errors.ts';
 import { sessionOfProgressToken } from './pin-redemption.ts';

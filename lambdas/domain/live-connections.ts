@@ -5,9 +5,10 @@ import { Forbidden, InvalidTransition, NotFound } from './errors.ts';
 import { recordDenial, messageLimits, takeLogEntry, takeMessage } from './message-limits.ts';
 import { hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
-import type { SystemInfo } from './session-model.ts';
+import { isEndedStatus, type SystemInfo } from './session-model.ts';
 import { allowedFrom, describeStatus, effectiveStatus, toCustomerState, type SessionChange, type SessionItem } from './session-rules.ts';
-import { screenSignalsFrom, type ScreenSignal } from '../websocket/screen-signal.ts';
+import { maxChatLength } from '#contracts/limits';
+import { screenSignalsFrom, type ScreenSignal } from '#contracts/schemas/screen';
 import { randomInt } from 'node:crypto';
 import { finishSession, lost, notifySessionChanged } from './sessions.ts';
 import type { Technician } from './technician.ts';
@@ -173,7 +174,7 @@ export async function appletHello(deps: Dependencies, connectionId: string, syst
     session: toCustomerState(updated, deps.clock.now()),
     ...(resumeTicket ? { resumeTicket } : {}),
   });
-  if (status === 'closed' || status === 'expired' || status === 'timed_out') {
+  if (isEndedStatus(status)) {
     await deps.notifier.toConnection(connectionId, {
       type: 'session.closed',
       sessionId: updated.id,
@@ -207,8 +208,6 @@ async function missingSession(deps: Dependencies, sessionId: string): Promise<ne
   throw new NotFound();
 }
 
-const MAX_CHAT_LENGTH = 4000;
-
 /** A chat line from either side, once the session is active; logged, then delivered to the other side. */
 export async function chat(deps: Dependencies, connectionId: string, sessionId: string, text: string): Promise<void> {
   const connection = await connectionOf(deps, connectionId);
@@ -227,7 +226,7 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
   }
   await takeMessage(deps, 'ws-chat', session.id, messageLimits.chatPerSession);
   await takeLogEntry(deps, session.id);
-  const line = text.slice(0, MAX_CHAT_LENGTH);
+  const line = text.slice(0, maxChatLength);
   const from = fromTechnician ? 'technician' : 'customer';
   const actor = fromTechnician ? { kind: 'technician' as const, name: connection.technicianDisplayName ?? session.technicianDisplayName } : actors.customer(session.customerName);
   // The text is the entry's message, stored once; details say only who sent it.

@@ -1,5 +1,5 @@
 import type { SessionPatch } from '#storage/store';
-import type { CloseReason, CustomerSessionState, CustomerVia, SessionBasics, SessionStatus, SessionView, SystemInfo } from './session-model.ts';
+import { isEndedStatus, type CloseReason, type CustomerSessionState, type CustomerVia, type SessionBasics, type SessionStatus, type SessionView, type SystemInfo } from './session-model.ts';
 
 /** The session as stored (one item per session; see storage/table-definition.ts). */
 export interface SessionItem extends SessionBasics {
@@ -85,7 +85,7 @@ export function toSessionView(item: SessionItem, now: Date): SessionView {
           customer: {
             connected:
               (item.customerVia === 'browser' ? item.pageConnectionId : item.appletConnectionId) !== undefined &&
-              !['closed', 'expired', 'timed_out'].includes(effective.status),
+              !isEndedStatus(effective.status),
             ...(item.customerVia ? { via: item.customerVia } : {}),
             ...(item.customerIp ? { ip: item.customerIp } : {}),
             ...(item.customerUserAgent ? { userAgent: item.customerUserAgent } : {}),

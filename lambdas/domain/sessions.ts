@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { patched, type TransitionResult } from '#storage/store';
+import { logPage } from '#contracts/limits';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
 import { InvalidTransition, MissingPermission, NotFound, PinSpaceExhausted, ValidationFailed, VerificationCodeMismatch } from './errors.ts';
@@ -313,9 +314,9 @@ function unsweptEnding(deps: Dependencies, session: SessionItem): SessionLogEntr
   ];
 }
 
-export const LOG_PAGE_DEFAULT = 100;
+export const LOG_PAGE_DEFAULT = logPage.defaultLimit;
 /** 200 entries of at most 4,000 characters stay far below Lambda's 6 MB response limit. */
-export const LOG_PAGE_MAX = 200;
+export const LOG_PAGE_MAX = logPage.maxLimit;
 
 export interface SessionLogPage {
   readonly entries: SessionLogEntry[];

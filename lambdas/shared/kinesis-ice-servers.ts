@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ChannelRole, GetSignalingChannelEndpointCommand, KinesisVideoClient, type ResourceEndpointListItem } from '@aws-sdk/client-kinesis-video';
 import { GetIceServerConfigCommand, KinesisVideoSignalingClient } from '@aws-sdk/client-kinesis-video-signaling';
 import type { IceServerProvider } from '#domain/ice-servers';
-import type { IceConfiguration } from '#websocket/screen-signal';
+import type { IceConfiguration } from '#contracts/schemas/screen';
 
 /**
  * Kinesis Video Streams' managed STUN/TURN: each session is mapped onto one

@@ -2,8 +2,9 @@ import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'a
 import type { Dependencies } from '#domain/dependencies';
 import { DomainError, PayloadTooLarge, ValidationFailed } from '#domain/errors';
 import { messageLimits, takeMessage } from '#domain/message-limits';
-import { maxFrameBytes } from '#websocket/screen-signal';
-import { clientMessageSchema, type ClientMessage } from '#websocket/messages';
+import type { ErrorCode } from '#contracts/errors';
+import { maxFrameBytes } from '#contracts/limits';
+import { clientMessageSchema, type ClientMessage } from '#contracts/schemas/websocket';
 import { dependencies } from './dependencies.ts';
 import { StorageUnavailable } from '#storage/faults';
 import { logger } from './logger.ts';
@@ -51,7 +52,7 @@ export function messageRoute<A extends ClientMessage['action']>(
 }
 
 export async function tellSender(deps: Dependencies, connectionId: string, error: unknown): Promise<void> {
-  let code = 'internal';
+  let code: ErrorCode = 'internal';
   let message = 'Something went wrong on our side.';
   if (error instanceof DomainError) {
     code = error.code;

@@ -55,6 +55,9 @@ describe('startLocalRuntime', () => {
     const openapi = await fetch(`${runtime.url}/api/openapi.json`);
     expect(openapi.status).toBe(200);
     expect(((await openapi.json()) as { openapi?: string }).openapi).toMatch(/^3\./);
+    const asyncapi = await fetch(`${runtime.url}/api/asyncapi.json`);
+    expect(asyncapi.status).toBe(200);
+    expect(((await asyncapi.json()) as { asyncapi?: string }).asyncapi).toMatch(/^3\./);
     const config = (await (await fetch(`${runtime.url}/config.json`)).json()) as { auth: { technicians: { username: string }[] } };
     expect(config.auth.technicians.map((technician) => technician.username)).toEqual(['alice', 'bob', 'carol']);
     expect((await fetch(`${runtime.url}/console/`)).status).toBe(200);

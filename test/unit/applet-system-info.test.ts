@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { describe, expect, it } from '@jest/globals';
-import { systemInfoSchema } from '../../lambdas/websocket/messages.ts';
+import { systemInfoSchema } from '../../contracts/schemas/session.ts';
 import { collectSystemInfo, intlFacts, type OperatingSystemProbe } from '../../applet/src/system-info.ts';
 
 const facts = { appletVersion: '1.2.3', nodeVersion: 'v20.20.2', locale: 'de-DE', timeZone: 'Europe/Berlin' };

@@ -113,7 +113,7 @@ describe('live connection', () => {
     const live = harness();
     live.connection.start();
     await live.settle();
-    expect(live.connection.send({ action: 'chat' })).toBe(false);
+    expect(live.connection.send({ action: 'chat', sessionId: 's', text: 'x' })).toBe(false);
     live.sockets[0]?.open();
     expect(live.connection.send({ action: 'chat', sessionId: 's', text: 'x' })).toBe(true);
     expect(live.sockets[0]?.sent).toEqual(['{"action":"chat","sessionId":"s","text":"x"}']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { staticIceServers } from '#domain/ice-servers';
-import { clientMessageSchema } from '#websocket/messages';
-import { screenSignalsFrom } from '#websocket/screen-signal';
+import { clientMessageSchema } from '#contracts/schemas/websocket';
+import { screenSignalsFrom } from '#contracts/schemas/screen';
 
 describe('ICE servers from the ICE_SERVERS setting', () => {
   it('is empty by default (host candidates) and passes a TURN server and the relay policy through', async () => {

@@ -3,11 +3,11 @@
  * word for a customer. No error code or server message ever reaches the
  * screen: unknown/expired/used PINs are one outcome, as the service intends.
  */
+import { downloadPlatforms, type DownloadPlatform } from '../../contracts/downloads.ts';
+import { isCustomerStatus } from '../../contracts/statuses.ts';
 import type { ProgressStatus } from './i18n.ts';
 
-/** Mirrors the service's download platforms (applet/native/platforms.ts). */
-export const downloadPlatforms = ['windows-x64', 'macos-arm64', 'macos-x64', 'linux-x64', 'linux-arm64', 'node'] as const;
-export type DownloadPlatform = (typeof downloadPlatforms)[number];
+export { downloadPlatforms, type DownloadPlatform };
 
 export interface PageDownload {
   readonly platform: DownloadPlatform;
@@ -47,7 +47,6 @@ export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 const requestTimeoutMs = 15_000;
 const defaultRateLimitWaitSeconds = 60;
 const maxWaitSeconds = 3600;
-const progressStatuses: readonly string[] = ['connecting', 'waiting', 'active', 'closed', 'expired', 'timed_out'];
 
 /** `Retry-After` is either delta-seconds or an HTTP date; clamped to something a person can wait for. */
 export function parseRetryAfter(header: string | null, now: number = Date.now()): number | undefined {
@@ -200,9 +199,9 @@ export async function fetchProgress(fetchImpl: Fetch, progressUrl: string, token
   if (!response.ok) return { kind: 'failed' };
   const body = record(await jsonBody(response));
   const status = body?.status;
-  if (typeof status !== 'string' || !progressStatuses.includes(status)) return { kind: 'failed' };
+  if (!isCustomerStatus(status)) return { kind: 'failed' };
   const technicianName = nonEmptyString(record(body?.technician)?.displayName);
-  return { kind: 'status', status: status as ProgressStatus, ...(technicianName ? { technicianName } : {}) };
+  return { kind: 'status', status, ...(technicianName ? { technicianName } : {}) };
 }
 
 /** Every 2 s while things go well; doubling up to 30 s while the status cannot be read. */

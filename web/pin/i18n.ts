@@ -5,12 +5,14 @@
  * translation is a type error, not a blank on the customer's screen.
  */
 import type { DownloadPlatform } from './api.ts';
+import type { CustomerStatus } from '../../contracts/statuses.ts';
 import { de } from './strings/de.ts';
 import { en } from './strings/en.ts';
 
 export type OperatingSystem = 'windows' | 'macos' | 'linux';
 
-export type ProgressStatus = 'connecting' | 'waiting' | 'active' | 'closed' | 'expired' | 'timed_out';
+/** What the page can show: the statuses a session has once its PIN was redeemed. */
+export type ProgressStatus = CustomerStatus;
 
 export interface PinStrings {
   /** Name of the language in itself, shown on the switch ("Deutsch"). */

@@ -4,7 +4,8 @@
  * verification code, the chat and the screen share. The page polls only
  * while this socket cannot connect.
  */
-import { iceConfigurationSchema, screenMessageSchema, type IceConfiguration, type ScreenSignal } from '../../lambdas/websocket/screen-signal.ts';
+import { iceConfigurationSchema, screenMessageSchema, type IceConfiguration, type ScreenSignal } from '../../contracts/schemas/screen.ts';
+import { isCustomerStatus } from '../../contracts/statuses.ts';
 import { apiUrl } from './api.ts';
 import type { LiveStrings, ProgressStatus } from './i18n.ts';
 import { ScreenShare, screenSharingSupported } from './screen-share.ts';
@@ -28,7 +29,6 @@ export interface LiveOptions {
   readonly onLive: (live: boolean) => void;
 }
 
-const progressStatuses: readonly string[] = ['connecting', 'waiting', 'active', 'closed', 'expired', 'timed_out'];
 const keepAliveMs = 5 * 60_000;
 
 interface ChatLine {
@@ -61,12 +61,12 @@ export function liveSocketUrl(base: string, progressToken: string): string {
 export function readLiveState(value: unknown): LiveState | undefined {
   const session = record(record(value)?.session);
   const status = session?.status;
-  if (typeof status !== 'string' || !progressStatuses.includes(status)) return undefined;
+  if (!isCustomerStatus(status)) return undefined;
   const technicianName = record(session?.technician)?.displayName;
   const code = session?.verificationCode;
   const via = session?.via;
   return {
-    status: status as ProgressStatus,
+    status,
     ...(typeof technicianName === 'string' && technicianName ? { technicianName } : {}),
     ...(typeof code === 'string' && /^[0-9]{2}$/.test(code) ? { verificationCode: code } : {}),
     ...(via === 'app' || via === 'browser' ? { via } : {}),

@@ -4,6 +4,7 @@
  * in `view`; `render()` writes it to the DOM, so a language switch is just
  * another render.
  */
+import { isEndedStatus } from '../../contracts/statuses.ts';
 import { fetchProgress, loadSiteConfig, nextPollDelayMs, parseStoredRedeemResult, redeemPin, type PageDownload, type RedeemResult } from './api.ts';
 import {
   chooseLanguage,
@@ -42,7 +43,6 @@ interface DownloadView {
 }
 
 const trackedStatuses: readonly ProgressStatus[] = ['connecting', 'waiting', 'active'];
-const endStatuses: readonly ProgressStatus[] = ['closed', 'expired', 'timed_out'];
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -288,7 +288,7 @@ function renderInstructions(text: PinStrings, result: RedeemResult): void {
 
 function renderProgress(current: DownloadView, text: PinStrings): void {
   const reached = trackedStatuses.indexOf(current.status);
-  const ended = endStatuses.includes(current.status);
+  const ended = isEndedStatus(current.status);
   const items = trackedStatuses.map((status, index) => {
     const item = element('li', undefined, text.statusNames[status]);
     if (!ended && index < reached) item.className = 'done';
@@ -383,7 +383,7 @@ async function pollProgress(failures: number): Promise<void> {
       : { ...current, pollTrouble: nextFailures >= 2 };
   render();
   if (view.step !== 'download') return;
-  if (endStatuses.includes(view.status)) {
+  if (isEndedStatus(view.status)) {
     polling = false;
     live?.stop();
     rememberRedeemed(undefined);
@@ -403,7 +403,7 @@ async function follow(result: RedeemResult): Promise<void> {
     onState: (state) => {
       if (view.step !== 'download') return;
       view = { ...view, status: state.status, technicianName: state.technicianName ?? view.technicianName, via: state.via, pollTrouble: false };
-      if (endStatuses.includes(state.status)) {
+      if (isEndedStatus(state.status)) {
         live?.stop();
         rememberRedeemed(undefined);
       }
@@ -411,7 +411,7 @@ async function follow(result: RedeemResult): Promise<void> {
     },
     onLive: (open) => {
       socketLive = open;
-      if (!open && !polling && view.step === 'download' && !endStatuses.includes(view.status)) {
+      if (!open && !polling && view.step === 'download' && !isEndedStatus(view.status)) {
         polling = true;
         setTimeout(() => void pollProgress(0), nextPollDelayMs(0));
       }

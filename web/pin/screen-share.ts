@@ -4,7 +4,7 @@
  * every path reaches (Stop sharing, the browser's stop button, the
  * technician's Stop viewing, the session's end).
  */
-import type { IceConfiguration, ScreenSignal } from '../../lambdas/websocket/screen-signal.ts';
+import type { IceConfiguration, ScreenSignal } from '../../contracts/schemas/screen.ts';
 import { iceGatheringComplete } from '../shared/ice-gathering.ts';
 
 export interface ScreenShareSide {

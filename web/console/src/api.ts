@@ -1,4 +1,6 @@
-import type { SessionLogEntry, SessionView } from '../../../lambdas/domain/session-model.ts';
+import type { SessionLogEntry, SessionView } from '../../../contracts/schemas/session.ts';
+import type { ErrorCode } from '../../../contracts/errors.ts';
+import { logPage } from '../../../contracts/limits.ts';
 import type { MessageKey, Translate } from './i18n.ts';
 
 export interface Me {
@@ -24,7 +26,8 @@ export class ApiError extends Error {
   }
 }
 
-const knownCodes = new Set([
+/** The codes with a sentence of their own; pin_invalid reads as not_found, the rest as unknown. */
+const knownCodes: ReadonlySet<string> = new Set<ErrorCode | 'network'>([
   'validation_failed',
   'unauthorized',
   'forbidden',
@@ -159,6 +162,6 @@ export interface LogSince {
   readonly cursor: string | undefined;
 }
 
-const LOG_PAGE_SIZE = 200;
+const LOG_PAGE_SIZE = logPage.maxLimit;
 /** A session's log is bounded (about 2,000 entries); this only stops a misbehaving server from looping us. */
 const MAX_LOG_PAGES = 50;

@@ -1,5 +1,6 @@
-import type { ServerMessage, SessionView } from '../../../lambdas/domain/session-model.ts';
-import { screenMessageSchema, type ScreenSignal } from '../../../lambdas/websocket/screen-signal.ts';
+import type { SessionView } from '../../../contracts/schemas/session.ts';
+import type { ServerMessage } from '../../../contracts/schemas/websocket.ts';
+import { screenMessageSchema, type ScreenSignal } from '../../../contracts/schemas/screen.ts';
 import { ApiError, describeError, type ApiClient, type Me } from './api.ts';
 import { chatMessages } from './chat.ts';
 import type { ViewContext } from './context.ts';

@@ -1,4 +1,4 @@
-import type { SessionLogEntry } from '../../../lambdas/domain/session-model.ts';
+import type { SessionLogEntry } from '../../../contracts/schemas/session.ts';
 
 export type ChatSender = 'technician' | 'customer';
 

@@ -1,4 +1,4 @@
-import type { SessionStatus } from '../../../lambdas/domain/session-model.ts';
+import type { SessionStatus } from '../../../contracts/statuses.ts';
 
 /**
  * Every visible or spoken string of the console, in English and German. The

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../../../lambdas/domain/session-model.ts';
+import type { ClientMessage, ServerMessage } from '../../../contracts/schemas/websocket.ts';
 
 export interface SocketLike {
   onopen: ((event: unknown) => void) | null;
@@ -147,12 +147,11 @@ export class LiveConnection {
   }
 
   /** Sends when open; false means the caller must tell the user it was not sent. */
-  send(message: unknown): boolean {
+  send(message: ClientMessage): boolean {
     const socket = this.#socket;
     if (!socket || socket.readyState !== OPEN) return false;
     socket.send(JSON.stringify(message));
-    const action = (message as { action?: unknown } | null)?.action;
-    this.#lastSentAction = typeof action === 'string' ? action : undefined;
+    this.#lastSentAction = message.action;
     return true;
   }
 

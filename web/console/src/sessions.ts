@@ -1,4 +1,5 @@
-import type { SessionStatus, SessionView } from '../../../lambdas/domain/session-model.ts';
+import type { SessionStatus } from '../../../contracts/statuses.ts';
+import type { SessionView } from '../../../contracts/schemas/session.ts';
 
 export type SortKey = 'status' | 'customer' | 'timeInStatus' | 'pinExpiry';
 export type SortDirection = 'ascending' | 'descending';

@@ -4,7 +4,7 @@
  * clicks into the next value. No DOM, no I/O: the views draw from this state
  * and `app.ts` does the talking, so every rule here is testable on its own.
  */
-import type { SessionLogEntry, SessionView } from '../../../lambdas/domain/session-model.ts';
+import type { SessionLogEntry, SessionView } from '../../../contracts/schemas/session.ts';
 import type { LogSince } from './api.ts';
 import { chatLiveAdded, chatLogAppended, emptyChat, type ChatState, type IncomingChat } from './chat.ts';
 import type { LiveState } from './live.ts';

@@ -1,4 +1,4 @@
-import type { SessionView } from '../../../../lambdas/domain/session-model.ts';
+import type { SessionView } from '../../../../contracts/schemas/session.ts';
 import type { ViewContext } from '../context.ts';
 import { h, replaceChildren, setText } from '../dom.ts';
 import { languageNames, languages, type Language } from '../i18n.ts';

@@ -1,4 +1,4 @@
-import type { SessionView } from '../../../../lambdas/domain/session-model.ts';
+import type { SessionView } from '../../../../contracts/schemas/session.ts';
 import { describeError } from '../api.ts';
 import type { ViewContext } from '../context.ts';
 import { h, replaceChildren, setText, uniqueId } from '../dom.ts';

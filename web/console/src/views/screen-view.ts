@@ -5,7 +5,7 @@
  * live figures from getStats(). Stop viewing, the customer's stop and the
  * session's end all land in one `#end`.
  */
-import { iceConfigurationSchema, type ScreenSignal } from '../../../../lambdas/websocket/screen-signal.ts';
+import { iceConfigurationSchema, type ScreenSignal } from '../../../../contracts/schemas/screen.ts';
 import { iceGatheringComplete } from '../../../shared/ice-gathering.ts';
 import type { ViewContext } from '../context.ts';
 import { h, setText, uniqueId } from '../dom.ts';

@@ -1,4 +1,5 @@
-import type { SessionView } from '../../../../lambdas/domain/session-model.ts';
+import type { SessionView } from '../../../../contracts/schemas/session.ts';
+import { isEndedStatus } from '../../../../contracts/statuses.ts';
 import type { ViewContext } from '../context.ts';
 import { h, setAttribute, setText, uniqueId } from '../dom.ts';
 import { formatDuration, secondsUntil } from '../format.ts';
@@ -28,8 +29,6 @@ const columns: readonly { key: SortKey; label: 'columnCustomer' | 'columnStatus'
   { key: 'timeInStatus', label: 'columnTimeInStatus' },
   { key: 'pinExpiry', label: 'columnPinExpiry' },
 ];
-
-const removable = new Set(['closed', 'expired', 'timed_out']);
 
 /**
  * "Active sessions": one table row per session, kept by id. An update changes
@@ -151,8 +150,8 @@ export class SessionList {
     row.status.className = `status status-${session.status}`;
     row.element.classList.toggle('waiting', session.status === 'waiting');
     row.start.disabled = session.status !== 'waiting';
-    row.start.hidden = removable.has(session.status);
-    row.remove.hidden = !removable.has(session.status);
+    row.start.hidden = isEndedStatus(session.status);
+    row.remove.hidden = !isEndedStatus(session.status);
     this.#fillTimes(row, this.ctx.now());
   }
 

@@ -1,11 +1,11 @@
-import type { SessionLogEntry, SessionView, SystemInfo } from '../../../../lambdas/domain/session-model.ts';
+import type { SessionLogEntry, SessionView, SystemInfo } from '../../../../contracts/schemas/session.ts';
 import type { ChatMessage } from '../chat.ts';
 import type { SessionLog } from '../state.ts';
 import type { ViewContext } from '../context.ts';
 import { h, replaceChildren, setText, uniqueId } from '../dom.ts';
 import { formatBytes, formatClockTime, formatDuration, logPreview, revealHiddenCharacters } from '../format.ts';
 import { statusLabel, type MessageKey } from '../i18n.ts';
-import type { ScreenSignal } from '../../../../lambdas/websocket/screen-signal.ts';
+import type { ScreenSignal } from '../../../../contracts/schemas/screen.ts';
 import { createPinDisplay, type PinDisplay } from './pin-display.ts';
 import { ScreenView } from './screen-view.ts';
 

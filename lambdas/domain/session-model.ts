@@ -89,6 +89,11 @@ export type LogEventType =
   | 'screen_shared'
   | 'screen_declined'
   | 'screen_stopped'
+  | 'control_requested'
+  | 'control_granted'
+  | 'control_declined'
+  | 'control_released'
+  | 'control_revoked'
   | 'verification_failed'
   | 'started'
   | 'chat'
@@ -130,7 +135,7 @@ export type ServerMessage =
       readonly sessionId: string;
       readonly from: 'technician' | 'customer';
       readonly signal: ScreenSignal;
-      /** Set on requests: the customer is asked by name. */
+      /** Set on requests (screen and control): the customer is asked by name. */
       readonly technician?: { readonly displayName: string };
     }
   | { readonly type: 'error'; readonly code: string; readonly message: string };

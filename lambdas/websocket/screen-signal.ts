@@ -18,6 +18,9 @@ const sdp = z.string().check(z.minLength(1, 'empty description'), z.maxLength(ma
 /**
  * request (technician asks) -> share | decline (customer answers) -> offer
  * (customer, holding the stream) -> answer (technician); stop from either side.
+ * While an app's screen is shown: control_request (technician) -> control_grant |
+ * control_decline (customer); control_release (technician) or control_revoke
+ * (customer) ends control; stop ends both.
  */
 export const screenSignalSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('request') }),
@@ -26,6 +29,12 @@ export const screenSignalSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('offer'), sdp }),
   z.object({ kind: z.literal('answer'), sdp }),
   z.object({ kind: z.literal('stop') }),
+  // Remote control, support app only: asked and answered here (and logged); the input itself travels on the data channel.
+  z.object({ kind: z.literal('control_request') }),
+  z.object({ kind: z.literal('control_grant') }),
+  z.object({ kind: z.literal('control_decline') }),
+  z.object({ kind: z.literal('control_release') }),
+  z.object({ kind: z.literal('control_revoke') }),
 ]);
 
 export type ScreenSignal = z.infer<typeof screenSignalSchema>;
@@ -33,8 +42,8 @@ export type ScreenSignalKind = ScreenSignal['kind'];
 
 /** Which side may send which signal; the server refuses the rest. */
 export const screenSignalsFrom: Readonly<Record<'technician' | 'customer', readonly ScreenSignalKind[]>> = {
-  technician: ['request', 'answer', 'stop'],
-  customer: ['share', 'decline', 'offer', 'stop'],
+  technician: ['request', 'answer', 'stop', 'control_request', 'control_release'],
+  customer: ['share', 'decline', 'offer', 'stop', 'control_grant', 'control_decline', 'control_revoke'],
 };
 
 /** A relayed signal as the receiving side gets it. */

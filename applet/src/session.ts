@@ -1,4 +1,5 @@
 import type { CloseReason, SystemInfo } from '../../lambdas/domain/session-model.ts';
+import { screenMessageSchema, type ScreenSignal } from '../../lambdas/websocket/screen-signal.ts';
 import { ticketPattern } from './cli.ts';
 import type { Messages } from './i18n.ts';
 import { outputLine } from './output.ts';
@@ -7,7 +8,16 @@ import { outputLine } from './output.ts';
 export type ClientMessage =
   | { readonly action: 'hello'; readonly systemInfo: SystemInfo }
   | { readonly action: 'chat'; readonly sessionId: string; readonly text: string }
-  | { readonly action: 'end'; readonly sessionId: string };
+  | { readonly action: 'end'; readonly sessionId: string }
+  | { readonly action: 'screen'; readonly sessionId: string; readonly signal: ScreenSignal };
+
+/** Screen view and remote control (screen-share.ts); absent where the app cannot share. */
+export interface ScreenSide {
+  received(signal: ScreenSignal, technicianName: string | undefined): void;
+  /** The customer typed `stop`; false when nothing was shared. */
+  customerStops(): boolean;
+  end(): void;
+}
 
 export interface SessionPorts {
   /** One line on stdout. */
@@ -50,7 +60,14 @@ export class CustomerSession {
   constructor(
     private readonly ports: SessionPorts,
     private readonly messages: Messages,
+    private readonly screen?: ScreenSide,
   ) {}
+
+  /** Screen signals for this session, as the server relays them. */
+  sendScreenSignal(signal: ScreenSignal): boolean {
+    if (!this.sessionId || this.finished) return false;
+    return this.ports.send({ action: 'screen', sessionId: this.sessionId, signal });
+  }
 
   connected(isReconnect: boolean): void {
     if (isReconnect) this.ports.print(outputLine.reconnected);
@@ -87,6 +104,9 @@ export class CustomerSession {
       case 'error':
         this.ports.print(outputLine.error(message.code, message.message));
         break;
+      case 'screen':
+        if (message.sessionId === this.sessionId) this.screen?.received(message.signal, message.technicianName ?? this.technicianName);
+        break;
     }
   }
 
@@ -95,6 +115,8 @@ export class CustomerSession {
     if (!text || this.finished) return;
     if (/^\/(quit|end)$/i.test(text)) {
       this.end();
+    } else if (/^\/?stop$/i.test(text) && this.screen?.customerStops()) {
+      return;
     } else if (this.status !== 'active' || !this.sessionId) {
       this.ports.print(this.messages.chatNotOpenYet);
     } else if (text.length > maxChatLength) {
@@ -148,6 +170,7 @@ export class CustomerSession {
   private finish(exitCode: number): void {
     if (this.finished) return;
     this.finished = true;
+    this.screen?.end();
     this.ports.finish(exitCode);
   }
 }
@@ -161,7 +184,8 @@ type ServerMessage =
   | { type: 'session.started'; sessionId?: string; technician?: { displayName?: string } }
   | { type: 'session.closed'; reason: CloseReason | string }
   | { type: 'chat'; from: string; text: string }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  | { type: 'screen'; sessionId: string; signal: ScreenSignal; technicianName?: string };
 
 /**
  * Accepts the server messages the applet acts on, checked field by field;
@@ -201,6 +225,11 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
       return { type: 'chat', from: stringOrUndefined(value.from) ?? 'technician', text: value.text };
     case 'error':
       return { type: 'error', code: stringOrUndefined(value.code) ?? 'error', message: stringOrUndefined(value.message) ?? '' };
+    case 'screen': {
+      const parsed = screenMessageSchema.safeParse(value);
+      if (!parsed.success || parsed.data.from !== 'technician') return undefined;
+      return { type: 'screen', sessionId: parsed.data.sessionId, signal: parsed.data.signal, technicianName: parsed.data.technician?.displayName };
+    }
     default:
       return undefined;
   }

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { api } from '../test/support/live-session.ts';
-import { assertInsideTestNetwork, launchRtcChromium, waitUntil } from '../test/support/rtc.ts';
+import { assertInsideTestNetwork, launchRtcChromium, recordPeerConnections, waitUntil } from '../test/support/rtc.ts';
 import { getToken, startRuntimeProcess } from '../test/support/runtime.ts';
 import { AppRun, downloadApp, startXvfb } from '../test/support/support-app.ts';
 import { percentile, round } from './stats.ts';
@@ -48,19 +48,6 @@ def flip():
 c.bind('<Motion>', lambda e: print('move', e.x_root, e.y_root, int(time.time() * 1000), flush=True))
 root.after(500, flip); print('ready', flush=True); root.mainloop()
 `;
-
-/** Records every RTCPeerConnection the console makes, so the bench can read its stats. */
-const recordPeerConnections = () => {
-  const Original = window.RTCPeerConnection;
-  const made: RTCPeerConnection[] = [];
-  (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = made;
-  window.RTCPeerConnection = class extends Original {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration);
-      made.push(this);
-    }
-  } as typeof RTCPeerConnection;
-};
 
 /**
  * On the live video: samples the square's pixel on every displayed frame and

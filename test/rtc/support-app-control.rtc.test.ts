@@ -93,6 +93,10 @@ async function brightnessAt(video: ReturnType<Page['locator']>, at: { x: number;
   }, at);
 }
 
+const refusal = 'control: input refused (not granted)';
+/** Under load the first frame of a fresh app and console can take a while; every wait inside is bounded. */
+const slowStepMs = 120_000;
+
 /** Sends an input event on the app's data channel directly, as a console that ignores the grant would. */
 async function sendRawInput(event: Record<string, unknown>): Promise<void> {
   await consolePage.evaluate((message) => {
@@ -149,19 +153,20 @@ describe('screen view and remote control from the support app', () => {
 
     await panel().getByRole('button', { name: 'View screen' }).click();
     await app.waitFor(/Alice Adler asks to see your screen\. Share your screen\? \[y\/N\] yes \(--yes\)$/);
-    await app.waitFor(/^>>> Alice Adler is viewing your screen\./);
-    await waitUntil(async () => (await video().evaluate((element: HTMLVideoElement) => element.videoWidth)) > 0, 'the video has frames');
+    await app.waitFor(/^>>> Alice Adler is viewing your screen\./, 30_000);
+    await waitUntil(async () => (await video().evaluate((element: HTMLVideoElement) => element.videoWidth)) > 0, 'the video has frames', 60_000);
     expect(await video().evaluate((element: HTMLVideoElement) => [element.videoWidth, element.videoHeight])).toEqual([screen.width, screen.height]);
     // The real screen: xev's white window top left on the black root.
     await waitUntil(async () => (await brightnessAt(video(), { x: 100, y: 100 })) > 200, 'the key window shows white in the video');
     expect(await brightnessAt(video(), { x: 900, y: 600 })).toBeLessThan(50);
     expect(await logTypes(sessionId)).toEqual(expect.arrayContaining(['screen_requested', 'screen_shared']));
-  });
+  }, slowStepMs);
 
   it('refuses input events while control is not granted: the pointer does not move', async () => {
     const before = await x.pointer();
+    const refusedBefore = app.lines.filter((line) => line === refusal).length;
     await sendRawInput({ type: 'move', x: 0.9, y: 0.9 });
-    await app.waitFor(/^control: input refused \(not granted\)$/);
+    await waitUntil(() => app.lines.filter((line) => line === refusal).length > refusedBefore, 'the app refuses input without a grant');
     expect(await x.pointer()).toEqual(before);
   });
 
@@ -192,8 +197,9 @@ describe('screen view and remote control from the support app', () => {
     await app.waitFor(/^Alice Adler handed back control\.$/);
     await panel().getByRole('button', { name: 'Request control' }).waitFor();
     const before = await x.pointer();
+    const refusedBefore = app.lines.filter((line) => line === refusal).length;
     await sendRawInput({ type: 'move', x: 0.8, y: 0.8 });
-    await waitUntil(() => app.lines.filter((line) => line === 'control: input refused (not granted)').length >= 2, 'the app refuses input after release');
+    await waitUntil(() => app.lines.filter((line) => line === refusal).length > refusedBefore, 'the app refuses input after release');
     expect(await x.pointer()).toEqual(before);
     expect(await logTypes(sessionId)).toContain('control_released');
   });
@@ -204,8 +210,9 @@ describe('screen view and remote control from the support app', () => {
     app.type('stop');
     await app.waitFor(/^You took back control;/);
     const before = await x.pointer();
+    const refusedBefore = app.lines.filter((line) => line === refusal).length;
     await sendRawInput({ type: 'move', x: 0.7, y: 0.7 });
-    await waitUntil(() => app.lines.filter((line) => line === 'control: input refused (not granted)').length >= 3, 'the app refuses input after revoke');
+    await waitUntil(() => app.lines.filter((line) => line === refusal).length > refusedBefore, 'the app refuses input after revoke');
     expect(await x.pointer()).toEqual(before);
     await panel().getByText('Erika App took back control.').first().waitFor();
     await panel().getByRole('button', { name: 'Request control' }).waitFor();
@@ -239,5 +246,5 @@ describe('declining in the support app', () => {
     expect(await logTypes(sessionId)).toEqual(expect.arrayContaining(['screen_requested', 'screen_declined']));
     app.type('/quit');
     expect(await app.exited).toBe(0);
-  });
+  }, slowStepMs);
 });

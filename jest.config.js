@@ -37,7 +37,8 @@ export default {
     project('e2e', 'test/e2e/**/*.e2e.test.ts', { testTimeoutMs: 120_000 }),
     project('browser', 'test/browser/**/*.browser.test.ts', { testTimeoutMs: 120_000, runner: '<rootDir>/test/support/serial-runner.js' }),
     project('infrastructure', 'test/infrastructure/**/*.test.ts', { testTimeoutMs: 120_000 }),
-    project('rtc', 'test/rtc/**/*.rtc.test.ts', { testTimeoutMs: 60_000 }),
+    // One file at a time: the support app's test streams a real X screen and would starve the relay test of CPU.
+    project('rtc', 'test/rtc/**/*.rtc.test.ts', { testTimeoutMs: 60_000, runner: '<rootDir>/test/support/serial-runner.js' }),
   ],
   // Jest's default (cores - 1) means one worker on the 2-core CI machine; most tests wait on child processes and sockets.
   maxWorkers: 2,

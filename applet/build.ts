@@ -43,7 +43,7 @@ async function bundleApplet(outfile: string, bakedServerConfig: string): Promise
       __APPLET_BAKED_SERVER_CONFIG__: JSON.stringify(bakedServerConfig),
       __APPLET_VERSION__: JSON.stringify(await packageVersion()),
     },
-    plugins: [withoutOptionalNativeAddons],
+    plugins: [withoutOptionalNativeAddons, nativeAddonsFromSeaAssets],
     metafile: true,
     logLevel: 'silent',
   });
@@ -71,6 +71,35 @@ const withoutOptionalNativeAddons: Plugin = {
     builder.onLoad({ filter: /.*/, namespace: 'absent-addon' }, (args) => ({
       contents: `throw new Error(${JSON.stringify(`${args.path} is not bundled`)});`,
       loader: 'js',
+    }));
+  },
+};
+
+const addonLoader = path.join(appletDirectory, 'src', 'native-addons.ts');
+
+/**
+ * The WebRTC and screen/input libraries find their `.node` files on disk; in
+ * the app they are SEA assets instead (applet/native/native-addons.ts), so
+ * their two lookups are replaced by the loader that extracts and dlopens them.
+ */
+const nativeAddonsFromSeaAssets: Plugin = {
+  name: 'native-addons-from-sea-assets',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\/binding(\.js)?$/ }, (args) =>
+      args.importer.includes(`${path.sep}@roamhq${path.sep}wrtc${path.sep}`) ? { path: 'wrtc', namespace: 'sea-addon' } : undefined,
+    );
+    builder.onResolve({ filter: /^node-gyp-build$/ }, (args) =>
+      args.importer.includes(`${path.sep}@jitsi${path.sep}robotjs${path.sep}`) ? { path: 'robotjs', namespace: 'sea-addon-gyp' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'sea-addon' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(addonLoader)}).loadNativeAddon(${JSON.stringify(args.path)});`,
+      loader: 'js',
+      resolveDir: appletDirectory,
+    }));
+    builder.onLoad({ filter: /.*/, namespace: 'sea-addon-gyp' }, (args) => ({
+      contents: `module.exports = () => require(${JSON.stringify(addonLoader)}).loadNativeAddon(${JSON.stringify(args.path)});`,
+      loader: 'js',
+      resolveDir: appletDirectory,
     }));
   },
 };

@@ -17,7 +17,8 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { api } from '../test/support/live-session.ts';
-import { assertInsideTestNetwork, launchRtcChromium, startCoturn, waitUntil, type Coturn } from '../test/support/rtc.ts';
+import { waitUntil } from '../test/support/eventually.ts';
+import { assertInsideTestNetwork, launchRtcChromium, startCoturn, type Coturn } from '../test/support/rtc.ts';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../test/support/runtime.ts';
 import { percentile, round } from './stats.ts';
 

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { buildAppMainScript } from '../build.ts';
 import { writeServerConfigIntoApp, type AppletServerConfig } from '../server-config.ts';
 import { inspectExecutable, problemsWithApp, seaMachoSegment, seaResourceName, seaSentinelFuse } from './executable-format.ts';
+import { nativeAddonAssets, robotjsVersion, wrtcVersion } from './native-addons.ts';
 import { nodeBinaryFor } from './node-runtime.ts';
 import { hostAppPlatform, nodeRuntimes, pinnedNodeVersion, type AppPlatform } from './platforms.ts';
 import { gzipDirectoryName, type Signature } from './manifest.ts';
@@ -60,7 +61,7 @@ export async function buildUnconfiguredApps(platforms: readonly AppPlatform[], c
   const scratchScript = path.join(appsRoot, `main-${unique}.cjs`);
   await buildAppMainScript(scratchScript);
   const script = await readFile(scratchScript);
-  const key = createHash('sha256').update(pinnedNodeVersion).update('\0').update(script).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(`${pinnedNodeVersion}\0wrtc ${wrtcVersion}\0robotjs ${robotjsVersion}\0`).update(script).digest('hex').slice(0, 16);
   const directory = path.join(appsRoot, key);
   await pruneOtherBuilds(appsRoot, key);
   await mkdir(directory, { recursive: true });
@@ -68,23 +69,27 @@ export async function buildUnconfiguredApps(platforms: readonly AppPlatform[], c
   await rename(scratchScript, mainScript);
 
   const files = new Map<AppPlatform, string>();
-  let blob: string | undefined;
   for (const platform of platforms) {
     const target = path.join(directory, platform, appFileName(platform));
     const done = `${target}.built`;
     if (!(await exists(done))) {
-      blob ??= await seaBlob(mainScript, directory, unique, cacheDir, log);
+      // One blob per platform: each carries only its own native libraries.
+      const assets = await nativeAddonAssets(platform, cacheDir, log);
+      const blob = await seaBlob(mainScript, directory, `${platform}-${unique}`, cacheDir, log, assets);
       log(`${platform}: injecting the app into Node ${pinnedNodeVersion}`);
-      await injectBlob(platform, blob, target, cacheDir, log);
+      try {
+        await injectBlob(platform, blob, target, cacheDir, log);
+      } finally {
+        for (const scratch of [blob, path.join(directory, `sea-config-${platform}-${unique}.json`)]) await rm(scratch, { force: true });
+      }
       await writeFile(done, `${new Date().toISOString()}\n`);
     }
     files.set(platform, target);
   }
-  for (const scratch of [`sea-prep-${unique}.blob`, `sea-config-${unique}.json`]) await rm(path.join(directory, scratch), { force: true });
   return { directory, files };
 }
 
-async function seaBlob(mainScript: string, directory: string, unique: string, cacheDir: string, log: BuildLog): Promise<string> {
+async function seaBlob(mainScript: string, directory: string, unique: string, cacheDir: string, log: BuildLog, assets: Record<string, string>): Promise<string> {
   const host = hostAppPlatform();
   if (!host) throw new Error(`building the apps needs a machine Node ${pinnedNodeVersion} runs on (${process.platform}/${process.arch} is not one of them)`);
   const node = await nodeBinaryFor(host, cacheDir, log);
@@ -101,6 +106,8 @@ async function seaBlob(mainScript: string, directory: string, unique: string, ca
       useCodeCache: false,
       // The customer's NODE_OPTIONS must not reach into the app (e.g. --require of a foreign script).
       execArgvExtension: 'none',
+      // Native libraries (WebRTC, screen and input), extracted and loaded with process.dlopen (applet/src/native-addons.ts).
+      assets,
     }),
   );
   await run(node, ['--experimental-sea-config', config], { cwd: directory });

@@ -4,9 +4,11 @@ import { defaultBackoffPolicy } from './backoff.ts';
 import { appletVersion, bakedServerConfigText } from './build-constants.ts';
 import { parseArguments } from './cli.ts';
 import { ReconnectingConnection } from './connection.ts';
-import { detectLanguage, messagesFor, type Messages } from './i18n.ts';
+import { detectLanguage, messagesFor, type Language, type Messages } from './i18n.ts';
 import { outputLine } from './output.ts';
 import { connectUrl, displayHost, resolveServer, resolveTicket } from './server.ts';
+import { platformLimits, screenMessagesFor } from './screen-messages.ts';
+import { AppScreenShare } from './screen-share.ts';
 import { CustomerSession } from './session.ts';
 import { collectSystemInfo, intlFacts } from './system-info.ts';
 import { createTerminal, type Terminal } from './terminal.ts';
@@ -90,7 +92,8 @@ export async function runApplet(host: AppletProcess): Promise<number> {
       }
     }
     terminal.print(outputLine.connecting(displayHost(server)));
-    return await Promise.race([runSession(terminal, messages, { webSocketUrl: server.webSocketUrl, ticket }, interrupted), interrupted]);
+    const screen = { yes: options.yes, language, env: host.env };
+    return await Promise.race([runSession(terminal, messages, { webSocketUrl: server.webSocketUrl, ticket }, interrupted, screen), interrupted]);
   } finally {
     terminal.close();
   }
@@ -109,15 +112,40 @@ function runSession(
   messages: Messages,
   target: { readonly webSocketUrl: string; readonly ticket: string },
   interrupted: Promise<number>,
+  screenOptions: { readonly yes: boolean; readonly language: Language; readonly env: Readonly<Record<string, string | undefined>> },
 ): Promise<number> {
   // Tickets are single-use: each connect spends one and the service's reply carries the next.
   let ticket = target.ticket;
   return new Promise<number>((resolve) => {
     const version = appletVersion();
     const done = (code: number) => {
+      screen.end();
       connection.stop();
       resolve(code);
     };
+    const limits = platformLimits(process.platform, screenOptions.env, screenOptions.language);
+    const screen: AppScreenShare = new AppScreenShare(
+      {
+        send: (signal): boolean => session.sendScreenSignal(signal),
+        print: (line) => terminal.print(line),
+        ask: async (question) => {
+          if (limits) terminal.print(limits);
+          if (screenOptions.yes) {
+            terminal.print(`${question}yes (--yes)`);
+            return true;
+          }
+          const answer = await terminal.ask(question);
+          return answer !== undefined && messages.acceptsAnswer(answer);
+        },
+        loadMedia: async () => {
+          if (process.platform === 'linux' && !screenOptions.env.DISPLAY) throw new Error(limits ?? 'no X server');
+          return (await import('./screen-media.ts')).loadScreenMedia();
+        },
+        // Host candidates reach a console on the same network; STUN/TURN for the app is not handed out yet.
+        iceServers: () => Promise.resolve([]),
+      },
+      screenMessagesFor(screenOptions.language),
+    );
     const session = new CustomerSession(
       {
         print: (line) => terminal.print(line),
@@ -130,6 +158,7 @@ function runSession(
         systemInfo: () => collectSystemInfo(os, { ...intlFacts(), appletVersion: version, nodeVersion: process.version }),
       },
       messages,
+      screen,
     );
     // Referenced by the session's ports above, which run only after start().
     const connection = new ReconnectingConnection({

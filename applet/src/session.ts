@@ -1,4 +1,5 @@
 import { maxChatLength } from '../../contracts/limits.ts';
+import { screenMessageSchema, type ScreenSignal } from '../../contracts/schemas/screen.ts';
 import type { SystemInfo } from '../../contracts/schemas/session.ts';
 import type { ClientMessage as ContractClientMessage } from '../../contracts/schemas/websocket.ts';
 import { isEndedStatus, type CloseReason } from '../../contracts/statuses.ts';
@@ -6,8 +7,16 @@ import { ticketPattern } from './cli.ts';
 import type { Messages } from './i18n.ts';
 import { outputLine } from './output.ts';
 
-/** What the applet sends: the service's hello, chat and end messages. */
-export type ClientMessage = Extract<ContractClientMessage, { action: 'hello' | 'chat' | 'end' }>;
+/** What the applet sends: the service's hello, chat, end and screen messages. */
+export type ClientMessage = Extract<ContractClientMessage, { action: 'hello' | 'chat' | 'end' | 'screen' }>;
+
+/** Screen view and remote control (screen-share.ts); absent where the app cannot share. */
+export interface ScreenSide {
+  received(signal: ScreenSignal, technicianName: string | undefined): void;
+  /** The customer typed `stop`; false when nothing was shared. */
+  customerStops(): boolean;
+  end(): void;
+}
 
 export interface SessionPorts {
   /** One line on stdout. */
@@ -48,7 +57,14 @@ export class CustomerSession {
   constructor(
     private readonly ports: SessionPorts,
     private readonly messages: Messages,
+    private readonly screen?: ScreenSide,
   ) {}
+
+  /** Screen signals for this session, as the server relays them. */
+  sendScreenSignal(signal: ScreenSignal): boolean {
+    if (!this.sessionId || this.finished) return false;
+    return this.ports.send({ action: 'screen', sessionId: this.sessionId, signal });
+  }
 
   connected(isReconnect: boolean): void {
     if (isReconnect) this.ports.print(outputLine.reconnected);
@@ -85,6 +101,9 @@ export class CustomerSession {
       case 'error':
         this.ports.print(outputLine.error(message.code, message.message));
         break;
+      case 'screen':
+        if (message.sessionId === this.sessionId) this.screen?.received(message.signal, message.technicianName ?? this.technicianName);
+        break;
     }
   }
 
@@ -93,6 +112,8 @@ export class CustomerSession {
     if (!text || this.finished) return;
     if (/^\/(quit|end)$/i.test(text)) {
       this.end();
+    } else if (/^\/?stop$/i.test(text) && this.screen?.customerStops()) {
+      return;
     } else if (this.status !== 'active' || !this.sessionId) {
       this.ports.print(this.messages.chatNotOpenYet);
     } else if (text.length > maxChatLength) {
@@ -146,6 +167,7 @@ export class CustomerSession {
   private finish(exitCode: number): void {
     if (this.finished) return;
     this.finished = true;
+    this.screen?.end();
     this.ports.finish(exitCode);
   }
 }
@@ -159,7 +181,8 @@ type ServerMessage =
   | { type: 'session.started'; sessionId?: string; technician?: { displayName?: string } }
   | { type: 'session.closed'; reason: CloseReason | string }
   | { type: 'chat'; from: string; text: string }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  | { type: 'screen'; sessionId: string; signal: ScreenSignal; technicianName?: string };
 
 /**
  * Accepts the server messages the applet acts on, checked field by field;
@@ -199,6 +222,11 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
       return { type: 'chat', from: stringOrUndefined(value.from) ?? 'technician', text: value.text };
     case 'error':
       return { type: 'error', code: stringOrUndefined(value.code) ?? 'error', message: stringOrUndefined(value.message) ?? '' };
+    case 'screen': {
+      const parsed = screenMessageSchema.safeParse(value);
+      if (!parsed.success || parsed.data.from !== 'technician') return undefined;
+      return { type: 'screen', sessionId: parsed.data.sessionId, signal: parsed.data.signal, technicianName: parsed.data.technician?.displayName };
+    }
     default:
       return undefined;
   }

@@ -12,10 +12,13 @@ const sdp = z.string().check(z.minLength(1, 'empty description'), z.maxLength(ma
 /**
  * request (technician asks) -> share | decline (customer answers) -> offer
  * (customer, holding the stream) -> answer (technician); stop from either side.
+ * While an app's screen is shown: control_request (technician) -> control_grant |
+ * control_decline (customer); control_release (technician) or control_revoke
+ * (customer) ends control; stop ends both.
  */
 export const screenSignalSchema = named(
   'ScreenSignal',
-  'One step of screen-view signaling: request (technician) -> share | decline (customer) -> offer (customer) -> answer (technician); stop from either side',
+  'One step of screen-view signaling: request (technician) -> share | decline (customer) -> offer (customer) -> answer (technician); stop from either side. Remote control (support app): control_request (technician) -> control_grant | control_decline (customer); control_release (technician) or control_revoke (customer) ends it',
   z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('request') }),
     z.object({ kind: z.literal('share') }),
@@ -23,6 +26,12 @@ export const screenSignalSchema = named(
     z.object({ kind: z.literal('offer'), sdp }),
     z.object({ kind: z.literal('answer'), sdp }),
     z.object({ kind: z.literal('stop') }),
+    // Remote control, support app only: asked and answered here (and logged); the input itself travels on the data channel.
+    z.object({ kind: z.literal('control_request') }),
+    z.object({ kind: z.literal('control_grant') }),
+    z.object({ kind: z.literal('control_decline') }),
+    z.object({ kind: z.literal('control_release') }),
+    z.object({ kind: z.literal('control_revoke') }),
   ]),
 );
 
@@ -31,8 +40,8 @@ export type ScreenSignalKind = ScreenSignal['kind'];
 
 /** Which side may send which signal; the server refuses the rest. */
 export const screenSignalsFrom: Readonly<Record<'technician' | 'customer', readonly ScreenSignalKind[]>> = {
-  technician: ['request', 'answer', 'stop'],
-  customer: ['share', 'decline', 'offer', 'stop'],
+  technician: ['request', 'answer', 'stop', 'control_request', 'control_release'],
+  customer: ['share', 'decline', 'offer', 'stop', 'control_grant', 'control_decline', 'control_revoke'],
 };
 
 /** A relayed signal as the receiving side gets it. */
@@ -44,7 +53,7 @@ export const screenMessageSchema = named(
     sessionId: z.string(),
     from: z.enum(['technician', 'customer']),
     signal: screenSignalSchema,
-    /** Set on requests: the customer is asked by name. */
+    /** Set on requests (screen and control): the customer is asked by name. */
     technician: z.optional(z.object({ displayName: z.string() })),
   }),
 );

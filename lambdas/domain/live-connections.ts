@@ -5,7 +5,7 @@ import { Forbidden, InvalidTransition, NotFound } from './errors.ts';
 import { recordDenial, messageLimits, takeLogEntry, takeMessage } from './message-limits.ts';
 import { hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
-import { isEndedStatus, type SystemInfo } from './session-model.ts';
+import { isEndedStatus, type LogEventType, type SystemInfo } from './session-model.ts';
 import { allowedFrom, describeStatus, effectiveStatus, toCustomerState, type SessionChange, type SessionItem } from './session-rules.ts';
 import { maxChatLength } from '#contracts/limits';
 import { screenSignalsFrom, type ScreenSignal } from '#contracts/schemas/screen';
@@ -377,17 +377,25 @@ async function pageDisconnected(deps: Dependencies, connectionId: string, sessio
   if (browserCustomerLeft) await notifySessionChanged(deps, patched(session, change));
 }
 
-const screenLog: Partial<Record<ScreenSignal['kind'], { type: 'screen_requested' | 'screen_shared' | 'screen_declined' | 'screen_stopped'; message: (who: string) => string }>> = {
+type ScreenLogType = Extract<LogEventType, `screen_${string}` | `control_${string}`>;
+
+const screenLog: Partial<Record<ScreenSignal['kind'], { type: ScreenLogType; message: (who: string) => string }>> = {
   request: { type: 'screen_requested', message: (who) => `${who} asked to view the screen` },
   share: { type: 'screen_shared', message: (who) => `${who} shared the screen` },
   decline: { type: 'screen_declined', message: (who) => `${who} declined to share the screen` },
   stop: { type: 'screen_stopped', message: (who) => `${who} stopped the screen view` },
+  control_request: { type: 'control_requested', message: (who) => `${who} asked to control the screen` },
+  control_grant: { type: 'control_granted', message: (who) => `${who} allowed control of the screen` },
+  control_decline: { type: 'control_declined', message: (who) => `${who} declined control of the screen` },
+  control_release: { type: 'control_released', message: (who) => `${who} released control of the screen` },
+  control_revoke: { type: 'control_revoked', message: (who) => `${who} took back control of the screen` },
 };
 
 /**
  * Screen-view signaling, relayed between exactly the two sides of one active
- * session: the owning technician's consoles and the session's PIN page. Media
- * never passes here, only the consent steps and the session descriptions.
+ * session: the owning technician's consoles and the session's customer side
+ * (the support app when it is connected, else the PIN page). Media and input
+ * never pass here, only the consent steps and the session descriptions.
  */
 export async function screenSignal(deps: Dependencies, connectionId: string, sessionId: string, signal: ScreenSignal): Promise<void> {
   const connection = await connectionOf(deps, connectionId);
@@ -399,7 +407,6 @@ export async function screenSignal(deps: Dependencies, connectionId: string, ses
     await logDeniedConnection(deps, session, connection, 'signal a screen view into');
     throw new NotFound();
   }
-  if (connection.role === 'applet') throw new Forbidden('Screen view from the support app is not available here; share from the PIN page.');
   const now = deps.clock.now();
   const current = effectiveStatus(session, now).status;
   if (!(allowedFrom.screen as readonly string[]).includes(current)) {
@@ -407,7 +414,12 @@ export async function screenSignal(deps: Dependencies, connectionId: string, ses
   }
   const from = fromTechnician ? 'technician' : 'customer';
   if (!screenSignalsFrom[from].includes(signal.kind)) throw new Forbidden(`The ${from} does not send "${signal.kind}".`);
-  if (fromTechnician && !session.pageConnectionId) throw new InvalidTransition("The customer's page is not connected; ask the customer to open it again.");
+  // The app captures the screen itself and alone can hand over control, so it answers when it is connected.
+  const customerConnectionId = session.appletConnectionId ?? session.pageConnectionId;
+  if (fromTechnician && !customerConnectionId) throw new InvalidTransition("The customer's page is not connected; ask the customer to open it again.");
+  if (fromTechnician && signal.kind === 'control_request' && !session.appletConnectionId) {
+    throw new InvalidTransition('Remote control needs the support app; the customer shares from the browser.');
+  }
   const technicianName = connection.technicianDisplayName ?? session.technicianDisplayName;
   const logged = screenLog[signal.kind];
   if (logged) {
@@ -420,10 +432,10 @@ export async function screenSignal(deps: Dependencies, connectionId: string, ses
     sessionId: session.id,
     from: from as 'technician' | 'customer',
     signal,
-    ...(signal.kind === 'request' ? { technician: { displayName: technicianName } } : {}),
+    ...(signal.kind === 'request' || signal.kind === 'control_request' ? { technician: { displayName: technicianName } } : {}),
   };
   if (fromTechnician) {
-    const delivered = await deps.notifier.toConnection(session.pageConnectionId!, message);
+    const delivered = await deps.notifier.toConnection(customerConnectionId!, message);
     if (!delivered) throw new InvalidTransition("The customer's page is not connected; ask the customer to open it again.");
   } else {
     await deps.notifier.toTechnician(session.technicianId, message);

@@ -46,6 +46,11 @@ export const eventCatalogue: Readonly<Record<string, EventMapping>> = {
   screen_shared: { detailTypes: ['session.screen_shared'], fields: [] },
   screen_declined: { detailTypes: ['session.screen_declined'], fields: [] },
   screen_stopped: { detailTypes: ['session.screen_stopped'], fields: ['by'] },
+  control_requested: { detailTypes: ['session.control_requested'], fields: [] },
+  control_granted: { detailTypes: ['session.control_granted'], fields: [] },
+  control_declined: { detailTypes: ['session.control_declined'], fields: [] },
+  control_released: { detailTypes: ['session.control_released'], fields: [] },
+  control_revoked: { detailTypes: ['session.control_revoked'], fields: [] },
 };
 
 /** Every detail-type the catalogue can produce, for the `--events` filter of webhooks and the docs. */

@@ -219,6 +219,16 @@ describe('screen-view signaling stays between the two sides of one active sessio
     expect(closedIce.status).toBe(409);
   });
 
+  it('refuses remote control where no support app is connected, and control answers from the technician', async () => {
+    const session = await activeBrowserSession('Browser Control Erika');
+    const console = await open(`token=${alice}`);
+    console.send({ action: 'screen', sessionId: session.sessionId, signal: { kind: 'control_request' } });
+    expect((await console.next(isError('invalid_transition'))).message).toContain('Remote control needs the support app');
+    console.send({ action: 'screen', sessionId: session.sessionId, signal: { kind: 'control_grant' } });
+    await console.nextNew(isError('forbidden'));
+    expect((await logTypes(session.sessionId)).filter((entry) => entry.type.startsWith('control_'))).toEqual([]);
+  });
+
   it('hands both sides the same ICE configuration while active (empty locally: host candidates)', async () => {
     const session = await activeBrowserSession('Ice Erika');
     const technician = await api(runtime.url, 'GET', `/api/sessions/${session.sessionId}/ice-servers`, alice);

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildUnconfiguredApps, defaultAppCacheDirectory } from '../../applet/native/build-apps.ts';
 import { appPlatforms } from '../../applet/native/platforms.ts';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';
+import { AppRun } from '../support/support-app.ts';
 
 /**
  * The customer without Node.js: the PIN page's linux-x64 download, made
@@ -45,35 +44,6 @@ async function api<T>(method: string, route: string, token?: string, body?: unkn
   return (await response.json()) as T;
 }
 
-/** The app as a double-click starts it: its own file, no interpreter, stdout read line by line. */
-class AppRun {
-  readonly lines: string[] = [];
-  private waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  readonly exited: Promise<number | null>;
-  readonly child: ChildProcessWithoutNullStreams;
-  constructor(file: string, args: readonly string[], env: Record<string, string>) {
-    // No PATH: nothing but the file itself can be what runs.
-    this.child = spawn(file, [...args], { cwd: path.dirname(file), env: { PATH: '/nonexistent', HOME: workDir, ...env } });
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
-      this.lines.push(line);
-      this.waiters = this.waiters.filter((waiter) => (waiter.pattern.test(line) ? (waiter.resolve(line), false) : true));
-    });
-    this.child.stderr.on('data', (chunk) => this.lines.push(`[stderr] ${String(chunk).trim()}`));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-  }
-  waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-    const seen = this.lines.find((line) => pattern.test(line));
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the app printed no line matching ${pattern} within ${timeoutMs} ms:\n${this.lines.join('\n')}`)), timeoutMs);
-      this.waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
-    });
-  }
-  type(line: string): void {
-    this.child.stdin.write(`${line}\n`);
-  }
-}
-
 async function redeemNewSession(token: string): Promise<{ id: string; downloads: Download[] }> {
   const { session } = await api<{ session: { id: string } }>('POST', '/api/sessions', token, { customerName: 'Erika Mustermann' });
   const { pin } = await api<{ pin: string }>('POST', `/api/sessions/${session.id}/pin`, token);
@@ -99,7 +69,7 @@ describe('the linux-x64 support app', () => {
     await writeFile(file, bytes);
     await chmod(file, 0o755);
 
-    const app = new AppRun(file, ['--yes'], { LANG: 'de_DE.UTF-8' });
+    const app = new AppRun(file, ['--yes'], { HOME: workDir, LANG: 'de_DE.UTF-8' });
     await app.waitFor(/^connecting to 127\.0\.0\.1:\d+$/);
     await app.waitFor(/^status: waiting$/);
     await app.waitFor(/^Bitte warten: Ihr Techniker tritt der Sitzung gleich bei\.$/);
@@ -124,12 +94,12 @@ describe('the linux-x64 support app', () => {
     const file = path.join(workDir, linux.fileName);
     await writeFile(file, Buffer.from(await (await fetch(`${runtime.url}${linux.downloadUrl}`)).arrayBuffer()));
     await chmod(file, 0o755);
-    const first = new AppRun(file, ['--yes'], { LANG: 'en_US.UTF-8' });
+    const first = new AppRun(file, ['--yes'], { HOME: workDir, LANG: 'en_US.UTF-8' });
     await first.waitFor(/^status: waiting$/);
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(130);
 
-    const again = new AppRun(file, ['--yes'], { LANG: 'en_US.UTF-8' });
+    const again = new AppRun(file, ['--yes'], { HOME: workDir, LANG: 'en_US.UTF-8' });
     expect(await again.exited).toBe(3);
     expect(again.lines.join('\n')).toContain('The ticket is not valid or the session has ended.');
   });

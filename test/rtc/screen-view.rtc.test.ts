@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { formatViolations, runAxe, watchPageProblems } from '../support/browser.ts';
 import { api } from '../support/live-session.ts';
 import { eventually } from '../support/eventually.ts';
-import { assertInsideTestNetwork, launchRtcChromium, startCoturn, type Coturn } from '../support/rtc.ts';
+import { assertInsideTestNetwork, launchRtcChromium, recordPeerConnections, startCoturn, type Coturn } from '../support/rtc.ts';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';
 
 /**
@@ -33,19 +33,6 @@ async function startSides(env: Record<string, string> = {}): Promise<Sides> {
 async function stopSides(sides: Sides | undefined): Promise<void> {
   await Promise.allSettled([sides?.customerBrowser.close(), sides?.technicianBrowser.close(), sides?.runtime.stop()]);
 }
-
-/** Records every RTCPeerConnection a page makes, so a test can read its stats. */
-const recordPeerConnections = () => {
-  const Original = window.RTCPeerConnection;
-  const made: RTCPeerConnection[] = [];
-  (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = made;
-  window.RTCPeerConnection = class extends Original {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration);
-      made.push(this);
-    }
-  } as typeof RTCPeerConnection;
-};
 
 interface Customer {
   readonly page: Page;

@@ -20,3 +20,13 @@ export async function eventually(assertion: () => unknown, options: { timeoutMs?
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** `eventually` for a yes/no condition: fails naming `what` when it still does not hold after `timeoutMs`. */
+export function waitUntil(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  return eventually(
+    async () => {
+      if (!(await condition())) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    },
+    { timeoutMs },
+  );
+}

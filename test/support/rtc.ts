@@ -40,6 +40,19 @@ export async function launchRtcChromium(options: { sharesScreen: boolean }): Pro
   });
 }
 
+/** An init script: records every RTCPeerConnection a page makes (`window.peerConnections`), so a test can read its stats. */
+export const recordPeerConnections = () => {
+  const Original = window.RTCPeerConnection;
+  const made: RTCPeerConnection[] = [];
+  (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = made;
+  window.RTCPeerConnection = class extends Original {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      made.push(this);
+    }
+  } as typeof RTCPeerConnection;
+};
+
 async function freeUdpAndTcpPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { SessionLogEntry } from '../../lambdas/domain/session-model.ts';
+import type { SessionLogEntry } from '../../contracts/schemas/session.ts';
 import { ChatHistory } from '../../web/console/src/chat.ts';
 
 function chatEntry(at: string, from: 'technician' | 'customer', text: string): SessionLogEntry {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { SessionLogEntry } from '../../lambdas/domain/session-model.ts';
+import type { SessionLogEntry } from '../../contracts/schemas/session.ts';
 import type { LogSince } from '../../web/console/src/api.ts';
 import { LogReader } from '../../web/console/src/log-reader.ts';
 import { initialState, logOf, logRead, sessionOpened, sessionReceived, type ConsoleState } from '../../web/console/src/state.ts';

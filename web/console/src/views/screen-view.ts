@@ -9,6 +9,7 @@ import { iceConfigurationSchema, type ScreenSignal } from '../../../../contracts
 import { iceGatheringComplete } from '../../../shared/ice-gathering.ts';
 import type { ViewContext } from '../context.ts';
 import { h, setText, uniqueId } from '../dom.ts';
+import { RemoteControl } from '../remote-control.ts';
 
 export interface ScreenViewActions {
   /** Returns false when the live connection is down. */
@@ -29,6 +30,7 @@ export class ScreenView {
   readonly #frame: HTMLDivElement;
   readonly #status: HTMLParagraphElement;
   readonly #stats: HTMLParagraphElement;
+  readonly #control: RemoteControl;
   #phase: Phase = 'idle';
   #outcome: Outcome;
   #connection: RTCPeerConnection | undefined;
@@ -51,12 +53,14 @@ export class ScreenView {
     this.#frame = h('div', { class: 'screen-frame', hidden: true }, this.#video);
     this.#status = h('p', { class: 'hint', role: 'status' });
     this.#stats = h('p', { class: 'screen-stats hint' });
+    this.#control = new RemoteControl(ctx, this.#video, customerName, actions);
     this.element = h(
       'section',
       { class: 'screen', 'aria-labelledby': headingId, hidden: true },
       h('h3', { id: headingId }, t('screenHeading')),
       h('div', { class: 'screen-actions' }, this.#view, this.#stop, this.#fullScreen),
       this.#status,
+      this.#control.element,
       this.#frame,
       this.#stats,
     );
@@ -101,6 +105,7 @@ export class ScreenView {
         this.#end('stopped');
         break;
       default:
+        this.#control.received(signal);
         break;
     }
     this.#render();
@@ -131,6 +136,8 @@ export class ScreenView {
         this.#render();
         this.#startStats(connection);
       });
+      // Only the support app opens this channel; a browser's share has none, so no Request control.
+      connection.addEventListener('datachannel', (event) => this.#control.attach(event.channel));
       connection.addEventListener('connectionstatechange', () => {
         if (connection.connectionState === 'failed' && this.#connection === connection) {
           this.actions.signal({ kind: 'stop' });
@@ -177,6 +184,7 @@ export class ScreenView {
   }
 
   #end(outcome: Outcome): void {
+    this.#control.reset();
     clearInterval(this.#statsTimer);
     this.#statsTimer = undefined;
     this.#connection?.close();

@@ -45,7 +45,7 @@ async function counters(page: Page): Promise<{ screenSignals: number; firstFrame
 }
 
 async function measure(runtime: RuntimeProcess, shares: number): Promise<Sample[]> {
-  const [customerBrowser, technicianBrowser]: Browser[] = await Promise.all([launchRtcChromium({ sharesScreen: true }), launchRtcChromium({ sharesScreen: false })]);
+  const [customerBrowser, technicianBrowser]: [Browser, Browser] = await Promise.all([launchRtcChromium({ sharesScreen: true }), launchRtcChromium({ sharesScreen: false })]);
   try {
     const alice = await getToken(runtime.url, 'alice');
     const created = await api<{ session: { id: string } }>(runtime.url, 'POST', '/api/sessions', alice, { customerName: 'Bench Customer' });

@@ -27,6 +27,7 @@ const pinPageBudgetBytes = 30 * 1024;
 const instrument = () => {
   const counters = { screenSignals: 0, firstFrameAt: 0 };
   (window as unknown as { bench: typeof counters }).bench = counters;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the socket as `this`
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
     if (typeof data === 'string' && data.includes('"action":"screen"')) counters.screenSignals += 1;

@@ -93,7 +93,7 @@ function readPolicy(result: unknown): AuthorizerDecision {
 
 function isSuccessfulRouteResult(result: unknown): boolean | number {
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) return true;
-  const statusCode = Number((result as { statusCode: unknown }).statusCode);
+  const statusCode = Number((result).statusCode);
   return statusCode >= 200 && statusCode < 300 ? true : statusCode;
 }
 
@@ -271,7 +271,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       webSocket.on('close', (code: number, reason: Buffer) => {
         registry.delete(connectionId);
         const event = disconnectEvent(code, reason.toString('utf8'));
-        track(enqueue(() => runDisconnect(event)));
+        void track(enqueue(() => runDisconnect(event)));
       });
     });
   };

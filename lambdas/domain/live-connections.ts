@@ -235,11 +235,11 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
   await takeMessage(deps, 'ws-chat', session.id, messageLimits.chatPerSession);
   await takeLogEntry(deps, session.id);
   const line = text.slice(0, MAX_CHAT_LENGTH);
-  const from = fromTechnician ? 'technician' : 'customer';
+  const from: 'technician' | 'customer' = fromTechnician ? 'technician' : 'customer';
   const actor = fromTechnician ? { kind: 'technician' as const, name: connection.technicianDisplayName ?? session.technicianDisplayName } : actors.customer(session.customerName);
   // The text is the entry's message, stored once; details say only who sent it.
   await deps.store.appendLog(session.id, logEntry(now, 'chat', actor, line, { from }));
-  const message = { type: 'chat' as const, sessionId: session.id, from: from as 'technician' | 'customer', text: line, at: now.toISOString() };
+  const message = { type: 'chat' as const, sessionId: session.id, from, text: line, at: now.toISOString() };
   if (fromTechnician) {
     await Promise.all([
       session.appletConnectionId ? deps.notifier.toConnection(session.appletConnectionId, message) : Promise.resolve(false),
@@ -429,7 +429,7 @@ export async function screenSignal(deps: Dependencies, connectionId: string, ses
   if (!(allowedFrom.screen as readonly string[]).includes(current)) {
     throw new InvalidTransition(`Screen view needs an active session; it is ${describeStatus(current)}.`);
   }
-  const from = fromTechnician ? 'technician' : 'customer';
+  const from: 'technician' | 'customer' = fromTechnician ? 'technician' : 'customer';
   if (!screenSignalsFrom[from].includes(signal.kind)) throw new Forbidden(`The ${from} does not send "${signal.kind}".`);
   if (fromTechnician && !session.pageConnectionId) throw new InvalidTransition("The customer's page is not connected; ask the customer to open it again.");
   const technicianName = connection.technicianDisplayName ?? session.technicianDisplayName;
@@ -442,7 +442,7 @@ export async function screenSignal(deps: Dependencies, connectionId: string, ses
   const message = {
     type: 'screen' as const,
     sessionId: session.id,
-    from: from as 'technician' | 'customer',
+    from,
     signal,
     ...(signal.kind === 'request' ? { technician: { displayName: technicianName } } : {}),
   };

@@ -240,13 +240,13 @@ export class Store {
       (item) =>
         ({
           at: String(item.at),
-          type: item.type,
-          actor: item.actor,
+          type: item.type as SessionLogEntry['type'],
+          actor: item.actor as SessionLogEntry['actor'],
           message: String(item.message),
-          ...(item.details ? { details: item.details } : {}),
-        }) as SessionLogEntry,
+          ...(item.details ? { details: item.details as SessionLogEntry['details'] } : {}),
+        }),
     );
-    const last = page.Items?.at(-1)?.sk;
+    const last: unknown = page.Items?.at(-1)?.sk;
     return { entries, ...(typeof last === 'string' ? { lastSortKey: last } : {}), more: page.LastEvaluatedKey !== undefined };
   }
 
@@ -409,7 +409,7 @@ export class Store {
       new GetCommand({ TableName: this.name, Key: keys.connection(connectionId), ConsistentRead: true }),
     );
     if (!result.Item) return undefined;
-    const { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt } = result.Item;
+    const { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt } = result.Item as ConnectionItem;
     return { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt };
   }
 

@@ -183,7 +183,7 @@ function checkLog(sessionId: string, entries: { type: string; message?: string }
   }
 }
 
-/** One session through the whole flow of SPEC section 1; resolves when it is closed and its log checked. */
+/** One session through the whole flow (create, PIN, redeem, applet, start, chat both ways, close); resolves when it is closed and its log checked. */
 async function sessionFlow(target: { url: string; wsUrl: string }, technician: TechnicianConnection): Promise<void> {
   outcome.started += 1;
   const customerAddress = nextCustomerAddress();

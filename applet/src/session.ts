@@ -3,7 +3,7 @@ import { ticketPattern } from './cli.ts';
 import type { Messages } from './i18n.ts';
 import { outputLine } from './output.ts';
 
-/** What the applet sends (SPEC section 5). */
+/** What the applet sends over the WebSocket API: `hello` with its system info, chat lines, and ending the session. */
 export type ClientMessage =
   | { readonly action: 'hello'; readonly systemInfo: SystemInfo }
   | { readonly action: 'chat'; readonly sessionId: string; readonly text: string }

@@ -9,7 +9,7 @@ import type { ServerMessage, SessionLogEntry, SessionView } from '#domain/sessio
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';
 
 /**
- * SPEC section 1, end to end: the real local runtime (what `npm start` runs),
+ * The whole flow (create, PIN, redeem, applet, start, chat, close), end to end: the real local runtime (what `npm start` runs),
  * HTTP and WebSocket APIs, and the real applet downloaded from the redeem
  * response and run as a child process.
  */
@@ -98,7 +98,7 @@ const isSessionUpdate = (id: string, status: string) => (m: ServerMessage) =>
   m.type === 'session.updated' && m.session.id === id && m.session.status === status;
 
 describe('a PIN session from "New session" to "Closed"', () => {
-  it('runs the whole SPEC section 1 flow through the HTTP API, the WebSocket API and the real applet', async () => {
+  it('runs the whole flow from create to close through the HTTP API, the WebSocket API and the real applet', async () => {
     const token = await getToken(runtime.url, 'alice');
     const console_ = await ConsoleSocket.open(`${runtime.wsUrl}?token=${encodeURIComponent(token)}`);
 

@@ -16,7 +16,7 @@ export interface BudgetCheck {
  * console connected, PIN space nearly empty. The committing write plus what
  * the design needs before it (the item the transition is validated against)
  * plus one lookup of the technician's console connections to push the change.
- * `issueTarget` is what issue 7 asks for; see the decision record for why the
+ * `issueTarget` is the original target (decision 0600); the record says why the
  * gate differs and what would close the gap.
  */
 export const roundTripBudgets: Record<string, { readonly limit: number; readonly issueTarget?: number; readonly why: string }> = {

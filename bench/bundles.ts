@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { httpRoutes, scheduledJobs, webSocketAuthorizer, webSocketRoutes } from '#routes';
 import { repositoryRoot } from './environment.ts';
@@ -67,7 +67,7 @@ export async function bundleHandlers(): Promise<{ directory: string; sizes: Bund
     logLevel: 'silent',
     absWorkingDir: repositoryRoot,
   });
-  const outputs = (result.metafile as Metafile).outputs;
+  const outputs = (result.metafile).outputs;
   const sizes: BundleSize[] = [];
   for (const entry of entries) {
     const file = path.join(directory, `${fileName(entry.name)}.mjs`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { seedTechnicians } from '#storage/directory';
-import { connectMethodArn } from '../local/websocket-gateway.ts';
+import { connectMethodArn } from '../local/gateway-events.ts';
 
 /** API Gateway event shapes, as the local gateway builds them, for calling handlers in-process. */
 

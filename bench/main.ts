@@ -44,7 +44,7 @@ export interface OperationFigure {
   /** Sum of the baseline p50s of the round trips in `sequence`. */
   readonly designFloorMs: number;
   readonly ratioToDesignFloor: number;
-  /** The single write the operation cannot do without, per issue 7's "one round trip". */
+  /** The single write the operation cannot do without: the "one round trip" target. */
   readonly physicalFloor: BaselineKind;
   readonly ratioToPhysicalFloor: number;
 }
@@ -217,7 +217,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     console.log(`npm run bench [-- --quick] [-- --only=${sections.join(',')}] [-- --out=<folder>]
-Runs the benchmarks of issue 7 against its own DynamoDB Local and local gateway; writes <folder>/latest.{md,json};
+Runs the benchmarks (docs/performance.md) against its own DynamoDB Local and local gateway; writes <folder>/latest.{md,json};
 exits 1 when a budget is broken (see docs/performance.md).`);
     return 0;
   }

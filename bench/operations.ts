@@ -5,7 +5,7 @@ import type { BenchEnvironment } from './environment.ts';
 import { authorizerEvent, connectEvent, httpEvent } from './events.ts';
 import type { RoundTrip } from './round-trips.ts';
 
-/** The operations of issue 7, in the order a session lives through them. */
+/** The benchmarked operations, in the order a session lives through them. */
 export const operationNames = ['create-session', 'generate-pin', 'redeem-pin', 'websocket-connect', 'start-session', 'close-session', 'list-sessions'] as const;
 export type OperationName = (typeof operationNames)[number];
 

@@ -65,11 +65,11 @@ export async function measurePages(origin: string, runs: number): Promise<PageRe
         await page.waitForLoadState('load');
         await page.waitForLoadState('networkidle');
         await Promise.all(bodies);
-        const navigation = (await page.evaluate(() => {
+        const navigation: { dcl: number; load: number; fcp: number } = await page.evaluate(() => {
           const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
           const paint = performance.getEntriesByName('first-contentful-paint')[0];
           return { dcl: entry.domContentLoadedEventEnd, load: entry.loadEventEnd, fcp: paint ? paint.startTime : Number.NaN };
-        })) as { dcl: number; load: number; fcp: number };
+        });
         timings.fcp.push(navigation.fcp);
         timings.dcl.push(navigation.dcl);
         timings.load.push(navigation.load);

@@ -3,6 +3,8 @@ import { assumptions, costLines, dollarsPerPoll, fixedMonthly, pageLiveDollars, 
 import { round } from './stats.ts';
 
 const ms = (value: number) => (Number.isFinite(value) ? round(value, value < 10 ? 1 : 0).toString() : 'n/a');
+/** A distribution as the tables print it: `p50 / p99`. */
+const medianAndTail = (spread: { readonly p50: number; readonly p99: number }) => `${ms(spread.p50)} / ${ms(spread.p99)}`;
 const kib = (bytes: number) => round(bytes / 1024, 1).toString();
 
 function table(header: string[], rows: (string | number)[][]): string {
@@ -88,11 +90,11 @@ export function renderReport(results: BenchResults): string {
         results.coldStarts.map((c) => [
           c.name,
           ms(c.bootstrap.p50),
-          `${ms(c.init.p50)} / ${ms(c.init.p99)}`,
-          `${ms(c.initCpu.p50)} / ${ms(c.initCpu.p99)}`,
-          `${ms(c.firstEvent.p50)} / ${ms(c.firstEvent.p99)}`,
+          medianAndTail(c.init),
+          medianAndTail(c.initCpu),
+          medianAndTail(c.firstEvent),
           ms(c.init.p50 + c.firstEvent.p50),
-          `${ms(c.total.p50)} / ${ms(c.total.p99)}`,
+          medianAndTail(c.total),
           c.init.n,
           c.statusCodes.join('/'),
         ]),
@@ -129,10 +131,10 @@ export function renderReport(results: BenchResults): string {
           Object.entries(page.bytesByType)
             .map(([type, bytes]) => `${type} ${kib(bytes)}`)
             .join(', '),
-          `${ms(page.firstContentfulPaint.p50)} / ${ms(page.firstContentfulPaint.p99)}`,
-          `${ms(page.domContentLoaded.p50)} / ${ms(page.domContentLoaded.p99)}`,
-          `${ms(page.load.p50)} / ${ms(page.load.p99)}`,
-          `${ms(page.interactive.p50)} / ${ms(page.interactive.p99)}`,
+          medianAndTail(page.firstContentfulPaint),
+          medianAndTail(page.domContentLoaded),
+          medianAndTail(page.load),
+          medianAndTail(page.interactive),
         ]),
       ),
     );

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick]`: the benchmarks of issue 7, see docs/performance.md.
+ * `npm run bench [-- --quick]`: round trips, handler time against a same-run baseline, cold starts and cost; see docs/performance.md.
  * Handler modules read LOG_LEVEL at import, so it is set before anything is imported.
  */
 process.env.LOG_LEVEL ??= 'ERROR';

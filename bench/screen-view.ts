@@ -28,6 +28,7 @@ const pinPageBudgetBytes = 30 * 1024;
 const instrument = () => {
   const counters = { screenSignals: 0, firstFrameAt: 0 };
   (window as unknown as { bench: typeof counters }).bench = counters;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the socket as `this`
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
     if (typeof data === 'string' && data.includes('"action":"screen"')) counters.screenSignals += 1;
@@ -46,7 +47,7 @@ async function counters(page: Page): Promise<{ screenSignals: number; firstFrame
 }
 
 async function measure(runtime: RuntimeProcess, shares: number): Promise<Sample[]> {
-  const [customerBrowser, technicianBrowser]: Browser[] = await Promise.all([launchRtcChromium({ sharesScreen: true }), launchRtcChromium({ sharesScreen: false })]);
+  const [customerBrowser, technicianBrowser]: [Browser, Browser] = await Promise.all([launchRtcChromium({ sharesScreen: true }), launchRtcChromium({ sharesScreen: false })]);
   try {
     const alice = await getToken(runtime.url, 'alice');
     const created = await api<{ session: { id: string } }>(runtime.url, 'POST', '/api/sessions', alice, { customerName: 'Bench Customer' });

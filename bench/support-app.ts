@@ -86,11 +86,11 @@ export async function measureAppStart(env: BenchEnvironment, runs: number): Prom
         const started = performance.now();
         const child = spawn(command, args, { cwd: directory, env: { ...process.env, LANG: 'en_US.UTF-8' }, stdio: ['pipe', 'pipe', 'pipe'] });
         const output: string[] = [];
-        child.stderr!.on('data', (chunk) => output.push(String(chunk)));
+        child.stderr.on('data', (chunk) => output.push(String(chunk)));
         children.push(child);
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`${kind} did not reach waiting within 20 s: ${output.join('').trim()}`)), 20_000);
-          createInterface({ input: child.stdout! }).on('line', (line) => {
+          createInterface({ input: child.stdout }).on('line', (line) => {
             output.push(line);
             if (line === 'status: waiting') {
               clearTimeout(timer);

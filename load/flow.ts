@@ -1,7 +1,7 @@
 import { apiCall, MessageSocket, ticketFromRedeem, type RawResponse } from './api-client.ts';
 
 /**
- * The steps of the product's flow (SPEC section 1), each checked for the
+ * The steps of the product's flow (created, pending, connecting, waiting, active, closed), each checked for the
  * status the contract promises. The load script strings them together; the
  * fuzz and authorization tests use them to bring sessions into each status.
  */

@@ -13,7 +13,7 @@ export class Metrics {
     if (!list) this.latencies.set(operation, (list = []));
     list.push(milliseconds);
     let counts = this.statuses.get(operation);
-    if (!counts) this.statuses.set(operation, (counts = new Map()));
+    if (!counts) this.statuses.set(operation, (counts = new Map<string, number>()));
     counts.set(String(status), (counts.get(String(status)) ?? 0) + 1);
   }
 

@@ -168,7 +168,7 @@ const outcome = {
 };
 
 /** The log a completed session must show, in this order (applet_disconnected may come anywhere after the applet connected). */
-function checkLog(sessionId: string, entries: { type: string; details?: { from?: string; text?: string } }[], chats: readonly string[], endedByCustomer: boolean): void {
+function checkLog(sessionId: string, entries: { type: string; message?: string }[], chats: readonly string[], endedByCustomer: boolean): void {
   const expected = ['created', 'pin_generated', 'pin_redeemed', 'applet_connected', 'system_info', 'started', 'chat', 'chat', 'closed'];
   const types = entries.map((entry) => entry.type).filter((type) => type !== 'applet_disconnected');
   const problems: string[] = [];
@@ -183,7 +183,7 @@ function checkLog(sessionId: string, entries: { type: string; details?: { from?:
   }
 }
 
-/** One session through the whole flow of SPEC section 1; resolves when it is closed and its log checked. */
+/** One session through the whole flow (create, PIN, redeem, applet, start, chat both ways, close); resolves when it is closed and its log checked. */
 async function sessionFlow(target: { url: string; wsUrl: string }, technician: TechnicianConnection): Promise<void> {
   outcome.started += 1;
   const customerAddress = nextCustomerAddress();

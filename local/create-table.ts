@@ -59,7 +59,7 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
   return true;
 }
 
-/** Puts the groups and technicians of SPEC section 2 (alice/Support, bob/Helpdesk, carol/Observers) and the demo integration client. */
+/** Puts the demo groups and technicians (alice/Support, bob/Helpdesk, carol/Observers) and the demo integration client. */
 export async function seedDirectory(table: Table): Promise<void> {
   await Promise.all([
     ...seedGroups.map((group) => putGroup(table, group)),

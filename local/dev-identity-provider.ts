@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { LocalTechnician } from '#storage/directory';
 import type { IntegrationClient } from '#storage/clients';
@@ -72,10 +72,7 @@ async function readJsonRequest<T>(request: IncomingMessage, response: ServerResp
 }
 
 export async function createDevIdentityProvider(options: DevIdentityProviderOptions): Promise<DevIdentityProvider> {
-  const { privateKey, publicKey } = (await generateKeyPair(signingAlgorithm, { extractable: true })) as {
-    privateKey: CryptoKey;
-    publicKey: CryptoKey;
-  };
+  const { privateKey, publicKey } = (await generateKeyPair(signingAlgorithm, { extractable: true }));
   const keyId = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid: keyId, alg: signingAlgorithm, use: 'sig' };
 

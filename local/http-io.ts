@@ -49,7 +49,7 @@ export function sendJson(response: ServerResponse, statusCode: number, body: unk
   response.end(text);
 }
 
-/** The product's error shape (SPEC section 4). */
+/** The product's error shape: `{"error": {"code", "message"}}`, never a stack trace. */
 export function sendError(response: ServerResponse, statusCode: number, code: string, message: string, headers: OutgoingHttpHeaders = {}): void {
   sendJson(response, statusCode, { error: { code, message } }, headers);
 }

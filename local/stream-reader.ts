@@ -72,7 +72,7 @@ function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
       SizeBytes: data.SizeBytes,
       StreamViewType: data.StreamViewType,
     },
-  } as DynamoDBRecord;
+  };
 }
 
 function isBatchResponse(value: unknown): value is DynamoDBBatchResponse {

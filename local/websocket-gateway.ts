@@ -74,7 +74,7 @@ function readPolicy(result: unknown): AuthorizerDecision {
 
 function isSuccessfulRouteResult(result: unknown): boolean | number {
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) return true;
-  const statusCode = Number((result as { statusCode: unknown }).statusCode);
+  const statusCode = Number((result).statusCode);
   return statusCode >= 200 && statusCode < 300 ? true : statusCode;
 }
 
@@ -204,7 +204,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       webSocket.on('close', (code: number, reason: Buffer) => {
         registry.delete(connection.id);
         const event = events.disconnect(code, reason.toString('utf8'));
-        track(connection.enqueue(() => runDisconnect(event)));
+        void track(connection.enqueue(() => runDisconnect(event)));
       });
     });
   };

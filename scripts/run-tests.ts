@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureSystemRequirements, SystemRequirementMissing, thisHost, type Purpose } from './system-requirements.ts';
+import { ensureSystemRequirements, SystemRequirementMissing, thisHost } from './system-requirements.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Resolved from the repository root, the same place `npm test` runs in. */
@@ -59,7 +59,7 @@ function main(args: readonly string[]): number {
   const selected: readonly Project[] = coverage ? coverageProjects : chosen.length > 0 ? chosen : projects;
 
   try {
-    ensureSystemRequirements(selected as readonly Purpose[], thisHost());
+    ensureSystemRequirements(selected, thisHost());
   } catch (error) {
     if (error instanceof SystemRequirementMissing) fail(error.message);
     throw error;

@@ -30,25 +30,17 @@ export function inspectExecutable(bytes: Buffer): ExecutableFacts | undefined {
     const machine = bytes.readUInt16LE(peOffset + 4);
     // Resource names in a PE resource directory are UTF-16LE strings.
     const seaResource = bytes.includes(Buffer.from(seaResourceName, 'utf16le'));
-    return { format: 'pe', arch: machine === 0x8664 ? 'x64' : machine === 0xaa64 ? 'arm64' : 'unknown', fuseFlipped, seaResource };
+    return { format: 'pe', arch: archOf(machine, 0x8664, 0xaa64), fuseFlipped, seaResource };
   }
   if (bytes.length >= 32 && bytes.readUInt32LE(0) === 0xfeedfacf) {
     const cpuType = bytes.readUInt32LE(4);
-    return {
-      format: 'mach-o',
-      arch: cpuType === 0x01000007 ? 'x64' : cpuType === 0x0100000c ? 'arm64' : 'unknown',
-      fuseFlipped,
-      seaResource: machoSegmentNames(bytes).includes(seaMachoSegment),
-    };
+    const seaResource = machoSegmentNames(bytes).includes(seaMachoSegment);
+    return { format: 'mach-o', arch: archOf(cpuType, 0x01000007, 0x0100000c), fuseFlipped, seaResource };
   }
   if (bytes.length >= 64 && bytes.readUInt32BE(0) === 0x7f454c46 && bytes[4] === 2) {
     const machine = bytes.readUInt16LE(18);
-    return {
-      format: 'elf',
-      arch: machine === 0x3e ? 'x64' : machine === 0xb7 ? 'arm64' : 'unknown',
-      fuseFlipped,
-      seaResource: elfNoteNames(bytes).includes(seaResourceName),
-    };
+    const seaResource = elfNoteNames(bytes).includes(seaResourceName);
+    return { format: 'elf', arch: archOf(machine, 0x3e, 0xb7), fuseFlipped, seaResource };
   }
   return undefined;
 }
@@ -101,6 +93,11 @@ function elfNoteNames(bytes: Buffer): string[] {
     }
   }
   return names;
+}
+
+/** The architecture a header's machine or CPU type field names, given that format's codes for x64 and arm64. */
+function archOf(code: number, x64: number, arm64: number): ExecutableFacts['arch'] {
+  return code === x64 ? 'x64' : code === arm64 ? 'arm64' : 'unknown';
 }
 
 function align4(value: number): number {

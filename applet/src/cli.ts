@@ -47,7 +47,7 @@ export function parseArguments(args: readonly string[]): ParsedArguments {
 
   const lang = values.get('--lang');
   if (lang !== undefined && !isLanguage(lang)) return invalid('--lang must be de or en', values);
-  const language = lang as Language | undefined;
+  const language = lang;
   if (flags.has('--help')) return { kind: 'help', language };
   if (flags.has('--version')) return { kind: 'version' };
 

@@ -42,7 +42,7 @@ export function collectSystemInfo(probe: OperatingSystemProbe, facts: RuntimeFac
     appletVersion: text(facts.appletVersion, maxLengths.appletVersion),
     nodeVersion: text(facts.nodeVersion, maxLengths.nodeVersion),
   };
-  return Object.fromEntries(Object.entries(info).filter(([, value]) => value !== undefined)) as SystemInfo;
+  return Object.fromEntries(Object.entries(info).filter(([, value]) => value !== undefined));
 }
 
 /** The locale and time zone as Intl resolves them on this machine. */

@@ -231,7 +231,7 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
   const actor = fromTechnician ? { kind: 'technician' as const, name: connection.technicianDisplayName ?? session.technicianDisplayName } : actors.customer(session.customerName);
   // The text is the entry's message, stored once; details say only who sent it.
   await deps.store.appendLog(session.id, logEntry(now, 'chat', actor, line, { from }));
-  const message = { type: 'chat' as const, sessionId: session.id, from: from as 'technician' | 'customer', text: line, at: now.toISOString() };
+  const message = { type: 'chat' as const, sessionId: session.id, from: from, text: line, at: now.toISOString() };
   if (fromTechnician) {
     await Promise.all([
       session.appletConnectionId ? deps.notifier.toConnection(session.appletConnectionId, message) : Promise.resolve(false),
@@ -430,7 +430,7 @@ export async function screenSignal(deps: Dependencies, connectionId: string, ses
   const message = {
     type: 'screen' as const,
     sessionId: session.id,
-    from: from as 'technician' | 'customer',
+    from: from,
     signal,
     ...(signal.kind === 'request' || signal.kind === 'control_request' ? { technician: { displayName: technicianName } } : {}),
   };

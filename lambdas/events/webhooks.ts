@@ -84,7 +84,7 @@ function subscribed(webhook: WebhookItem, type: string): boolean {
 
 function signingSecrets(webhook: WebhookItem, now: Date): string[] {
   const previousLive = webhook.previousSecret && webhook.previousSecretUntil && webhook.previousSecretUntil > now.toISOString();
-  return previousLive ? [webhook.secret, webhook.previousSecret!] : [webhook.secret];
+  return previousLive ? [webhook.secret, webhook.previousSecret] : [webhook.secret];
 }
 
 /**

@@ -1,14 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventLogger } from '#domain/notifier';
 
-type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 const level = (['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const).find((l) => l === process.env.LOG_LEVEL) ?? 'INFO';
 
 /**
  * Structured JSON logs (Powertools). Never log PINs, tickets, tokens or
  * request bodies: log event names and counts.
  */
-export const powertoolsLogger = new Logger({ serviceName: 'pin-remote-support', logLevel: level as Level });
+export const powertoolsLogger = new Logger({ serviceName: 'pin-remote-support', logLevel: level });
 
 export const logger: EventLogger = {
   info: (message, attributes = {}) => powertoolsLogger.info(message, attributes),

@@ -53,7 +53,7 @@ export const conditions = {
 export function allOf(...parts: Condition[]): Required<Condition> {
   return {
     expression: parts.map((part) => part.expression).join(' AND '),
-    names: Object.assign({}, ...parts.map((part) => part.names ?? {})),
-    values: Object.assign({}, ...parts.map((part) => part.values ?? {})),
+    names: Object.assign({}, ...parts.map((part) => part.names ?? {})) as Record<string, string>,
+    values: Object.assign({}, ...parts.map((part) => part.values ?? {})) as Record<string, unknown>,
   };
 }

@@ -63,8 +63,8 @@ export async function getGroups(table: Table, names: readonly string[]): Promise
   return (result.Responses?.[table.name] ?? []).map((item) => ({
     name: String(item.name),
     permissions: {
-      privateSessions: item.permissions?.privateSessions === true,
-      pinCode: item.permissions?.pinCode === true,
+      privateSessions: (item.permissions as Partial<Group['permissions']> | undefined)?.privateSessions === true,
+      pinCode: (item.permissions as Partial<Group['permissions']> | undefined)?.pinCode === true,
     },
     ...settingsOf(item),
   }));
@@ -140,7 +140,7 @@ export async function listLocalTechnicians(table: Table): Promise<LocalTechnicia
     .sort((a, b) => a.username.localeCompare(b.username));
 }
 
-/** The seeded technicians and groups of SPEC section 2. */
+/** The seeded demo technicians and groups: alice/Support (private sessions + PIN code), bob/Helpdesk (private sessions only), carol/Observers (neither). */
 export const seedGroups: readonly Group[] = [
   { name: 'Support', permissions: { privateSessions: true, pinCode: true } },
   { name: 'Helpdesk', permissions: { privateSessions: true, pinCode: false } },

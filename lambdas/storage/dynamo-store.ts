@@ -329,7 +329,7 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
 
   async reserveAttempt(counter: CounterRef, limit: number, expiresAtEpoch: number): Promise<number | undefined> {
     try {
-      const result = await guarded(this.table.client.send(new UpdateCommand({ ...this.counterReserve(counter, limit, expiresAtEpoch).Update!, ReturnValues: 'UPDATED_NEW' })));
+      const result = await guarded(this.table.client.send(new UpdateCommand({ ...this.counterReserve(counter, limit, expiresAtEpoch).Update, ReturnValues: 'UPDATED_NEW' })));
       return Number(result.Attributes?.count ?? 1);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;

@@ -109,7 +109,7 @@ export class WebhookStore {
 
   /** Sets fields of an existing webhook; false when it does not exist. */
   async updateWebhook(id: string, set: Partial<WebhookItem>, remove: readonly string[] = []): Promise<boolean> {
-    const built = updateExpression(set as Record<string, unknown>, remove);
+    const built = updateExpression(set, remove);
     try {
       await this.table.client.send(
         new UpdateCommand({

@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -73,7 +73,7 @@ export class Auth extends Construct {
         emailSubject: 'Your remote-support technician account',
         emailBody: 'Your user name is {username} and your temporary password is {####}. Sign in to the technician console to set your own.',
       },
-      deletionProtection: props.removalPolicy === 'retain',
+      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy: props.removalPolicy,
     });
     if (props.mfa === 'optional') {

@@ -86,7 +86,7 @@ export class HttpApi extends Construct {
         this.stage.node.addDependency(created);
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is a customer endpoint by design (SPEC section 4): the customer has only a PIN or ticket, checked by the handler, and the route is throttled to ${httpThrottling.publicRoute.rateLimit} rps.`,
+          reason: `${route.method} ${route.path} is a customer endpoint by design (the customer signs in to nothing): the customer has only a PIN or ticket, checked by the handler, and the route is throttled to ${httpThrottling.publicRoute.rateLimit} rps.`,
         });
       }
     }

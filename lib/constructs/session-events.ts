@@ -77,7 +77,7 @@ export class StreamConsumers extends Construct {
           // Per-key order holds with parallel batches: records of one session stay on one shard, in order.
           parallelizationFactor: 4,
           onFailure: new SqsDlq(this.deadLetterQueue),
-          filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: FilterRule.isEqual('log') } } } })],
+          filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') as unknown, dynamodb: { NewImage: { kind: { S: FilterRule.isEqual('log') as unknown } } } })],
         }),
       );
     }

@@ -1,5 +1,5 @@
 /**
- * The console's side exits of SPEC section 3, live: a PIN that runs out
+ * The console's side exits (`expired`, `timed_out`), live: a PIN that runs out
  * ("PIN code expired"), a fresh PIN for the expired session, a customer who
  * never runs the applet ("Timed out"), and removing ended sessions. The real
  * runtime runs with second-long time-outs and a one-second sweeper.

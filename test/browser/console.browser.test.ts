@@ -1,7 +1,7 @@
 /**
  * The technician console against the real local runtime, the real PIN page
  * and the real applet: alice and bob side by side in separate browser
- * contexts, the whole SPEC section 1 flow with the customer in a third
+ * contexts, the whole flow from "New session" to close with the customer in a third
  * context, chat both ways (also after a reload), the permission explanations
  * for bob and carol, the German console, live updates without reload,
  * 100 sessions, and axe-core on every main state.

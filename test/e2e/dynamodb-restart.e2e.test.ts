@@ -6,7 +6,7 @@ import type { SessionLogEntry, SessionView } from '#domain/session-model';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';
 
 /**
- * SPEC/issue 6: with a data directory, DynamoDB Local dying in the middle of a
+ * With a data directory, DynamoDB Local dying in the middle of a
  * session costs nothing but a few 503s: the runtime restarts it by itself and
  * everything written before the kill is still there.
  */

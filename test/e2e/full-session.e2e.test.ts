@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import type { ServerMessage, SessionLogEntry, SessionView } from '#domain/session-model';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';
+import { wholeSessionLogTypes } from '../support/session-story.ts';
 
 /**
- * SPEC section 1, end to end: the real local runtime (what `npm start` runs),
+ * The whole flow (create, PIN, redeem, applet, start, chat, close), end to end: the real local runtime (what `npm start` runs),
  * HTTP and WebSocket APIs, and the real applet downloaded from the redeem
  * response and run as a child process.
  */
@@ -98,7 +99,7 @@ const isSessionUpdate = (id: string, status: string) => (m: ServerMessage) =>
   m.type === 'session.updated' && m.session.id === id && m.session.status === status;
 
 describe('a PIN session from "New session" to "Closed"', () => {
-  it('runs the whole SPEC section 1 flow through the HTTP API, the WebSocket API and the real applet', async () => {
+  it('runs the whole flow from create to close through the HTTP API, the WebSocket API and the real applet', async () => {
     const token = await getToken(runtime.url, 'alice');
     const console_ = await ConsoleSocket.open(`${runtime.wsUrl}?token=${encodeURIComponent(token)}`);
 
@@ -172,17 +173,7 @@ describe('a PIN session from "New session" to "Closed"', () => {
     // The session log tells the whole story, in order.
     const log = await api<{ entries: SessionLogEntry[] }>('GET', `/api/sessions/${id}/log`, token);
     const types = log.body.entries.map((entry) => entry.type);
-    expect(types.filter((type) => type !== 'applet_disconnected')).toEqual([
-      'created',
-      'pin_generated',
-      'pin_redeemed',
-      'applet_connected',
-      'system_info',
-      'started',
-      'chat',
-      'chat',
-      'closed',
-    ]);
+    expect(types.filter((type) => type !== 'applet_disconnected')).toEqual(wholeSessionLogTypes);
     expect(log.body.entries[1]?.message).toContain(pin.body.pin);
     expect(log.body.entries[2]?.details).toMatchObject({ ip: '127.0.0.1' });
     const listedAfter = await api<{ sessions: SessionView[] }>('GET', '/api/sessions', token);

@@ -64,7 +64,7 @@ describe('optional features in the template', () => {
       }),
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: ['https://support.example.com/console/'] });
-    expect(template.toJSON().Outputs.PinPageUrl.Value).toBe('https://support.example.com/');
+    expect((template.toJSON() as { Outputs: Record<string, { Value: unknown }> }).Outputs.PinPageUrl?.Value).toBe('https://support.example.com/');
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^websocket-authorizer '),
       Environment: { Variables: Match.objectLike({ ALLOWED_ORIGINS: { 'Fn::Join': ['', ['https://support.example.com,https://', Match.anyValue()]] } }) },

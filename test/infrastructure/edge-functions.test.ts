@@ -66,7 +66,7 @@ describe('viewer-request function', () => {
 
   it('does not rename an app whose name does not fit its platform or path', () => {
     for (const uri of [`/applet/linux-x64/RemoteSupport_${ticket}.exe`, `/applet/windows-x64/RemoteSupport_${ticket}.cjs`, `/applet/amiga/RemoteSupport_${ticket}`, `/applet/linux-x64/../RemoteSupport_${ticket}`]) {
-      const result = viewerRequest(requestEvent(uri)) as EdgeRequest | EdgeResponse;
+      const result = viewerRequest(requestEvent(uri));
       explained(uri, () => expect('uri' in result ? result.headers['x-applet-file-name'] : undefined).toBeUndefined());
     }
   });

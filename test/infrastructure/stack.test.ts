@@ -404,7 +404,7 @@ describe('cdk-nag AwsSolutions', () => {
   it('would report a finding the stack did not acknowledge (the check is live)', async () => {
     const { Bucket } = await import('aws-cdk-lib/aws-s3');
     const { Stack } = await import('aws-cdk-lib');
-    const probe = new Stack(synthesized.stack.node.scope as never, 'NagProbe');
+    const probe = new Stack(synthesized.stack.node.scope, 'NagProbe');
     new Bucket(probe, 'Unlogged');
     const ruleNames = new AwsSolutionsChecks().validateScope(probe).violations.map((violation) => violation.ruleName);
     expect(ruleNames).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']));

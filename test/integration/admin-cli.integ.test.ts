@@ -16,7 +16,7 @@ describe('admin CLI against DynamoDB Local', () => {
       ]),
     );
     const listed = await admin('groups', 'list', '--json');
-    expect(JSON.parse(listed.out).groups.map((group: { name: string }) => group.name)).toEqual(['Helpdesk', 'Support']);
+    expect((JSON.parse(listed.out) as { groups: { name: string }[] }).groups.map((group: { name: string }) => group.name)).toEqual(['Helpdesk', 'Support']);
   });
 
   it('creates, lists, regroups and deletes a technician the local identity provider knows', async () => {
@@ -29,7 +29,7 @@ describe('admin CLI against DynamoDB Local', () => {
     expect((await getLocalTechnician(table(), 'dave'))?.groups).toEqual(['Helpdesk', 'Support']);
 
     const list = await admin('technicians', 'list', '--json');
-    expect(JSON.parse(list.out).technicians).toEqual([{ username: 'dave', displayName: 'Dave Dietz', groups: ['Helpdesk', 'Support'] }]);
+    expect((JSON.parse(list.out) as { technicians: unknown }).technicians).toEqual([{ username: 'dave', displayName: 'Dave Dietz', groups: ['Helpdesk', 'Support'] }]);
 
     expect(await admin('technicians', 'delete', 'dave')).toMatchObject({ code: 0, out: 'deleted dave' });
     expect(await getLocalTechnician(table(), 'dave')).toBeUndefined();

@@ -11,7 +11,7 @@ import { sessionInStatus, type SeededSession } from '../../load/flow.ts';
 import { startFuzzRuntime } from './fuzz-harness.ts';
 
 /**
- * Issue 6 item 4: every technician route x every seeded technician x own /
+ * Authorization matrix: every technician route x every seeded technician x own /
  * foreign session -> the expected status. Own sessions are governed by the
  * group's permissions (a 403 names the missing one); a foreign session is
  * indistinguishable from a missing one (404 not_found, same body), never a

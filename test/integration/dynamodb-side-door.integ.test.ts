@@ -71,7 +71,7 @@ describe("the local runtime's DynamoDB Local", () => {
   it('lets the admin CLI in with the credentials file, and refuses the file once others may read it', async () => {
     const listed = await admin('technicians', 'list', '--json', '--credentials-file', credentialsFile);
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.out).technicians.map((technician: { username: string }) => technician.username)).toEqual(['alice', 'bob', 'carol']);
+    expect((JSON.parse(listed.out) as { technicians: { username: string }[] }).technicians.map((technician: { username: string }) => technician.username)).toEqual(['alice', 'bob', 'carol']);
     chmodSync(credentialsFile, 0o644);
     try {
       expect(await admin('technicians', 'list', '--credentials-file', credentialsFile)).toMatchObject({ code: 1, err: expect.stringContaining('must be 600') });

@@ -52,7 +52,7 @@ export async function tableSnapshot(runtime: LocalRuntime, options: { ignoreConn
       if (pk.startsWith('RATE#')) continue;
       if (item.kind === 'log' && item.type === 'denied') continue;
       if (options.ignoreConnections && (pk.startsWith('CONN#') || String(item.sk).startsWith('CONN#'))) continue;
-      items.push(JSON.stringify(Object.keys(item).sort().map((name) => [name, item[name]])));
+      items.push(JSON.stringify(Object.keys(item).sort().map((name): [string, unknown] => [name, item[name]])));
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);

@@ -10,7 +10,7 @@ import { sessionInStatus, type SeededSession } from '../../load/flow.ts';
 import { expectCleanClientError, hostileStrings, startFuzzRuntime, tableSnapshot } from './fuzz-harness.ts';
 
 /**
- * Issue 6 item 4, HTTP side: every route of the route table, driven through
+ * Hostile input, HTTP side: every route of the route table, driven through
  * the real local gateway and handlers against DynamoDB Local with malformed,
  * mistyped, oversized, unicode-edge and injection inputs and with missing,
  * forged and expired tokens. Every answer must be a clean 4xx and the table
@@ -39,7 +39,7 @@ beforeAll(async () => {
   const [header, payload, signature] = tokens.alice!.split('.') as [string, string, string];
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
   const { privateKey } = (await generateKeyPair('ES256')) as { privateKey: CryptoKey };
-  const forgedKeySigned = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: JSON.parse(Buffer.from(header, 'base64url').toString()).kid }).sign(privateKey);
+  const forgedKeySigned = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: (JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string }).kid }).sign(privateKey);
   Object.assign(badTokens, {
     expired: await runtime.gateway.identity.issueToken(alice, { issuedAt: now - 7200, lifetimeSeconds: 3600 }),
     notYetIssuedButExpired: await runtime.gateway.identity.issueToken(alice, { issuedAt: now - 3605, lifetimeSeconds: 1 }),

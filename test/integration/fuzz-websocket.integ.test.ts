@@ -9,7 +9,7 @@ import { hostileStrings, startFuzzRuntime, tableSnapshot } from './fuzz-harness.
 import { eventually } from '../support/eventually.ts';
 
 /**
- * Issue 6 item 4, WebSocket side: malformed, mistyped, oversized and
+ * Hostile input, WebSocket side: malformed, mistyped, oversized and
  * misdirected frames from technicians and applets, and hostile `$connect`
  * query strings. Every bad frame gets exactly one `{"type":"error"}` answer
  * and the socket stays usable (a valid message afterwards still works); every

@@ -41,7 +41,7 @@ describe('createTable', () => {
     expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: tableDefinition.timeToLiveAttribute, TimeToLiveStatus: 'ENABLED' });
   });
 
-  it('seeds the SPEC groups and technicians', async () => {
+  it('seeds the demo groups and technicians (alice/Support, bob/Helpdesk, carol/Observers)', async () => {
     expect(await getLocalTechnician(table, 'alice')).toMatchObject({ username: 'alice', groups: ['Support'] });
     expect(await getLocalTechnician(table, 'carol')).toMatchObject({ groups: ['Observers'] });
     const groups = await getGroups(table, seedGroups.map((group) => group.name));

@@ -342,7 +342,7 @@ describe('local identity provider (/dev)', () => {
       { username: 'alice', displayName: 'Alice Adler' },
       { username: 'dave', displayName: 'Dave Dreher' },
     ]);
-    const config = await (await fetch(`${gateway.url}/config.json`)).json();
+    const config: unknown = await (await fetch(`${gateway.url}/config.json`)).json();
     expect(config).toEqual({
       apiBaseUrl: '/api',
       webSocketUrl: `ws://127.0.0.1:${gateway.port}/ws`,

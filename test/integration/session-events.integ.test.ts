@@ -48,7 +48,7 @@ beforeAll(async () => {
             throw new Error('consumer failing on purpose');
           }
           published.push(...(await eventsFromStream(event.Records, lookup)).map((streamed) => streamed.detail));
-        }) as never,
+        }),
       },
     ],
   });

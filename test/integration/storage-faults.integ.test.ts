@@ -36,7 +36,7 @@ async function responseTo(action: Promise<unknown>) {
   const error = await action.then(() => undefined, (failure: unknown) => failure);
   expect(error).toBeDefined();
   const response = errorResponse(error);
-  return { status: response.statusCode, retryAfter: response.headers?.['retry-after'], body: JSON.parse(String(response.body)) };
+  return { status: response.statusCode, retryAfter: response.headers?.['retry-after'], body: JSON.parse(String(response.body)) as unknown };
 }
 
 async function waitingSession() {

@@ -35,7 +35,7 @@ const recordDataChannels = () => {
       super(configuration);
       this.addEventListener('datachannel', (event) => channels.push(event.channel));
     }
-  } as typeof RTCPeerConnection;
+  };
 };
 
 interface Download {

@@ -32,7 +32,7 @@ export function dynamoDbEndpoint(): string {
   return endpoint;
 }
 
-/** @param options.seed put the SPEC section 2 groups and technicians (alice, bob, carol) */
+/** @param options.seed put the demo groups and technicians (alice/Support, bob/Helpdesk, carol/Observers) */
 export async function createTestTable(options: { seed?: boolean; name?: string } = {}): Promise<TestTable> {
   const endpoint = dynamoDbEndpoint();
   const name = options.name ?? `test-${randomUUID()}`;

@@ -50,7 +50,7 @@ export const recordPeerConnections = () => {
       super(configuration);
       made.push(this);
     }
-  } as typeof RTCPeerConnection;
+  };
 };
 
 async function freeUdpAndTcpPort(host: string): Promise<number> {

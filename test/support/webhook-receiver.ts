@@ -59,5 +59,5 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  }) as WebhookReceiver;
+  });
 }

@@ -19,7 +19,7 @@ const at = (document: unknown, path: string): unknown => path.split('/').reduce<
 /** Errors and warnings only: the parser also reports hints, such as a newer AsyncAPI version existing. */
 async function asyncApiProblems(document: unknown): Promise<string[]> {
   const { diagnostics } = await new Parser().parse(JSON.stringify(document));
-  return diagnostics.filter((diagnostic) => diagnostic.severity <= 1).map((diagnostic) => `${diagnostic.path.join('/')}: ${diagnostic.message}`);
+  return diagnostics.filter((diagnostic) => Number(diagnostic.severity) <= 1).map((diagnostic) => `${diagnostic.path.join('/')}: ${diagnostic.message}`);
 }
 
 describe('the AsyncAPI document of the WebSocket API', () => {

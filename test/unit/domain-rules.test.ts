@@ -41,7 +41,7 @@ describe('PINs', () => {
     const draws = 20_000;
     for (let i = 0; i < draws; i += 1) counts[Number(drawPin(6)[0])] += 1;
     const expected = draws / 10;
-    const chiSquare = counts.reduce((sum, count) => sum + (count - expected) ** 2 / expected, 0);
+    const chiSquare = (counts as number[]).reduce((sum, count) => sum + (count - expected) ** 2 / expected, 0);
     // 9 degrees of freedom: p = 0.001 at 27.9
     expect(chiSquare).toBeLessThan(27.9);
   });

@@ -53,7 +53,7 @@ describe('the layer rule', () => {
   it('is switched on for every source of the repository by eslint.config.js (so `npm run lint` runs it)', async () => {
     const eslint = new ESLint({ cwd: repositoryRoot });
     for (const file of ['lambdas/domain/pin-redemption.ts', 'lambdas/storage/store.ts', 'web/console/src/app.ts', 'local/runtime.ts']) {
-      const config = await eslint.calculateConfigForFile(path.join(repositoryRoot, file));
+      const config = (await eslint.calculateConfigForFile(path.join(repositoryRoot, file))) as { rules: Record<string, unknown> };
       expect([file, config.rules['layers/no-upward-import']]).toEqual([file, [2]]);
     }
   }, 30_000);

@@ -12,12 +12,12 @@ class FakeSecret {
   }
 
   readonly client: Pick<SecretsManagerClient, 'send'> = {
-    send: (async (command: GetSecretValueCommand) => {
+    send: async (command: GetSecretValueCommand) => {
       this.reads += 1;
       const value = this.versions[command.input.VersionStage ?? 'AWSCURRENT'];
       if (value === undefined) throw new ResourceNotFoundException({ message: 'no such version', $metadata: {} });
       return { SecretString: value };
-    }) as unknown as SecretsManagerClient['send'],
+    },
   };
 }
 
@@ -47,10 +47,10 @@ describe('origin-verify values during a rotation', () => {
     const secret = new FakeSecret();
     let failing = true;
     const flaky: Pick<SecretsManagerClient, 'send'> = {
-      send: (async (command: GetSecretValueCommand) => {
+      send: async (command: GetSecretValueCommand) => {
         if (failing) throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
         return secret.client.send(command);
-      }) as unknown as SecretsManagerClient['send'],
+      },
     };
     const load = originVerifySecretLoader({ ORIGIN_VERIFY_SECRET_ARN: 'arn:secret' }, flaky, () => 0);
     await expect(load()).rejects.toThrow('throttled');

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildPinPage, type BuiltPinPage } from '../../web/pin/build.ts';
 
-/** Issue 4: HTML + CSS + JS at most 30 KB compressed. */
+/** The PIN page's budget: HTML + CSS + JS at most 30 KB compressed, so it loads fast on a poor connection. */
 const budgetBytes = 30 * 1024;
 
 let outDir: string;

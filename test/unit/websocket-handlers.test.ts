@@ -42,7 +42,7 @@ const sentTo = (connectionId: string) =>
   management
     .commandCalls(PostToConnectionCommand)
     .filter((call) => call.args[0].input.ConnectionId === connectionId)
-    .map((call) => JSON.parse(new TextDecoder().decode(call.args[0].input.Data as Uint8Array)));
+    .map((call) => JSON.parse(new TextDecoder().decode(call.args[0].input.Data as Uint8Array)) as { type: string; message?: string } & Record<string, unknown>);
 
 beforeEach(() => {
   dynamo.reset();
@@ -62,7 +62,7 @@ describe('$default and malformed messages', () => {
     expect(result).toEqual({ statusCode: 200 });
     const [reply] = sentTo('sender-1');
     expect(reply).toMatchObject({ type: 'error', code: 'validation_failed' });
-    expect(reply.message).toContain(mentions);
+    expect(reply?.message).toContain(mentions);
   });
 
   it('rejects a chat message with a wrong session id shape before reading anything', async () => {

@@ -17,7 +17,7 @@ import {
   type RunStep,
 } from './i18n.ts';
 import { CustomerLive, type LiveState } from './live.ts';
-import { chooseDownloads, detectOperatingSystem, orderedSystems, preferredPlatforms, systemOfPlatform, type NavigatorHints } from './operating-system.ts';
+import { chooseDownloads, detectOperatingSystem, orderedSystems, preferredPlatforms, systemOfPlatform } from './operating-system.ts';
 import { isCompletePin, normalisePin } from './pin-input.ts';
 
 type PinError =
@@ -118,8 +118,8 @@ const statusSummary = byId('status-summary');
 const progressTrouble = byId('progress-trouble');
 const languageSwitch = byId('language-switch');
 
-const detectedSystem: OperatingSystem = detectOperatingSystem(navigator as unknown as NavigatorHints);
-const preferredDownloads = preferredPlatforms(navigator as unknown as NavigatorHints);
+const detectedSystem: OperatingSystem = detectOperatingSystem(navigator);
+const preferredDownloads = preferredPlatforms(navigator);
 const siteConfig = loadSiteConfig(fetch.bind(window));
 const apiBaseUrl = siteConfig.then((config) => config.apiBaseUrl);
 

@@ -15,7 +15,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Att
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (name.startsWith('on') && typeof value === 'function') {
-      element.addEventListener(name.slice(2), value as EventListener);
+      element.addEventListener(name.slice(2), value);
     } else {
       setAttribute(element, name, value as AttributeValue);
     }

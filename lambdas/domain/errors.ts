@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'validation_failed'
   | 'unauthorized'
+  | 'token_expired'
   | 'forbidden'
   | 'not_found'
   | 'pin_invalid'
@@ -45,6 +46,13 @@ export class ValidationFailed extends DomainError {
 export class Unauthorized extends DomainError {
   constructor(message = 'Sign in first: a valid technician token is required.') {
     super('unauthorized', 401, message);
+  }
+}
+
+/** A technician's socket outlived its token: the sender is told, then the connection is closed. */
+export class TokenExpired extends DomainError {
+  constructor() {
+    super('token_expired', 401, 'Your sign-in has expired. Sign in again to reconnect.');
   }
 }
 

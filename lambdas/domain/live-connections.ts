@@ -1,7 +1,7 @@
 import { patched, type CompanionWrite, type ConnectionItem } from '#storage/store';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
-import { Forbidden, InvalidTransition, NotFound } from './errors.ts';
+import { Forbidden, InvalidTransition, NotFound, TokenExpired } from './errors.ts';
 import { recordDenial, messageLimits, takeLogEntry, takeMessage } from './message-limits.ts';
 import { hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
@@ -50,10 +50,25 @@ export async function sessionForProgressToken(deps: Dependencies, token: string 
   return session.id;
 }
 
-export async function technicianConnected(deps: Dependencies, connectionId: string, technician: Technician): Promise<void> {
+/**
+ * API Gateway checks a technician's token only at `$connect`; past its `exp` (epoch seconds) the
+ * connection must neither receive pushes nor act. No expiry (applet, page) never expires here.
+ */
+export function tokenExpired(tokenExpiresAt: number | undefined, now: Date): boolean {
+  return tokenExpiresAt !== undefined && tokenExpiresAt <= epochSeconds(now);
+}
+
+export async function technicianConnected(deps: Dependencies, connectionId: string, technician: Technician, tokenExpiresAt?: number): Promise<void> {
   const now = deps.clock.now();
   await deps.store.putConnection(
-    { connectionId, role: 'technician', technicianId: technician.id, technicianDisplayName: technician.displayName, connectedAt: now.toISOString() },
+    {
+      connectionId,
+      role: 'technician',
+      technicianId: technician.id,
+      technicianDisplayName: technician.displayName,
+      connectedAt: now.toISOString(),
+      ...(tokenExpiresAt !== undefined ? { tokenExpiresAt } : {}),
+    },
     epochSeconds(addSeconds(now, CONNECTION_RECORD_SECONDS)),
   );
 }
@@ -125,6 +140,7 @@ export async function appletConnected(
 async function connectionOf(deps: Dependencies, connectionId: string): Promise<ConnectionItem> {
   const connection = await deps.store.getConnection(connectionId);
   if (!connection) throw new Forbidden('This connection is not registered; reconnect.');
+  if (tokenExpired(connection.tokenExpiresAt, deps.clock.now())) throw new TokenExpired();
   return connection;
 }
 

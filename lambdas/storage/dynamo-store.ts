@@ -15,6 +15,7 @@ import type {
   Store,
   StoredLogEntry,
   StoredSession,
+  TechnicianConnection,
   TokenItem,
   TokenRef,
   Transition,
@@ -399,15 +400,15 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
   async getConnection(connectionId: string): Promise<ConnectionItem | undefined> {
     const result = await guarded(this.table.client.send(new GetCommand({ TableName: this.name, Key: keys.connection(connectionId), ConsistentRead: true })));
     if (!result.Item) return undefined;
-    const { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt } = result.Item;
-    return { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt };
+    const { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt, tokenExpiresAt } = result.Item;
+    return { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt, ...(typeof tokenExpiresAt === 'number' ? { tokenExpiresAt } : {}) };
   }
 
   async deleteConnection(connectionId: string): Promise<void> {
     await guarded(this.table.client.send(new DeleteCommand({ TableName: this.name, Key: keys.connection(connectionId) })));
   }
 
-  async technicianConnectionIds(technicianId: string): Promise<string[]> {
+  async technicianConnections(technicianId: string): Promise<TechnicianConnection[]> {
     const result = await guarded(
       this.table.client.send(
         new QueryCommand({
@@ -415,11 +416,14 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
           IndexName: 'byTechnician',
           KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
           ExpressionAttributeValues: { ':pk': keys.technicianPartition(technicianId), ':prefix': 'CONN#' },
-          ProjectionExpression: 'connectionId',
+          ProjectionExpression: 'connectionId, tokenExpiresAt',
         }),
       ),
     );
-    return (result.Items ?? []).map((item) => String(item.connectionId));
+    return (result.Items ?? []).map((item) => ({
+      connectionId: String(item.connectionId),
+      ...(typeof item.tokenExpiresAt === 'number' ? { tokenExpiresAt: item.tokenExpiresAt } : {}),
+    }));
   }
 
   async getIntegrationClient(clientId: string): Promise<IntegrationClient | undefined> {

@@ -30,7 +30,7 @@ export interface PinSpaceResult {
 }
 
 const technician = { id: '6f1c2a9e-0a11-4c1e-9a57-a11ce0000001', username: 'alice', displayName: 'Alice Adler', groups: ['Support'] };
-const silentNotifier = { toTechnician: async () => undefined, toConnection: async () => true };
+const silentNotifier = { toTechnician: async () => undefined, toConnection: async () => true, disconnect: async () => undefined };
 
 export async function measurePinSpace(env: BenchEnvironment, options: { digits: number; samplesPerLevel: Record<number, number>; exhaustionTries: number }): Promise<PinSpaceResult> {
   const base = dependencies();

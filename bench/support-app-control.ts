@@ -121,7 +121,8 @@ async function main(): Promise<number> {
     await waitUntil(async () => (await video.evaluate((element: HTMLVideoElement) => element.videoWidth)) > 0, 'frames arrive', 30_000);
     await panel.getByRole('button', { name: 'Request control' }).click();
     await panel.getByText('You control the screen of Bench App').waitFor();
-    await video.evaluate((element, source) => (0, eval)(source)(element), instrument);
+    // The instrumentation is a function's source, so the page runs the same code the benchmark reads back.
+    await video.evaluate((element, source) => (globalThis.eval as (code: string) => (target: Element) => unknown)(source)(element), instrument);
 
     // Frames and bitrate over a fixed window.
     const stats = () =>

@@ -6,6 +6,7 @@
 export const errorCodes = [
   'validation_failed',
   'unauthorized',
+  'token_expired',
   'forbidden',
   'not_found',
   'pin_invalid',

@@ -229,7 +229,8 @@ export const webSocketRoutes: readonly WebSocketRoute[] = [
     name: 'websocket-ping',
     routeKey: 'ping',
     entry: 'lambdas/websocket/ping.ts',
-    needs: { table: 'none' },
+    // Writes and posts only for a technician whose token expired: told `token_expired`, closed, forgotten.
+    needs: { table: 'readWrite', postsToConnections: true },
   },
   {
     name: 'websocket-default',

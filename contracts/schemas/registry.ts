@@ -9,7 +9,7 @@ export const contractSchemas = z.registry<{ id: string }>();
 
 /** Registers `schema` under `id`, with a description both documents show. */
 export function named<T extends z.ZodMiniType>(id: string, description: string, schema: T): T {
-  const described = schema.check(z.describe(description)) as T;
+  const described = schema.check(z.describe(description));
   contractSchemas.add(described, { id });
   return described;
 }

@@ -36,6 +36,13 @@ export class Unauthorized extends DomainError {
   }
 }
 
+/** A technician's socket outlived its token: the sender is told, then the connection is closed. */
+export class TokenExpired extends DomainError {
+  constructor() {
+    super('token_expired', 401, 'Your sign-in has expired. Sign in again to reconnect.');
+  }
+}
+
 export class Forbidden extends DomainError {
   constructor(message: string) {
     super('forbidden', 403, message);

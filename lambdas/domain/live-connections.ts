@@ -1,7 +1,7 @@
 import { patched, type CompanionWrite, type ConnectionItem } from '#storage/store';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
-import { Forbidden, InvalidTransition, NotFound } from './errors.ts';
+import { Forbidden, InvalidTransition, NotFound, TokenExpired } from './errors.ts';
 import { recordDenial, messageLimits, takeLogEntry, takeMessage } from './message-limits.ts';
 import { hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
@@ -51,10 +51,25 @@ export async function sessionForProgressToken(deps: Dependencies, token: string 
   return session.id;
 }
 
-export async function technicianConnected(deps: Dependencies, connectionId: string, technician: Technician): Promise<void> {
+/**
+ * API Gateway checks a technician's token only at `$connect`; past its `exp` (epoch seconds) the
+ * connection must neither receive pushes nor act. No expiry (applet, page) never expires here.
+ */
+export function tokenExpired(tokenExpiresAt: number | undefined, now: Date): boolean {
+  return tokenExpiresAt !== undefined && tokenExpiresAt <= epochSeconds(now);
+}
+
+export async function technicianConnected(deps: Dependencies, connectionId: string, technician: Technician, tokenExpiresAt?: number): Promise<void> {
   const now = deps.clock.now();
   await deps.store.putConnection(
-    { connectionId, role: 'technician', technicianId: technician.id, technicianDisplayName: technician.displayName, connectedAt: now.toISOString() },
+    {
+      connectionId,
+      role: 'technician',
+      technicianId: technician.id,
+      technicianDisplayName: technician.displayName,
+      connectedAt: now.toISOString(),
+      ...(tokenExpiresAt !== undefined ? { tokenExpiresAt } : {}),
+    },
     epochSeconds(addSeconds(now, CONNECTION_RECORD_SECONDS)),
   );
 }
@@ -126,6 +141,7 @@ export async function appletConnected(
 async function connectionOf(deps: Dependencies, connectionId: string): Promise<ConnectionItem> {
   const connection = await deps.store.getConnection(connectionId);
   if (!connection) throw new Forbidden('This connection is not registered; reconnect.');
+  if (tokenExpired(connection.tokenExpiresAt, deps.clock.now())) throw new TokenExpired();
   return connection;
 }
 
@@ -227,7 +243,7 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
   await takeMessage(deps, 'ws-chat', session.id, messageLimits.chatPerSession);
   await takeLogEntry(deps, session.id);
   const line = text.slice(0, maxChatLength);
-  const from = fromTechnician ? 'technician' : 'customer';
+  const from: 'technician' | 'customer' = fromTechnician ? 'technician' : 'customer';
   const actor = fromTechnician ? { kind: 'technician' as const, name: connection.technicianDisplayName ?? session.technicianDisplayName } : actors.customer(session.customerName);
   // The text is the entry's message, stored once; details say only who sent it.
   await deps.store.appendLog(session.id, logEntry(now, 'chat', actor, line, { from }));
@@ -412,7 +428,7 @@ export async function screenSignal(deps: Dependencies, connectionId: string, ses
   if (!(allowedFrom.screen as readonly string[]).includes(current)) {
     throw new InvalidTransition(`Screen view needs an active session; it is ${describeStatus(current)}.`);
   }
-  const from = fromTechnician ? 'technician' : 'customer';
+  const from: 'technician' | 'customer' = fromTechnician ? 'technician' : 'customer';
   if (!screenSignalsFrom[from].includes(signal.kind)) throw new Forbidden(`The ${from} does not send "${signal.kind}".`);
   // The app captures the screen itself and alone can hand over control, so it answers when it is connected.
   const customerConnectionId = session.appletConnectionId ?? session.pageConnectionId;

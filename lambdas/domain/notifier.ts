@@ -6,6 +6,8 @@ export interface Notifier {
   toTechnician(technicianId: string, message: ServerMessage, exceptConnectionId?: string): Promise<void>;
   /** To one connection; false when it is gone (and has been forgotten). */
   toConnection(connectionId: string, message: ServerMessage): Promise<boolean>;
+  /** Closes one connection and forgets it (already gone is fine). */
+  disconnect(connectionId: string): Promise<void>;
 }
 
 /** The minimal structured logger the domain needs (Powertools' Logger fits). */

@@ -1,4 +1,6 @@
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { Clock } from '#domain/clock';
+import { tokenExpired } from '#domain/live-connections';
 import type { EventLogger, Notifier } from '#domain/notifier';
 import type { ServerMessage } from '#domain/session-model';
 import type { SessionStore } from '#domain/dependencies';
@@ -12,6 +14,7 @@ export class ConnectionsNotifier implements Notifier {
     private readonly client: ApiGatewayManagementApiClient,
     private readonly store: SessionStore,
     private readonly logger: EventLogger,
+    private readonly clock: Clock,
   ) {}
 
   async toConnection(connectionId: string, message: ServerMessage): Promise<boolean> {
@@ -34,8 +37,28 @@ export class ConnectionsNotifier implements Notifier {
     }
   }
 
+  async disconnect(connectionId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    } catch (error) {
+      // Gone already is the wanted end; anything else still must not leave the record to be pushed to.
+      if (!(error instanceof GoneException)) {
+        this.logger.warn('Could not close a connection', { event: 'delete_connection_failed', errorName: (error as Error).name });
+      }
+    }
+    await this.store.deleteConnection(connectionId);
+  }
+
+  /** Consoles whose token expired get nothing more: they are closed (the console signs in again and reconnects). */
   async toTechnician(technicianId: string, message: ServerMessage, exceptConnectionId?: string): Promise<void> {
-    const connectionIds = await this.store.technicianConnectionIds(technicianId);
-    await Promise.all(connectionIds.filter((id) => id !== exceptConnectionId).map((id) => this.toConnection(id, message)));
+    const now = this.clock.now();
+    const connections = (await this.store.technicianConnections(technicianId)).filter(({ connectionId }) => connectionId !== exceptConnectionId);
+    await Promise.all(
+      connections.map(async ({ connectionId, tokenExpiresAt }) => {
+        if (!tokenExpired(tokenExpiresAt, now)) return void (await this.toConnection(connectionId, message));
+        this.logger.info('Closing a connection whose token expired', { event: 'websocket_token_expired', connectionId });
+        await this.disconnect(connectionId);
+      }),
+    );
   }
 }

@@ -34,7 +34,7 @@ export function dependencies(): Dependencies {
     store,
     config,
     clock: systemClock,
-    notifier: new ConnectionsNotifier(managementClient, store, logger),
+    notifier: new ConnectionsNotifier(managementClient, store, logger, systemClock),
     permissions: new PermissionService(table, config.permissionCacheSeconds),
     pinSecret: pinSecretLoader(),
     logger,

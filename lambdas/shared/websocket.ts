@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import type { Dependencies } from '#domain/dependencies';
-import { DomainError, PayloadTooLarge, ValidationFailed } from '#domain/errors';
+import { DomainError, PayloadTooLarge, TokenExpired, ValidationFailed } from '#domain/errors';
+import { tokenExpired } from '#domain/live-connections';
 import { messageLimits, takeMessage } from '#domain/message-limits';
 import type { ErrorCode } from '#contracts/errors';
 import { maxFrameBytes } from '#contracts/limits';
@@ -29,8 +30,19 @@ export function parseClientMessage(body: string | undefined): ClientMessage {
 }
 
 /**
+ * Refuses a message from a technician whose token has expired. The authorizer's context rides on
+ * every event of the connection, so this costs no read; the domain checks the stored record too.
+ */
+export function refuseExpiredToken(event: APIGatewayProxyWebsocketEventV2, deps: Dependencies): void {
+  const context = (event.requestContext as { authorizer?: Record<string, unknown> }).authorizer;
+  if (context?.role !== 'technician' || context.tokenExpiresAt === undefined) return;
+  if (tokenExpired(Number(context.tokenExpiresAt), deps.clock.now())) throw new TokenExpired();
+}
+
+/**
  * A message route: parse the message, call one domain function. Any failure is
- * told to the sender as `{"type": "error"}`; the connection stays up.
+ * told to the sender as `{"type": "error"}`; the connection stays up, except when the
+ * technician's token has expired (`token_expired`): then it is closed.
  */
 export function messageRoute<A extends ClientMessage['action']>(
   action: A,
@@ -40,6 +52,7 @@ export function messageRoute<A extends ClientMessage['action']>(
     const connectionId = event.requestContext.connectionId;
     const deps = dependencies();
     try {
+      refuseExpiredToken(event, deps);
       const message = parseClientMessage(event.body);
       if (message.action !== action) throw new ValidationFailed(`This route takes "${action}" messages.`);
       await takeMessage(deps, 'ws-connection', connectionId, messageLimits.perConnection);
@@ -64,4 +77,5 @@ export async function tellSender(deps: Dependencies, connectionId: string, error
     logger.error('Unhandled WebSocket error', { event: 'unhandled_error', errorName: (error as Error)?.name, errorMessage: (error as Error)?.message, stack: (error as Error)?.stack });
   }
   await deps.notifier.toConnection(connectionId, { type: 'error', code, message });
+  if (error instanceof TokenExpired) await deps.notifier.disconnect(connectionId);
 }

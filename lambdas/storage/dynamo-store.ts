@@ -15,6 +15,7 @@ import type {
   Store,
   StoredLogEntry,
   StoredSession,
+  TechnicianConnection,
   TokenItem,
   TokenRef,
   Transition,
@@ -274,7 +275,7 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
         }),
       ),
     );
-    const entries = (page.Items ?? []).map(
+    const entries = ((page.Items ?? []) as Record<string, unknown>[]).map(
       (item) =>
         // As with sessions: the stored map becomes the domain's entry type here and only here.
         ({
@@ -285,7 +286,7 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
           ...(item.details ? { details: item.details } : {}),
         }) as E,
     );
-    const last = page.Items?.at(-1)?.sk;
+    const last: unknown = page.Items?.at(-1)?.sk;
     return { entries, ...(typeof last === 'string' ? { lastSortKey: last } : {}), more: page.LastEvaluatedKey !== undefined };
   }
 
@@ -399,15 +400,16 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
   async getConnection(connectionId: string): Promise<ConnectionItem | undefined> {
     const result = await guarded(this.table.client.send(new GetCommand({ TableName: this.name, Key: keys.connection(connectionId), ConsistentRead: true })));
     if (!result.Item) return undefined;
-    const { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt } = result.Item;
-    return { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt };
+    // The stored map is read as the connection record here and only here.
+    const { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt, tokenExpiresAt } = result.Item as ConnectionItem;
+    return { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt, ...(typeof tokenExpiresAt === 'number' ? { tokenExpiresAt } : {}) };
   }
 
   async deleteConnection(connectionId: string): Promise<void> {
     await guarded(this.table.client.send(new DeleteCommand({ TableName: this.name, Key: keys.connection(connectionId) })));
   }
 
-  async technicianConnectionIds(technicianId: string): Promise<string[]> {
+  async technicianConnections(technicianId: string): Promise<TechnicianConnection[]> {
     const result = await guarded(
       this.table.client.send(
         new QueryCommand({
@@ -415,11 +417,14 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
           IndexName: 'byTechnician',
           KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
           ExpressionAttributeValues: { ':pk': keys.technicianPartition(technicianId), ':prefix': 'CONN#' },
-          ProjectionExpression: 'connectionId',
+          ProjectionExpression: 'connectionId, tokenExpiresAt',
         }),
       ),
     );
-    return (result.Items ?? []).map((item) => String(item.connectionId));
+    return (result.Items ?? []).map((item) => ({
+      connectionId: String(item.connectionId),
+      ...(typeof item.tokenExpiresAt === 'number' ? { tokenExpiresAt: item.tokenExpiresAt } : {}),
+    }));
   }
 
   async getIntegrationClient(clientId: string): Promise<IntegrationClient | undefined> {

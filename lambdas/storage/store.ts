@@ -98,7 +98,12 @@ export interface ConnectionItem {
   readonly technicianDisplayName?: string;
   readonly sessionId?: string;
   readonly connectedAt: string;
+  /** A technician's token's `exp` (epoch seconds): API Gateway never checks the token after `$connect`, so the server does. */
+  readonly tokenExpiresAt?: number;
 }
+
+/** One console connection of a technician, as the fan-out needs it. */
+export type TechnicianConnection = Pick<ConnectionItem, 'connectionId' | 'tokenExpiresAt'>;
 
 /** Writes that succeed or fail together with a transition. */
 export type CompanionWrite =
@@ -177,7 +182,7 @@ export interface Store<S extends StoredSession, E extends StoredLogEntry> {
   putConnection(connection: ConnectionItem, expiresAtEpoch: number): Promise<void>;
   getConnection(connectionId: string): Promise<ConnectionItem | undefined>;
   deleteConnection(connectionId: string): Promise<void>;
-  technicianConnectionIds(technicianId: string): Promise<string[]>;
+  technicianConnections(technicianId: string): Promise<TechnicianConnection[]>;
 
   getIntegrationClient(clientId: string): Promise<IntegrationClient | undefined>;
 }

@@ -24,12 +24,19 @@ export const handler = async (event: ConnectEvent): Promise<APIGatewayProxyResul
       } catch {
         groups = [];
       }
-      await technicianConnected(deps, connectionId, {
-        id: context.technicianId,
-        username: context.username ?? context.technicianId,
-        displayName: context.displayName ?? context.username ?? context.technicianId,
-        groups,
-      });
+      const tokenExpiresAt = context.tokenExpiresAt ? Number(context.tokenExpiresAt) : Number.NaN;
+      await technicianConnected(
+        deps,
+        connectionId,
+        {
+          id: context.technicianId,
+          username: context.username ?? context.technicianId,
+          displayName: context.displayName ?? context.username ?? context.technicianId,
+          groups,
+        },
+        // Kept on the record: pushes to this connection stop, and the connection closes, once it passes.
+        Number.isFinite(tokenExpiresAt) ? tokenExpiresAt : undefined,
+      );
       return { statusCode: 200 };
     }
     if (context.role === 'applet' && context.sessionId && context.ticketHash) {

@@ -25,12 +25,16 @@ export class ManualClock implements Clock {
 export class RecordingNotifier implements Notifier {
   readonly toTechnicians: { technicianId: string; message: ServerMessage }[] = [];
   readonly toConnections: { connectionId: string; message: ServerMessage }[] = [];
+  readonly disconnected: string[] = [];
   async toTechnician(technicianId: string, message: ServerMessage): Promise<void> {
     this.toTechnicians.push({ technicianId, message });
   }
   async toConnection(connectionId: string, message: ServerMessage): Promise<boolean> {
     this.toConnections.push({ connectionId, message });
     return true;
+  }
+  async disconnect(connectionId: string): Promise<void> {
+    this.disconnected.push(connectionId);
   }
 }
 

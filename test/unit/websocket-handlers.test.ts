@@ -1,4 +1,4 @@
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyWebsocketEventV2, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
@@ -12,6 +12,7 @@ import { handler as chat } from '#websocket/chat';
 import { handler as fallback } from '#websocket/default';
 import { handler as hello } from '#websocket/hello';
 import { handler as connect } from '#websocket/connect';
+import { handler as ping } from '#websocket/ping';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const management = mockClient(ApiGatewayManagementApiClient);
@@ -191,5 +192,83 @@ describe('delivery', () => {
 
     expect(management.commandCalls(PostToConnectionCommand, { ConnectionId: 'console-1' })).toHaveLength(2);
     expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
+  });
+});
+
+describe("a technician's expired token", () => {
+  const sessionId = '0b8f7a52-3c43-4f5e-9d4e-3d2a1c0f9e11';
+  const nowEpoch = () => Math.floor(Date.now() / 1000);
+  const technicianMessage = (body: string, connectionId: string, authorizer: Record<string, string>) => {
+    const base = message(body, connectionId);
+    return { ...base, requestContext: { ...base.requestContext, authorizer } } as APIGatewayProxyWebsocketEventV2;
+  };
+  const closed = () => management.commandCalls(DeleteConnectionCommand).map((call) => call.args[0].input.ConnectionId);
+
+  beforeEach(() => {
+    management.on(DeleteConnectionCommand).resolves({});
+    dynamo.on(DeleteCommand).resolves({});
+  });
+
+  it('is stored on the connection record at $connect', async () => {
+    dynamo.on(PutCommand).resolves({});
+    const base = message('', 'console-new');
+    const authorizer = { role: 'technician', technicianId: 'alice-sub', username: 'alice', displayName: 'Alice', groups: '[]', tokenExpiresAt: '1900000000' };
+    const event = { ...base, requestContext: { ...base.requestContext, routeKey: '$connect', eventType: 'CONNECT', authorizer } };
+
+    expect(await connect(event as never)).toEqual({ statusCode: 200 });
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ pk: 'CONN#console-new', tokenExpiresAt: 1900000000 }) });
+  });
+
+  it('gets no more pushes: the fan-out closes and forgets that console and posts to the live one', async () => {
+    dynamo.on(GetCommand, { Key: { pk: 'CONN#applet-1', sk: 'CONN' } }).resolves({ Item: { connectionId: 'applet-1', role: 'applet', sessionId } });
+    dynamo.on(GetCommand, { Key: { pk: `SESSION#${sessionId}`, sk: 'SESSION' } }).resolves({
+      Item: { id: sessionId, status: 'active', technicianId: 'alice-sub', technicianDisplayName: 'Alice', customerName: 'Erika', appletConnectionId: 'applet-1' },
+    });
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        { connectionId: 'expired-console', tokenExpiresAt: nowEpoch() - 1 },
+        { connectionId: 'live-console', tokenExpiresAt: nowEpoch() + 3600 },
+      ],
+    });
+
+    await chat(message(JSON.stringify({ action: 'chat', sessionId, text: 'Hallo' }), 'applet-1'));
+
+    expect(closed()).toEqual(['expired-console']);
+    expect(dynamo).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: 'CONN#expired-console', sk: 'CONN' } });
+    expect(sentTo('expired-console')).toEqual([]);
+    expect(sentTo('live-console')[0]).toMatchObject({ type: 'chat', from: 'customer', text: 'Hallo' });
+  });
+
+  it.each([
+    ['chat', chat, JSON.stringify({ action: 'chat', sessionId, text: 'Hallo' })],
+    ['ping', ping, '{"action":"ping"}'],
+    ['$default', fallback, '{"action":"dance"}'],
+  ] as const)('refuses a %s message with token_expired and closes the connection, reading nothing', async (_route, route, body) => {
+    const authorizer = { role: 'technician', technicianId: 'alice-sub', tokenExpiresAt: String(nowEpoch() - 1) };
+
+    await route(technicianMessage(body, 'console-1', authorizer));
+
+    expect(sentTo('console-1')).toEqual([{ type: 'error', code: 'token_expired', message: expect.stringContaining('expired') }]);
+    expect(closed()).toEqual(['console-1']);
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+    expect(dynamo).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: 'CONN#console-1', sk: 'CONN' } });
+  });
+
+  it('refuses by the stored record too, when the event carries no expiry', async () => {
+    dynamo.on(GetCommand, { Key: { pk: 'CONN#console-2', sk: 'CONN' } }).resolves({
+      Item: { connectionId: 'console-2', role: 'technician', technicianId: 'alice-sub', tokenExpiresAt: nowEpoch() - 1 },
+    });
+
+    await chat(message(JSON.stringify({ action: 'chat', sessionId, text: 'Hallo' }), 'console-2'));
+
+    expect(sentTo('console-2')).toEqual([expect.objectContaining({ type: 'error', code: 'token_expired' })]);
+    expect(closed()).toEqual(['console-2']);
+  });
+
+  it('lets a technician whose token is still valid ping without an answer', async () => {
+    await ping(technicianMessage('{"action":"ping"}', 'console-3', { role: 'technician', technicianId: 'alice-sub', tokenExpiresAt: String(nowEpoch() + 3600) }));
+
+    expect(management).not.toHaveReceivedAnyCommand();
   });
 });

@@ -5,7 +5,13 @@ import { clientUsage, parseClientCommand, type ClientCommand } from './client-co
 /** What the admin CLI was asked to do, after validation. */
 export type AdminCommand =
   | { readonly kind: 'help' }
-  | { readonly kind: 'technicians-create'; readonly username: string; readonly email?: string; readonly displayName?: string; readonly groups: readonly string[] }
+  | {
+      readonly kind: 'technicians-create';
+      readonly username: string;
+      readonly email?: string;
+      readonly displayName?: string;
+      readonly groups: readonly string[];
+    }
   | { readonly kind: 'technicians-list' }
   | { readonly kind: 'technicians-delete'; readonly username: string }
   | { readonly kind: 'technicians-add-to-group'; readonly username: string; readonly group: string }
@@ -75,7 +81,8 @@ const groupPattern = /^[\p{L}\p{N}_.+-]{1,128}$/u;
 
 function requireName(value: string | undefined, what: string, pattern: RegExp): string {
   if (value === undefined) throw new UsageError(`missing ${what}`);
-  if (!pattern.test(value)) throw new UsageError(`${what} "${value}" may only contain letters, digits and _ . + - (and @ for user names), up to 128 characters`);
+  if (!pattern.test(value))
+    throw new UsageError(`${what} "${value}" may only contain letters, digits and _ . + - (and @ for user names), up to 128 characters`);
   return value;
 }
 
@@ -146,9 +153,11 @@ function parseCommand(positionals: readonly string[], values: Record<string, unk
         const [username, ...extra] = rest;
         noMore(extra);
         const email = values.email as string | undefined;
-        if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new UsageError(`--email "${email}" is not an e-mail address`);
+        if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+          throw new UsageError(`--email "${email}" is not an e-mail address`);
         const displayName = values.name as string | undefined;
-        if (displayName !== undefined && (displayName.trim() === '' || displayName.length > 100)) throw new UsageError('--name must be 1 to 100 characters');
+        if (displayName !== undefined && (displayName.trim() === '' || displayName.length > 100))
+          throw new UsageError('--name must be 1 to 100 characters');
         const groups = ((values.group as string[] | undefined) ?? []).map((group) => requireName(group, 'group name', groupPattern));
         return { kind: 'technicians-create', username: requireName(username, 'user name', namePattern), email, displayName, groups };
       }
@@ -170,7 +179,11 @@ function parseCommand(positionals: readonly string[], values: Record<string, unk
         };
       }
       default:
-        throw new UsageError(second === undefined ? 'missing technicians subcommand (create, list, delete, add-to-group)' : `unknown technicians subcommand "${second}"`);
+        throw new UsageError(
+          second === undefined
+            ? 'missing technicians subcommand (create, list, delete, add-to-group)'
+            : `unknown technicians subcommand "${second}"`,
+        );
     }
   }
   if (first === 'groups') {
@@ -208,14 +221,16 @@ function parseCommand(positionals: readonly string[], values: Record<string, unk
 
 function resolveTarget(values: Record<string, unknown>, env: Env): Target {
   const explicit = values.target as string | undefined;
-  if (explicit !== undefined && explicit !== 'local' && explicit !== 'aws') throw new UsageError(`--target must be local or aws, got "${explicit}"`);
+  if (explicit !== undefined && explicit !== 'local' && explicit !== 'aws')
+    throw new UsageError(`--target must be local or aws, got "${explicit}"`);
   const stackGiven = (values.stack as string | undefined) ?? env.REMOTE_SUPPORT_STACK;
   const kind = explicit ?? (stackGiven ? 'aws' : 'local');
   if (kind === 'local') {
     if (values.stack !== undefined || values.region !== undefined) throw new UsageError('--stack and --region apply to --target aws');
     const credentialsFile = (values['credentials-file'] as string | undefined) ?? env.DYNAMODB_LOCAL_CREDENTIALS_FILE;
     if (credentialsFile !== undefined) {
-      if (values.endpoint !== undefined || values.table !== undefined) throw new UsageError('--credentials-file names the endpoint and table already; drop --endpoint and --table');
+      if (values.endpoint !== undefined || values.table !== undefined)
+        throw new UsageError('--credentials-file names the endpoint and table already; drop --endpoint and --table');
       if (credentialsFile === '') throw new UsageError('--credentials-file needs a path');
       return { kind: 'local', credentialsFile };
     }

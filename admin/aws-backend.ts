@@ -35,12 +35,16 @@ export async function describeStack(stackName: string, region: string | undefine
     const outputs = new Map((result.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
     const userPoolId = outputs.get('UserPoolId');
     const tableName = outputs.get('TableName');
-    if (!userPoolId || !tableName) throw new AdminError(`stack "${stackName}" has no UserPoolId/TableName outputs; is it a remote-support stack that finished deploying?`);
+    if (!userPoolId || !tableName)
+      throw new AdminError(
+        `stack "${stackName}" has no UserPoolId/TableName outputs; is it a remote-support stack that finished deploying?`,
+      );
     return { userPoolId, tableName };
   } catch (error) {
     if (error instanceof AdminError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    if (/does not exist/.test(message)) throw new AdminError(`no stack "${stackName}"${region ? ` in ${region}` : ''}; pass --stack and --region`);
+    if (/does not exist/.test(message))
+      throw new AdminError(`no stack "${stackName}"${region ? ` in ${region}` : ''}; pass --stack and --region`);
     throw new AdminError(`could not read stack "${stackName}": ${message}`);
   } finally {
     client.destroy();
@@ -64,7 +68,9 @@ export class AwsBackend implements AdminBackend {
   ) {
     this.cognito = new CognitoIdentityProviderClient(region ? { region } : {});
     // The same region for the table as for the pool, whatever AWS_REGION says.
-    const documents = DynamoDBDocumentClient.from(new DynamoDBClient(region ? { region } : {}), { marshallOptions: { removeUndefinedValues: true } });
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient(region ? { region } : {}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     this.table = { client: documents, name: resources.tableName };
     this.webhooks = new WebhookStore(this.table);
   }
@@ -110,7 +116,9 @@ export class AwsBackend implements AdminBackend {
     const summaries: TechnicianSummary[] = [];
     for (const user of users) {
       const username = user.Username ?? '';
-      const groups = await this.cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: this.resources.userPoolId, Username: username }));
+      const groups = await this.cognito.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: this.resources.userPoolId, Username: username }),
+      );
       summaries.push({
         username,
         email: attribute(user, 'email'),
@@ -134,7 +142,9 @@ export class AwsBackend implements AdminBackend {
   async addToGroup(username: string, group: string): Promise<TechnicianSummary> {
     await this.requireGroup(group);
     await this.addUserToGroup(username, group);
-    const groups = await this.cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: this.resources.userPoolId, Username: username }));
+    const groups = await this.cognito.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: this.resources.userPoolId, Username: username }),
+    );
     return { username, groups: (groups.Groups ?? []).map((entry) => entry.GroupName ?? '').sort() };
   }
 
@@ -142,7 +152,11 @@ export class AwsBackend implements AdminBackend {
   async putGroup(group: Group): Promise<void> {
     try {
       await this.cognito.send(
-        new CreateGroupCommand({ UserPoolId: this.resources.userPoolId, GroupName: group.name, Description: 'Remote-support technician group (permissions in DynamoDB)' }),
+        new CreateGroupCommand({
+          UserPoolId: this.resources.userPoolId,
+          GroupName: group.name,
+          Description: 'Remote-support technician group (permissions in DynamoDB)',
+        }),
       );
     } catch (error) {
       if (!(error instanceof GroupExistsException)) throw error;
@@ -182,7 +196,9 @@ export class AwsBackend implements AdminBackend {
 
   private async addUserToGroup(username: string, group: string): Promise<void> {
     try {
-      await this.cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: this.resources.userPoolId, Username: username, GroupName: group }));
+      await this.cognito.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: this.resources.userPoolId, Username: username, GroupName: group }),
+      );
     } catch (error) {
       if (error instanceof UserNotFoundException) throw new AdminError(`no technician "${username}"`);
       throw error;

@@ -1,4 +1,10 @@
-import { deleteIntegrationClient, getIntegrationClient, listIntegrationClients, putIntegrationClient, type IntegrationClient } from '#storage/clients';
+import {
+  deleteIntegrationClient,
+  getIntegrationClient,
+  listIntegrationClients,
+  putIntegrationClient,
+  type IntegrationClient,
+} from '#storage/clients';
 import type { Table } from '#storage/dynamo-client';
 import { AdminError } from './backend.ts';
 
@@ -15,7 +21,12 @@ export const clientUsage = `  clients put <client id> --name <shown as actor> --
 
 const clientIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
 
-export function parseClientCommand(subcommand: string | undefined, rest: readonly string[], values: Record<string, unknown>, fail: (message: string) => never): ClientCommand {
+export function parseClientCommand(
+  subcommand: string | undefined,
+  rest: readonly string[],
+  values: Record<string, unknown>,
+  fail: (message: string) => never,
+): ClientCommand {
   const [clientId, ...extra] = rest;
   if (subcommand === 'list') {
     if (rest.length > 0) fail(`unexpected argument "${rest[0]}"`);
@@ -37,7 +48,11 @@ export function parseClientCommand(subcommand: string | undefined, rest: readonl
 
 const clientLine = (client: IntegrationClient) => `${client.clientId}  "${client.name}"  groups: ${client.groups.join(', ')}`;
 
-export async function executeClientCommand(command: ClientCommand, table: Table, print: (value: unknown, text: () => string[]) => void): Promise<void> {
+export async function executeClientCommand(
+  command: ClientCommand,
+  table: Table,
+  print: (value: unknown, text: () => string[]) => void,
+): Promise<void> {
   switch (command.kind) {
     case 'clients-put': {
       const client: IntegrationClient = { clientId: command.clientId, name: command.name, groups: command.groups };

@@ -38,7 +38,11 @@ export class LocalBackend implements AdminBackend {
   constructor(endpoint: string, tableName: string, access?: LocalDynamoDbCredentials) {
     if (access) {
       // The SDK reads these when the client is built; the runtime's database is visible to this key only.
-      Object.assign(process.env, { AWS_REGION: access.region, AWS_ACCESS_KEY_ID: access.accessKeyId, AWS_SECRET_ACCESS_KEY: access.secretAccessKey });
+      Object.assign(process.env, {
+        AWS_REGION: access.region,
+        AWS_ACCESS_KEY_ID: access.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: access.secretAccessKey,
+      });
       delete process.env.AWS_SESSION_TOKEN;
     } else {
       ensureLocalCredentials();
@@ -109,7 +113,10 @@ export class LocalBackend implements AdminBackend {
     if (names.length === 0) return;
     const found = new Set((await this.guard(getGroups(this.table, names))).map((group) => group.name));
     const missing = names.filter((name) => !found.has(name));
-    if (missing.length > 0) throw new AdminError(`no group ${missing.map((name) => `"${name}"`).join(', ')}; create it first: groups put <name> [--private-sessions] [--pin-code]`);
+    if (missing.length > 0)
+      throw new AdminError(
+        `no group ${missing.map((name) => `"${name}"`).join(', ')}; create it first: groups put <name> [--private-sessions] [--pin-code]`,
+      );
   }
 
   /** Turns "nothing listening" and "no such table" into messages that say what to do. */
@@ -118,7 +125,9 @@ export class LocalBackend implements AdminBackend {
       return await operation;
     } catch (error) {
       if (error instanceof ResourceNotFoundException) {
-        throw new AdminError(`table "${this.table.name}" does not exist at this endpoint; pass --table with the name the local runtime logs`);
+        throw new AdminError(
+          `table "${this.table.name}" does not exist at this endpoint; pass --table with the name the local runtime logs`,
+        );
       }
       const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
       if (code === 'ECONNREFUSED' || (error instanceof Error && /ECONNREFUSED/.test(error.message))) {

@@ -39,7 +39,8 @@ function groupLine(group: Group): string {
 
 async function execute(invocation: AdminInvocation, backend: AdminBackend, io: AdminIo): Promise<void> {
   const { command, json } = invocation;
-  const print = (value: unknown, text: () => string[]) => (json ? io.out(JSON.stringify(value, null, 2)) : text().forEach((line) => io.out(line)));
+  const print = (value: unknown, text: () => string[]) =>
+    json ? io.out(JSON.stringify(value, null, 2)) : text().forEach((line) => io.out(line));
   switch (command.kind) {
     case 'technicians-create': {
       const created = await backend.createTechnician(command);
@@ -115,7 +116,8 @@ export async function runAdmin(
     await execute(invocation, backend, io);
     return 0;
   } catch (error) {
-    const message = error instanceof AdminError ? error.message : `${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    const message =
+      error instanceof AdminError ? error.message : `${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
     io.err(`admin: ${message}`);
     return 1;
   } finally {

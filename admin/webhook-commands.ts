@@ -41,7 +41,10 @@ export function parseWebhookCommand(
       if (rest.length > 0) fail(`unexpected argument "${rest[0]}"`);
       const url = values.url as string | undefined;
       if (!url) fail('webhooks add needs --url <https URL>');
-      const events = ((values.events as string | undefined) ?? '').split(',').map((type) => type.trim()).filter(Boolean);
+      const events = ((values.events as string | undefined) ?? '')
+        .split(',')
+        .map((type) => type.trim())
+        .filter(Boolean);
       const unknown = events.filter((type) => !eventTypes.includes(type));
       if (unknown.length > 0) fail(`unknown event type ${unknown.join(', ')}; known: ${eventTypes.join(', ')}`);
       const secret = values.secret as string | undefined;
@@ -63,19 +66,28 @@ export function parseWebhookCommand(
       return { kind: 'webhooks-deliveries', id, limit };
     }
     default:
-      return fail(subcommand === undefined ? 'missing webhooks subcommand (add, list, remove, rotate-secret, enable, deliveries)' : `unknown webhooks subcommand "${subcommand}"`);
+      return fail(
+        subcommand === undefined
+          ? 'missing webhooks subcommand (add, list, remove, rotate-secret, enable, deliveries)'
+          : `unknown webhooks subcommand "${subcommand}"`,
+      );
   }
 }
 
 function webhookLine(webhook: WebhookItem): string {
   const events = webhook.events.length > 0 ? webhook.events.join(',') : 'all events';
-  const state = webhook.status === 'active' ? 'active' : `DISABLED ${webhook.disabledAt ?? ''} (${webhook.disabledReason ?? 'no reason recorded'})`;
+  const state =
+    webhook.status === 'active' ? 'active' : `DISABLED ${webhook.disabledAt ?? ''} (${webhook.disabledReason ?? 'no reason recorded'})`;
   return `${webhook.id}  ${webhook.url}  ${events}  ${state}`;
 }
 
 function deliveryLine(delivery: DeliveryItem): string {
   const next = delivery.nextAttemptAt && delivery.status === 'pending' ? `  next ${delivery.nextAttemptAt}` : '';
-  const last = delivery.lastError ? `  last error: ${delivery.lastError}` : delivery.lastStatusCode ? `  HTTP ${delivery.lastStatusCode}` : '';
+  const last = delivery.lastError
+    ? `  last error: ${delivery.lastError}`
+    : delivery.lastStatusCode
+      ? `  HTTP ${delivery.lastStatusCode}`
+      : '';
   return `${delivery.createdAt}  ${delivery.eventType}  ${delivery.eventId}  ${delivery.status}  attempts ${delivery.attempts}${next}${last}`;
 }
 
@@ -102,7 +114,10 @@ export async function executeWebhookCommand(
         if (error instanceof EndpointRefused || error instanceof Error) throw new AdminError(error.message);
         throw error;
       }
-      print({ webhook: publicView(webhook), secret: webhook.secret }, () => [`added ${webhookLine(webhook)}`, `signing secret: ${webhook.secret}`]);
+      print({ webhook: publicView(webhook), secret: webhook.secret }, () => [
+        `added ${webhookLine(webhook)}`,
+        `signing secret: ${webhook.secret}`,
+      ]);
       return;
     }
     case 'webhooks-list': {
@@ -130,7 +145,9 @@ export async function executeWebhookCommand(
     case 'webhooks-deliveries': {
       if (!(await store.getWebhook(command.id))) throw missing(command.id);
       const deliveries = (await store.listDeliveries(command.id, command.limit)).map(({ body: _body, ...rest }) => rest);
-      print({ deliveries }, () => (deliveries.length > 0 ? deliveries.map((delivery) => deliveryLine(delivery as DeliveryItem)) : ['no deliveries yet']));
+      print({ deliveries }, () =>
+        deliveries.length > 0 ? deliveries.map((delivery) => deliveryLine(delivery as DeliveryItem)) : ['no deliveries yet'],
+      );
       return;
     }
   }

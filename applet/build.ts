@@ -38,7 +38,9 @@ async function bundleApplet(outfile: string, bakedServerConfig: string): Promise
     // Shorter, but names and lines stay as written so a reviewer can read what runs.
     minifySyntax: true,
     legalComments: 'eof',
-    banner: { js: '#!/usr/bin/env node\n// Remote support applet: connects this computer to a support technician. Run: node <this file> --help' },
+    banner: {
+      js: '#!/usr/bin/env node\n// Remote support applet: connects this computer to a support technician. Run: node <this file> --help',
+    },
     define: {
       __APPLET_BAKED_SERVER_CONFIG__: JSON.stringify(bakedServerConfig),
       __APPLET_VERSION__: JSON.stringify(await packageVersion()),
@@ -48,7 +50,9 @@ async function bundleApplet(outfile: string, bakedServerConfig: string): Promise
     logLevel: 'silent',
   });
 
-  const externals = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((entry) => entry.external).map((entry) => entry.path));
+  const externals = Object.values(result.metafile.outputs).flatMap((output) =>
+    output.imports.filter((entry) => entry.external).map((entry) => entry.path),
+  );
   const foreign = externals.filter((name) => !isBuiltin(name));
   if (foreign.length > 0) {
     throw new Error(`applet bundle would require packages the customer does not have: ${foreign.join(', ')}`);
@@ -89,7 +93,9 @@ const nativeAddonsFromSeaAssets: Plugin = {
       args.importer.includes(`${path.sep}@roamhq${path.sep}wrtc${path.sep}`) ? { path: 'wrtc', namespace: 'sea-addon' } : undefined,
     );
     builder.onResolve({ filter: /^node-gyp-build$/ }, (args) =>
-      args.importer.includes(`${path.sep}@jitsi${path.sep}robotjs${path.sep}`) ? { path: 'robotjs', namespace: 'sea-addon-gyp' } : undefined,
+      args.importer.includes(`${path.sep}@jitsi${path.sep}robotjs${path.sep}`)
+        ? { path: 'robotjs', namespace: 'sea-addon-gyp' }
+        : undefined,
     );
     builder.onLoad({ filter: /.*/, namespace: 'sea-addon' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(addonLoader)}).loadNativeAddon(${JSON.stringify(args.path)});`,

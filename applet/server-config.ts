@@ -48,7 +48,8 @@ export function writeServerConfigIntoApp(executable: Buffer, config: AppletServe
   if (at < 0) throw new Error('the executable has no empty server-config slot; was it built by build:apps, or configured already?');
   if (executable.indexOf(slot, at + 1) >= 0) throw new Error('the executable has more than one server-config slot');
   const encoded = encodeServerConfig(config);
-  if (encoded.length > APP_CONFIG_SLOT_LENGTH) throw new Error(`the server config is too long for the app's slot (${encoded.length} > ${APP_CONFIG_SLOT_LENGTH} characters)`);
+  if (encoded.length > APP_CONFIG_SLOT_LENGTH)
+    throw new Error(`the server config is too long for the app's slot (${encoded.length} > ${APP_CONFIG_SLOT_LENGTH} characters)`);
   const configured = Buffer.from(executable);
   configured.write(encoded.padEnd(APP_CONFIG_SLOT_LENGTH, ' '), at, 'latin1');
   return configured;

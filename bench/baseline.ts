@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Table } from '#storage/dynamo-client';
 import type { Summary } from './stats.ts';
@@ -103,7 +111,12 @@ export function baselineActions(table: Table, connectionsEndpoint: string): Reco
     'BatchGetItem(3)': () =>
       send(
         new BatchGetCommand({
-          RequestItems: { [table.name]: { Keys: [existing(), randomUUID(), randomUUID()].map((id) => ({ pk: `BENCH#${id}`, sk: 'SESSION' })), ConsistentRead: true } },
+          RequestItems: {
+            [table.name]: {
+              Keys: [existing(), randomUUID(), randomUUID()].map((id) => ({ pk: `BENCH#${id}`, sk: 'SESSION' })),
+              ConsistentRead: true,
+            },
+          },
         }),
       ),
     Query: () =>

@@ -21,7 +21,11 @@ export interface BudgetCheck {
  */
 export const roundTripBudgets: Record<string, { readonly limit: number; readonly issueTarget?: number; readonly why: string }> = {
   'create-session': { limit: 2, why: 'TransactWriteItems(session, log) + notify lookup' },
-  'generate-pin': { limit: 3, issueTarget: 1.1, why: 'GetItem(session) + one conditional draw + notify lookup; +1 DeleteItem when it replaces a PIN' },
+  'generate-pin': {
+    limit: 3,
+    issueTarget: 1.1,
+    why: 'GetItem(session) + one conditional draw + notify lookup; +1 DeleteItem when it replaces a PIN',
+  },
   'redeem-pin': {
     limit: 5,
     issueTarget: 1,

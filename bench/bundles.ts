@@ -24,7 +24,8 @@ export interface BundleSize {
   readonly byOrigin: Record<string, number>;
 }
 
-export const bundleBanner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+export const bundleBanner =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 function originOf(input: string): string {
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
@@ -67,7 +68,7 @@ export async function bundleHandlers(): Promise<{ directory: string; sizes: Bund
     logLevel: 'silent',
     absWorkingDir: repositoryRoot,
   });
-  const outputs = (result.metafile).outputs;
+  const outputs = result.metafile.outputs;
   const sizes: BundleSize[] = [];
   for (const entry of entries) {
     const file = path.join(directory, `${fileName(entry.name)}.mjs`);
@@ -158,6 +159,10 @@ export interface RawColdStart {
 }
 
 /** `prepare` returns a fresh event each run (a new session in the state the handler needs). */
-export async function measureColdStart(bundle: string, prepare: () => Promise<unknown>, env: Record<string, string>): Promise<RawColdStart> {
+export async function measureColdStart(
+  bundle: string,
+  prepare: () => Promise<unknown>,
+  env: Record<string, string>,
+): Promise<RawColdStart> {
   return runOnce(bundle, await prepare(), env);
 }

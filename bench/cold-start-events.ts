@@ -35,9 +35,17 @@ export function coldStartEvents(_env: BenchEnvironment): Record<string, () => Pr
   const sessionRoute = (id: string, verb: string) =>
     httpEvent({ method: 'POST', path: `/api/sessions/${id}/${verb}`, routeKey: `POST /api/sessions/{id}/${verb}`, pathParameters: { id } });
   return {
-    'create-session': async () => httpEvent({ method: 'POST', path: '/api/sessions', routeKey: 'POST /api/sessions', body: { customerName: 'Cold start' } }),
+    'create-session': async () =>
+      httpEvent({ method: 'POST', path: '/api/sessions', routeKey: 'POST /api/sessions', body: { customerName: 'Cold start' } }),
     'generate-pin': async () => sessionRoute((await newSession()).id, 'pin'),
-    'redeem-pin': async () => httpEvent({ method: 'POST', path: '/api/pin/redeem', routeKey: 'POST /api/pin/redeem', technician: false, body: { pin: (await pending()).pin } }),
+    'redeem-pin': async () =>
+      httpEvent({
+        method: 'POST',
+        path: '/api/pin/redeem',
+        routeKey: 'POST /api/pin/redeem',
+        technician: false,
+        body: { pin: (await pending()).pin },
+      }),
     'websocket-authorizer': async () => authorizerEvent({ ticket: (await connecting()).ticket }),
     'websocket-connect': async () => connectEvent(randomUUID(), (await connecting()).authorizerContext),
     'start-session': async () => {

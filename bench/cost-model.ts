@@ -114,7 +114,13 @@ export function costLines(session: SessionCost): CostLine[] {
   return [
     line('DynamoDB write units', session.writeUnits, 'WRU', p.dynamoDbWriteUnit, 'counted (transactions x2, GSI writes included)'),
     line('DynamoDB read units', session.readUnits, 'RRU', p.dynamoDbReadUnit, 'counted (strongly consistent 1 per 4 KB, queries 0.5)'),
-    line('Lambda requests', session.lambdaInvocations, 'invocations', p.lambdaRequest, `${session.httpRequests} HTTP + authorizer + $connect + ${session.webSocketMessagesReceived} messages + $disconnect`),
+    line(
+      'Lambda requests',
+      session.lambdaInvocations,
+      'invocations',
+      p.lambdaRequest,
+      `${session.httpRequests} HTTP + authorizer + $connect + ${session.webSocketMessagesReceived} messages + $disconnect`,
+    ),
     line(
       'Lambda compute',
       gbSeconds,
@@ -123,12 +129,48 @@ export function costLines(session: SessionCost): CostLine[] {
       `${session.lambdaInvocations} x ${Math.round(lambdaSeconds * 1000)} ms (mean HTTP call here, an upper bound) x ${a.lambdaMemoryGb} GB`,
     ),
     line('HTTP API requests', session.httpRequests, 'requests', p.httpApiRequest, 'counted'),
-    line('WebSocket messages', messages, 'messages', p.webSocketMessage, `${session.webSocketMessagesReceived} received + ${session.webSocketMessagesSent} sent (posts counted)`),
-    line('WebSocket connection minutes', connectionMinutes, 'minutes', p.webSocketConnectionMinute, `applet ${a.appletConnectedMinutes} + console ${a.consoleMinutesPerSession} (assumed)`),
-    line('CloudWatch Logs ingestion', logGb, 'GB', p.cloudWatchLogsGb, `${session.lambdaInvocations} x ${a.logBytesPerInvocation} B (assumed)`),
-    line('X-Ray traces', session.lambdaInvocations * a.xRaySampledShare, 'traces', p.xRayTrace, `${session.lambdaInvocations} x ${a.xRaySampledShare} sampled`),
-    line('CloudFront data', a.cloudFrontBytesPerSession / 1024 ** 3, 'GB', p.cloudFrontGb, 'PIN page + support app, gzip (measured sizes, rounded)'),
-    line('CloudFront requests', a.cloudFrontRequestsPerSession, 'requests', p.cloudFrontHttpsRequest, 'page, CSS, JS, SVG, config, applet, favicon'),
+    line(
+      'WebSocket messages',
+      messages,
+      'messages',
+      p.webSocketMessage,
+      `${session.webSocketMessagesReceived} received + ${session.webSocketMessagesSent} sent (posts counted)`,
+    ),
+    line(
+      'WebSocket connection minutes',
+      connectionMinutes,
+      'minutes',
+      p.webSocketConnectionMinute,
+      `applet ${a.appletConnectedMinutes} + console ${a.consoleMinutesPerSession} (assumed)`,
+    ),
+    line(
+      'CloudWatch Logs ingestion',
+      logGb,
+      'GB',
+      p.cloudWatchLogsGb,
+      `${session.lambdaInvocations} x ${a.logBytesPerInvocation} B (assumed)`,
+    ),
+    line(
+      'X-Ray traces',
+      session.lambdaInvocations * a.xRaySampledShare,
+      'traces',
+      p.xRayTrace,
+      `${session.lambdaInvocations} x ${a.xRaySampledShare} sampled`,
+    ),
+    line(
+      'CloudFront data',
+      a.cloudFrontBytesPerSession / 1024 ** 3,
+      'GB',
+      p.cloudFrontGb,
+      'PIN page + support app, gzip (measured sizes, rounded)',
+    ),
+    line(
+      'CloudFront requests',
+      a.cloudFrontRequestsPerSession,
+      'requests',
+      p.cloudFrontHttpsRequest,
+      'page, CSS, JS, SVG, config, applet, favicon',
+    ),
     line(
       'PIN page live connection',
       1,
@@ -147,12 +189,18 @@ export function costLines(session: SessionCost): CostLine[] {
 }
 
 const invocationDollars = () =>
-  prices.lambdaRequest + 0.02 * assumptions.lambdaMemoryGb * prices.lambdaGbSecond + (assumptions.logBytesPerInvocation / 1024 ** 3) * prices.cloudWatchLogsGb;
+  prices.lambdaRequest +
+  0.02 * assumptions.lambdaMemoryGb * prices.lambdaGbSecond +
+  (assumptions.logBytesPerInvocation / 1024 ** 3) * prices.cloudWatchLogsGb;
 
 /** The PIN page following its session by push, for one whole session. */
 export function pageLiveDollars(): number {
   const a = assumptions;
-  return a.pageConnectedMinutes * prices.webSocketConnectionMinute + a.pageMessages * prices.webSocketMessage + a.pageInvocations * invocationDollars();
+  return (
+    a.pageConnectedMinutes * prices.webSocketConnectionMinute +
+    a.pageMessages * prices.webSocketMessage +
+    a.pageInvocations * invocationDollars()
+  );
 }
 
 /** One screen view: signaling through our WebSocket API, ICE servers from Kinesis Video Streams, TURN for some. */
@@ -167,7 +215,11 @@ export function screenShareDollars(): number {
 export function fixedMonthly(): { item: string; dollars: number; arithmetic: string }[] {
   const minutes = 30 * 24 * 60;
   return [
-    { item: 'Sweeper (1/min)', dollars: minutes * (prices.lambdaRequest + 0.1 * 0.25 * prices.lambdaGbSecond), arithmetic: `${minutes} invocations x (request + 100 ms x 0.25 GB)` },
+    {
+      item: 'Sweeper (1/min)',
+      dollars: minutes * (prices.lambdaRequest + 0.1 * 0.25 * prices.lambdaGbSecond),
+      arithmetic: `${minutes} invocations x (request + 100 ms x 0.25 GB)`,
+    },
     { item: 'PIN secret', dollars: prices.secretMonth, arithmetic: '1 secret (GetSecretValue once per cold start: cents)' },
     {
       item: 'Screen-view signaling channels',

@@ -38,27 +38,40 @@ export async function measureCustomerPath(env: BenchEnvironment, runs: number): 
   const consoleSocket = new WebSocket(`${webSocketUrl}?token=${encodeURIComponent(token)}`);
   consoleSocket.on('message', (data) => {
     const message = JSON.parse(String(data)) as { type?: string; session?: { id?: string; status?: string } };
-    if (message.type === 'session.updated' && message.session?.status === 'waiting' && message.session.id) waiters.get(message.session.id)?.();
+    if (message.type === 'session.updated' && message.session?.status === 'waiting' && message.session.id)
+      waiters.get(message.session.id)?.();
   });
   await new Promise<void>((resolve, reject) => {
     consoleSocket.once('open', () => resolve());
     consoleSocket.once('error', reject);
   });
   const directory = mkdtempSync(path.join(os.tmpdir(), 'bench-applet-'));
-  const samples = { total: [] as number[], redeem: [] as number[], download: [] as number[], appletToWaiting: [] as number[], floor: [] as number[] };
+  const samples = {
+    total: [] as number[],
+    redeem: [] as number[],
+    download: [] as number[],
+    appletToWaiting: [] as number[],
+    floor: [] as number[],
+  };
   let appletBytes = 0;
   let appletGzipBytes = 0;
   let realApplet = true;
   const leftovers: (ChildProcess | WebSocket)[] = [];
   try {
     for (let run = 0; run < runs; run += 1) {
-      const created = (await (await fetch(`${url}/api/sessions`, { method: 'POST', headers: auth, body: JSON.stringify({ customerName: 'Path' }) })).json()) as { session: { id: string } };
+      const created = (await (
+        await fetch(`${url}/api/sessions`, { method: 'POST', headers: auth, body: JSON.stringify({ customerName: 'Path' }) })
+      ).json()) as { session: { id: string } };
       const id = created.session.id;
       const { pin } = (await (await fetch(`${url}/api/sessions/${id}/pin`, { method: 'POST', headers: auth })).json()) as { pin: string };
       const waiting = new Promise<number>((resolve) => waiters.set(id, () => resolve(performance.now())));
 
       const started = performance.now();
-      const redeemResponse = await fetch(`${url}/api/pin/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin }) });
+      const redeemResponse = await fetch(`${url}/api/pin/redeem`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pin }),
+      });
       if (redeemResponse.status !== 200) throw new Error(`customer path: redeem answered ${redeemResponse.status}`);
       const redeemed = (await redeemResponse.json()) as { applet: { downloadUrl: string; fileName: string } };
       const redeemedAt = performance.now();
@@ -72,9 +85,15 @@ export async function measureCustomerPath(env: BenchEnvironment, runs: number): 
         const file = path.join(directory, redeemed.applet.fileName);
         writeFileSync(file, bundle);
         const floorStarted = performance.now();
-        await new Promise<void>((resolve) => spawn(process.execPath, [file, '--version'], { cwd: directory, stdio: 'ignore' }).once('exit', () => resolve()));
+        await new Promise<void>((resolve) =>
+          spawn(process.execPath, [file, '--version'], { cwd: directory, stdio: 'ignore' }).once('exit', () => resolve()),
+        );
         samples.floor.push(performance.now() - floorStarted);
-        const child = spawn(process.execPath, [file, '--yes'], { cwd: directory, stdio: 'ignore', env: { ...process.env, LANG: 'en_US.UTF-8' } });
+        const child = spawn(process.execPath, [file, '--yes'], {
+          cwd: directory,
+          stdio: 'ignore',
+          env: { ...process.env, LANG: 'en_US.UTF-8' },
+        });
         leftovers.push(child);
       } else {
         const ticket = ticketFromFileName(redeemed.applet.fileName);
@@ -85,7 +104,9 @@ export async function measureCustomerPath(env: BenchEnvironment, runs: number): 
       const appletStartedAt = performance.now();
       const waitingAt = await Promise.race([
         waiting,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('customer path: the console never saw waiting within 15 s')), 15_000)),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('customer path: the console never saw waiting within 15 s')), 15_000),
+        ),
       ]);
       // The floor run sits between download and start; it is not part of the customer's time.
       samples.redeem.push(redeemedAt - started);

@@ -39,8 +39,13 @@ async function startConnectionsSwitch(target: () => string): Promise<Connections
         return;
       }
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string' && name !== 'host' && name !== 'connection') headers[name] = value;
-      fetch(`${target()}${request.url ?? '/'}`, { method: request.method, headers, body: request.method === 'GET' || request.method === 'DELETE' ? undefined : Buffer.concat(chunks) })
+      for (const [name, value] of Object.entries(request.headers))
+        if (typeof value === 'string' && name !== 'host' && name !== 'connection') headers[name] = value;
+      fetch(`${target()}${request.url ?? '/'}`, {
+        method: request.method,
+        headers,
+        body: request.method === 'GET' || request.method === 'DELETE' ? undefined : Buffer.concat(chunks),
+      })
         .then(async (answer) => response.writeHead(answer.status).end(Buffer.from(await answer.arrayBuffer())))
         .catch(() => response.writeHead(502).end());
     });
@@ -116,7 +121,17 @@ export async function startBenchEnvironment(env: Record<string, string> = {}): P
       return module.handler;
     },
     coldStartEnvironment() {
-      const inherited = ['PATH', 'HOME', 'LANG', 'TZ', 'LOG_LEVEL', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+      const inherited = [
+        'PATH',
+        'HOME',
+        'LANG',
+        'TZ',
+        'LOG_LEVEL',
+        'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+        'AWS_REGION',
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SECRET_ACCESS_KEY',
+      ];
       const v = environmentVariables;
       const handlerVariables = [v.tableName, v.dynamoDbEndpoint, v.managementEndpoint, v.pinSecret, v.jwtIssuer, v.jwtAudience];
       const env: Record<string, string> = {};

@@ -51,7 +51,13 @@ export function httpEvent(options: {
 }
 
 export function authorizerEvent(query: Record<string, string>) {
-  return { type: 'REQUEST', methodArn: connectMethodArn, queryStringParameters: query, headers: {}, requestContext: { connectionId: randomUUID() } };
+  return {
+    type: 'REQUEST',
+    methodArn: connectMethodArn,
+    queryStringParameters: query,
+    headers: {},
+    requestContext: { connectionId: randomUUID() },
+  };
 }
 
 export function connectEvent(connectionId: string, authorizer: Record<string, string>) {

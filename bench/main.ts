@@ -17,7 +17,15 @@ import {
 } from './budgets.ts';
 import { appGzipBudgetBytes } from '../applet/native/platforms.ts';
 import { measureAppSizes, measureAppStart, type AppSize, type AppStartResult } from './support-app.ts';
-import { bundleHandlers, floorBundleName, measureColdStart, mergeColdStartRuns, type BundleSize, type ColdStart, type RawColdStart } from './bundles.ts';
+import {
+  bundleHandlers,
+  floorBundleName,
+  measureColdStart,
+  mergeColdStartRuns,
+  type BundleSize,
+  type ColdStart,
+  type RawColdStart,
+} from './bundles.ts';
 import { coldStartEvents } from './cold-start-events.ts';
 import { measureCustomerPath, type CustomerPathResult } from './customer-path.ts';
 import { repositoryRoot, startBenchEnvironment, type BenchEnvironment } from './environment.ts';
@@ -123,7 +131,7 @@ function figures(recorder: Recorder, mode: OperationFigure['mode'], baselines: B
     if (!found) return [];
     const entry = found;
     const time = summarize(entry.samples);
-    const sequenceOf = (trips: typeof entry.roundTrips[number]) => trips.map((trip) => trip.kind).join(' + ');
+    const sequenceOf = (trips: (typeof entry.roundTrips)[number]) => trips.map((trip) => trip.kind).join(' + ');
     const sequence = modal(entry.roundTrips.map(sequenceOf));
     const postsMean = entry.posts.reduce((sum, value) => sum + value, 0) / Math.max(1, entry.posts.length);
     const modalTrips = entry.roundTrips.find((trips) => sequenceOf(trips) === sequence) ?? [];
@@ -134,8 +142,10 @@ function figures(recorder: Recorder, mode: OperationFigure['mode'], baselines: B
       modalTrips.reduce((sum, trip) => sum + pick(baselineKindFor(trip.kind)), 0) + (posted ? pick('PostToConnection') : 0);
     const designFloorMs = floorOf((kind) => baselines[kind].p50);
     // The median of per-round ratios: each call against the floor measured in its own round, so drift cancels.
-    const ratioToDesignFloor = median(entry.samples.map((sample, round) => sample / floorOf((kind) => rounds[round]?.[kind] ?? baselines[kind].p50)));
-    const meanOf = (pick: (trips: typeof entry.roundTrips[number]) => number) => mean(entry.roundTrips.map(pick));
+    const ratioToDesignFloor = median(
+      entry.samples.map((sample, round) => sample / floorOf((kind) => rounds[round]?.[kind] ?? baselines[kind].p50)),
+    );
+    const meanOf = (pick: (trips: (typeof entry.roundTrips)[number]) => number) => mean(entry.roundTrips.map(pick));
     const physicalFloor = physicalFloors[name];
     return [
       {
@@ -192,13 +202,18 @@ async function runOperations(env: BenchEnvironment, iterations: number, openSess
       await baselineRound(true);
       rounds.push(
         // Two samples per kind and round: their mean (a nearest-rank median of two would be the smaller one).
-        Object.fromEntries(baselineKinds.map((kind) => [kind, mean((baselineSamples.get(kind) ?? []).slice(before.get(kind) ?? 0))])) as Record<BaselineKind, number>,
+        Object.fromEntries(
+          baselineKinds.map((kind) => [kind, mean((baselineSamples.get(kind) ?? []).slice(before.get(kind) ?? 0))]),
+        ) as Record<BaselineKind, number>,
       );
     }
     const baselines = Object.fromEntries([...baselineSamples.entries()].map(([kind, samples]) => [kind, summarize(samples)])) as Baselines;
     return {
       baselines,
-      operations: [...figures(inProcessRecorder, 'in-process', baselines, rounds), ...figures(gatewayRecorder, 'gateway', baselines, rounds)],
+      operations: [
+        ...figures(inProcessRecorder, 'in-process', baselines, rounds),
+        ...figures(gatewayRecorder, 'gateway', baselines, rounds),
+      ],
     };
   } finally {
     await gateway.close();
@@ -222,7 +237,9 @@ exits 1 when a budget is broken (see docs/performance.md).`);
     return 0;
   }
   const only = new Set((values.only ?? sections.join(',')).split(',').map((name) => name.trim()));
-  for (const name of only) if (!(sections as readonly string[]).includes(name)) throw new Error(`--only: unknown section "${name}"; choose from ${sections.join(', ')}`);
+  for (const name of only)
+    if (!(sections as readonly string[]).includes(name))
+      throw new Error(`--only: unknown section "${name}"; choose from ${sections.join(', ')}`);
   const wants = (section: Section) => only.has(section);
   const quick = values.quick;
   const startedAt = new Date();
@@ -250,7 +267,12 @@ exits 1 when a budget is broken (see docs/performance.md).`);
       for (const figure of operations.filter((f) => f.mode === 'in-process')) {
         const budget = roundTripBudgets[figure.name];
         if (budget) {
-          budgets.push({ id: `${figure.name}: DynamoDB round trips`, limit: `<= ${budget.limit}`, measured: `${round(figure.roundTrips)} (${figure.sequence})`, pass: figure.roundTrips <= budget.limit });
+          budgets.push({
+            id: `${figure.name}: DynamoDB round trips`,
+            limit: `<= ${budget.limit}`,
+            measured: `${round(figure.roundTrips)} (${figure.sequence})`,
+            pass: figure.roundTrips <= budget.limit,
+          });
         }
         budgets.push({
           id: `${figure.name}: in-process time / its round trips' baseline (median of per-round ratios)`,
@@ -282,7 +304,9 @@ exits 1 when a budget is broken (see docs/performance.md).`);
         });
         if (level.exhaustion.tries > 0) {
           const share = level.exhaustion.refused / level.exhaustion.tries;
-          const tolerance = 3 * Math.sqrt((level.exhaustion.expectedRefusedShare * (1 - level.exhaustion.expectedRefusedShare)) / level.exhaustion.tries) + 0.05;
+          const tolerance =
+            3 * Math.sqrt((level.exhaustion.expectedRefusedShare * (1 - level.exhaustion.expectedRefusedShare)) / level.exhaustion.tries) +
+            0.05;
           budgets.push({
             id: `503 pin_space_exhausted share at ${level.occupancy * 100} % (${level.exhaustion.maxDrawsBound} draws)`,
             limit: `${round(level.exhaustion.expectedRefusedShare)} +- ${round(tolerance)}`,
@@ -361,11 +385,19 @@ exits 1 when a budget is broken (see docs/performance.md).`);
       results.pages = pages;
       for (const page of pages) {
         const limit = pageWeightLimits[page.page];
-        if (limit) budgets.push({ id: `${page.page}: gzip bytes on first load`, limit: `<= ${Math.round(limit / 1024)} KiB`, measured: `${round(page.gzipBytes / 1024, 1)} KiB`, pass: page.gzipBytes <= limit });
+        if (limit)
+          budgets.push({
+            id: `${page.page}: gzip bytes on first load`,
+            limit: `<= ${Math.round(limit / 1024)} KiB`,
+            measured: `${round(page.gzipBytes / 1024, 1)} KiB`,
+            pass: page.gzipBytes <= limit,
+          });
       }
     }
     if (wants('apps')) {
-      log('apps: every platform\'s support app (built once, then cached), sizes; this machine\'s app against the Node.js script, start to waiting');
+      log(
+        "apps: every platform's support app (built once, then cached), sizes; this machine's app against the Node.js script, start to waiting",
+      );
       results.appSizes = await measureAppSizes(log);
       for (const size of results.appSizes) {
         budgets.push({
@@ -400,7 +432,11 @@ exits 1 when a budget is broken (see docs/performance.md).`);
     quick,
     startedAt: startedAt.toISOString(),
     seconds: Math.round((performance.now() - started) / 1000),
-    machine: { ...machine(), loadAverageMax: round(busiest, 1), timingBudgets: quick ? 'advisory (--quick)' : busy() ? 'advisory (machine busy: load above CPU count)' : 'enforced' },
+    machine: {
+      ...machine(),
+      loadAverageMax: round(busiest, 1),
+      timingBudgets: quick ? 'advisory (--quick)' : busy() ? 'advisory (machine busy: load above CPU count)' : 'enforced',
+    },
     iterations,
   };
   const report = renderReport(complete);
@@ -410,9 +446,13 @@ exits 1 when a budget is broken (see docs/performance.md).`);
   console.log(report);
   const broken = budgets.filter((budget) => !budget.pass && !budget.advisory);
   if (broken.length > 0) {
-    console.error(`\n${broken.length} budget(s) broken:\n${broken.map((budget) => `  - ${budget.id}: ${budget.measured}, limit ${budget.limit}`).join('\n')}`);
+    console.error(
+      `\n${broken.length} budget(s) broken:\n${broken.map((budget) => `  - ${budget.id}: ${budget.measured}, limit ${budget.limit}`).join('\n')}`,
+    );
     return 1;
   }
-  console.error(`\nAll ${budgets.filter((budget) => !budget.advisory).length} enforced budgets met (${budgets.filter((budget) => budget.advisory).length} advisory).`);
+  console.error(
+    `\nAll ${budgets.filter((budget) => !budget.advisory).length} enforced budgets met (${budgets.filter((budget) => budget.advisory).length} advisory).`,
+  );
   return 0;
 }

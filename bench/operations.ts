@@ -6,7 +6,15 @@ import { authorizerEvent, connectEvent, httpEvent } from './events.ts';
 import type { RoundTrip } from './round-trips.ts';
 
 /** The benchmarked operations, in the order a session lives through them. */
-export const operationNames = ['create-session', 'generate-pin', 'redeem-pin', 'websocket-connect', 'start-session', 'close-session', 'list-sessions'] as const;
+export const operationNames = [
+  'create-session',
+  'generate-pin',
+  'redeem-pin',
+  'websocket-connect',
+  'start-session',
+  'close-session',
+  'list-sessions',
+] as const;
 export type OperationName = (typeof operationNames)[number];
 
 export interface OperationSamples {
@@ -21,7 +29,12 @@ export type Recorder = Map<OperationName, OperationSamples>;
 
 type Handler = (event: unknown) => Promise<{ statusCode?: number; body?: string } & Record<string, unknown>>;
 
-async function measure<T>(env: BenchEnvironment, recorder: Recorder | undefined, name: OperationName, action: () => Promise<T>): Promise<T> {
+async function measure<T>(
+  env: BenchEnvironment,
+  recorder: Recorder | undefined,
+  name: OperationName,
+  action: () => Promise<T>,
+): Promise<T> {
   env.counter.take();
   const postsBefore = env.connections.posts;
   const started = performance.now();
@@ -70,12 +83,32 @@ export async function inProcessLifecycle(env: BenchEnvironment): Promise<(record
   };
   return (recorder?: Recorder) =>
     inProcess(async () => {
-      const event = httpEvent({ method: 'POST', path: '/api/sessions', routeKey: 'POST /api/sessions', body: { customerName: 'Erika Mustermann' } });
+      const event = httpEvent({
+        method: 'POST',
+        path: '/api/sessions',
+        routeKey: 'POST /api/sessions',
+        body: { customerName: 'Erika Mustermann' },
+      });
       const created = expectStatus('create-session', await measure(env, recorder, 'create-session', () => h.create(event)), 201);
       const id = String((created.session as { id: string }).id);
-      const sessionRoute = (verb: string) => ({ method: 'POST', path: `/api/sessions/${id}/${verb}`, routeKey: `POST /api/sessions/{id}/${verb}`, pathParameters: { id } });
-      const pinBody = expectStatus('generate-pin', await measure(env, recorder, 'generate-pin', () => h.generate(httpEvent(sessionRoute('pin')))), 201);
-      const redeemEvent = httpEvent({ method: 'POST', path: '/api/pin/redeem', routeKey: 'POST /api/pin/redeem', technician: false, body: { pin: pinBody.pin } });
+      const sessionRoute = (verb: string) => ({
+        method: 'POST',
+        path: `/api/sessions/${id}/${verb}`,
+        routeKey: `POST /api/sessions/{id}/${verb}`,
+        pathParameters: { id },
+      });
+      const pinBody = expectStatus(
+        'generate-pin',
+        await measure(env, recorder, 'generate-pin', () => h.generate(httpEvent(sessionRoute('pin')))),
+        201,
+      );
+      const redeemEvent = httpEvent({
+        method: 'POST',
+        path: '/api/pin/redeem',
+        routeKey: 'POST /api/pin/redeem',
+        technician: false,
+        body: { pin: pinBody.pin },
+      });
       const redeemed = expectStatus('redeem-pin', await measure(env, recorder, 'redeem-pin', () => h.redeem(redeemEvent)), 200);
       const ticket = ticketFromFileName(String((redeemed.applet as { fileName: string }).fileName));
       if (!ticket) throw new Error('redeem-pin: no ticket in the applet file name');
@@ -103,7 +136,11 @@ function openSocket(url: string, onMessage?: (message: Record<string, unknown>) 
 }
 
 export async function getToken(url: string, username: string): Promise<string> {
-  const response = await fetch(`${url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+  const response = await fetch(`${url}/dev/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username }),
+  });
   if (!response.ok) throw new Error(`/dev/token answered ${response.status}`);
   return ((await response.json()) as { token: string }).token;
 }
@@ -144,7 +181,13 @@ export async function gatewayClient(env: BenchEnvironment): Promise<GatewayClien
       return JSON.parse(text) as Record<string, unknown>;
     });
   const createOpenSession = async (recorder?: Recorder) => {
-    const created = await call('create-session', recorder, '/api/sessions', { method: 'POST', headers: auth, body: JSON.stringify({ customerName: 'Erika Mustermann' }) }, 201);
+    const created = await call(
+      'create-session',
+      recorder,
+      '/api/sessions',
+      { method: 'POST', headers: auth, body: JSON.stringify({ customerName: 'Erika Mustermann' }) },
+      201,
+    );
     return String((created.session as { id: string }).id);
   };
 
@@ -163,7 +206,9 @@ export async function gatewayClient(env: BenchEnvironment): Promise<GatewayClien
       );
       const ticket = ticketFromFileName(String((redeemed.applet as { fileName: string }).fileName));
       if (!ticket) throw new Error('redeem-pin: no ticket in the applet file name');
-      applets.push(await measure(env, recorder, 'websocket-connect', () => openSocket(`${webSocketUrl}?ticket=${ticket}`, () => undefined)));
+      applets.push(
+        await measure(env, recorder, 'websocket-connect', () => openSocket(`${webSocketUrl}?ticket=${ticket}`, () => undefined)),
+      );
       await call('start-session', recorder, `/api/sessions/${id}/start`, { method: 'POST', headers: auth }, 200);
       await call('close-session', recorder, `/api/sessions/${id}/close`, { method: 'POST', headers: auth }, 200);
       await call('list-sessions', recorder, '/api/sessions', { method: 'GET', headers: auth }, 200);

@@ -21,7 +21,12 @@ export interface OccupancyResult {
   readonly meanDraws: number;
   readonly maxDraws: number;
   /** With the default bound on draws: share of generate-PIN calls answered 503 pin_space_exhausted. */
-  readonly exhaustion: { readonly tries: number; readonly refused: number; readonly expectedRefusedShare: number; readonly maxDrawsBound: number };
+  readonly exhaustion: {
+    readonly tries: number;
+    readonly refused: number;
+    readonly expectedRefusedShare: number;
+    readonly maxDrawsBound: number;
+  };
 }
 
 export interface PinSpaceResult {
@@ -32,7 +37,10 @@ export interface PinSpaceResult {
 const technician = { id: '6f1c2a9e-0a11-4c1e-9a57-a11ce0000001', username: 'alice', displayName: 'Alice Adler', groups: ['Support'] };
 const silentNotifier = { toTechnician: async () => undefined, toConnection: async () => true, disconnect: async () => undefined };
 
-export async function measurePinSpace(env: BenchEnvironment, options: { digits: number; samplesPerLevel: Record<number, number>; exhaustionTries: number }): Promise<PinSpaceResult> {
+export async function measurePinSpace(
+  env: BenchEnvironment,
+  options: { digits: number; samplesPerLevel: Record<number, number>; exhaustionTries: number },
+): Promise<PinSpaceResult> {
   const base = dependencies();
   const secret = await base.pinSecret();
   const space = 10 ** options.digits;

@@ -23,13 +23,30 @@ export function renderReport(results: BenchResults): string {
 
   if (results.baselines) {
     out.push('### Baseline: single DynamoDB Local calls (ms)');
-    out.push(table(['call', 'p50', 'p99'], Object.entries(results.baselines).map(([kind, s]) => [kind, ms(s.p50), ms(s.p99)])));
+    out.push(
+      table(
+        ['call', 'p50', 'p99'],
+        Object.entries(results.baselines).map(([kind, s]) => [kind, ms(s.p50), ms(s.p99)]),
+      ),
+    );
   }
   if (results.operations) {
     out.push('### Operations (ms; round trips counted; capacity units as DynamoDB Local reports them)');
     out.push(
       table(
-        ['operation', 'via', 'p50', 'p99', 'round trips', 'posts', 'RRU', 'WRU', 'x own round trips', 'x one round trip', 'round trips made (typical call)'],
+        [
+          'operation',
+          'via',
+          'p50',
+          'p99',
+          'round trips',
+          'posts',
+          'RRU',
+          'WRU',
+          'x own round trips',
+          'x one round trip',
+          'round trips made (typical call)',
+        ],
         results.operations.map((f) => [
           f.name,
           f.mode,
@@ -50,7 +67,15 @@ export function renderReport(results: BenchResults): string {
     out.push(`### PIN space: ${results.pinSpace.digits} digits (${10 ** results.pinSpace.digits} PINs)`);
     out.push(
       table(
-        ['live', 'expected draws 1/(1-o)', 'mean draws', 'max', 'samples', `503 with ${results.pinSpace.levels[0]?.exhaustion.maxDrawsBound ?? 8} draws: measured`, 'expected o^draws'],
+        [
+          'live',
+          'expected draws 1/(1-o)',
+          'mean draws',
+          'max',
+          'samples',
+          `503 with ${results.pinSpace.levels[0]?.exhaustion.maxDrawsBound ?? 8} draws: measured`,
+          'expected o^draws',
+        ],
         results.pinSpace.levels.map((level) => [
           `${level.occupancy * 100} %`,
           round(level.expectedDraws),
@@ -68,7 +93,13 @@ export function renderReport(results: BenchResults): string {
     out.push(
       table(
         ['occupancy kept under', 'live PINs', 'PINs/s', 'PINs/hour', 'mean draws'],
-        results.issueRates.map((rate) => [`${round(rate.occupancy * 100, 2)} %`, Math.round(rate.livePins), round(rate.perSecond, 1), Math.round(rate.perHour), round(rate.meanDraws, 3)]),
+        results.issueRates.map((rate) => [
+          `${round(rate.occupancy * 100, 2)} %`,
+          Math.round(rate.livePins),
+          round(rate.perSecond, 1),
+          Math.round(rate.perHour),
+          round(rate.meanDraws, 3),
+        ]),
       ),
     );
   }
@@ -86,7 +117,17 @@ export function renderReport(results: BenchResults): string {
     out.push('### Cold start: fresh `node` process per run (ms, p50 / p99)');
     out.push(
       table(
-        ['handler', 'node bootstrap', 'import (init)', 'init CPU', 'first event', 'init + first event', 'spawn to answer', 'runs', 'status'],
+        [
+          'handler',
+          'node bootstrap',
+          'import (init)',
+          'init CPU',
+          'first event',
+          'init + first event',
+          'spawn to answer',
+          'runs',
+          'status',
+        ],
         results.coldStarts.map((c) => [
           c.name,
           ms(c.bootstrap.p50),
@@ -141,7 +182,9 @@ export function renderReport(results: BenchResults): string {
   }
   if (results.sessionCost) {
     const cost = results.sessionCost;
-    out.push(`### One representative session, counted (${cost.script.progressPolls} progress polls, ${cost.script.chatLines} chat lines each way)`);
+    out.push(
+      `### One representative session, counted (${cost.script.progressPolls} progress polls, ${cost.script.chatLines} chat lines each way)`,
+    );
     out.push(
       `${cost.roundTrips} DynamoDB round trips, ${round(cost.readUnits, 1)} RRU, ${round(cost.writeUnits, 1)} WRU; ${cost.httpRequests} HTTP requests, ${cost.lambdaInvocations} Lambda invocations, ` +
         `${cost.webSocketConnects} applet connect, ${cost.webSocketMessagesReceived} WebSocket messages received, ${cost.webSocketMessagesSent} sent. ` +
@@ -157,11 +200,19 @@ export function renderReport(results: BenchResults): string {
     );
     const lines = costLines(cost);
     const perSession = lines.reduce((sum, line) => sum + line.dollarsPerSession, 0);
-    const money = (value: number) => (value >= 100 ? `$${Math.round(value).toLocaleString('en-US')}` : value >= 0.01 ? `$${value.toFixed(2)}` : `$${value.toPrecision(2)}`);
+    const money = (value: number) =>
+      value >= 100 ? `$${Math.round(value).toLocaleString('en-US')}` : value >= 0.01 ? `$${value.toFixed(2)}` : `$${value.toPrecision(2)}`;
     out.push('### Monthly cost (us-east-1 list prices, no free tier)');
     out.push(
       table(
-        ['item', 'per session', 'unit price', '$ per session', ...sessionVolumes.map((volume) => `${volume.toLocaleString('en-US')} sessions`), 'how'],
+        [
+          'item',
+          'per session',
+          'unit price',
+          '$ per session',
+          ...sessionVolumes.map((volume) => `${volume.toLocaleString('en-US')} sessions`),
+          'how',
+        ],
         [
           ...lines.map((line) => [
             line.item,
@@ -171,22 +222,49 @@ export function renderReport(results: BenchResults): string {
             ...sessionVolumes.map((volume) => money(line.dollarsPerSession * volume)),
             line.arithmetic,
           ]),
-          ['**total, per session**', '', '', `**$${perSession.toPrecision(3)}**`, ...sessionVolumes.map((volume) => `**${money(perSession * volume)}**`), ''],
+          [
+            '**total, per session**',
+            '',
+            '',
+            `**$${perSession.toPrecision(3)}**`,
+            ...sessionVolumes.map((volume) => `**${money(perSession * volume)}**`),
+            '',
+          ],
           [
             'total had the page kept polling (before the live page)',
             `${assumptions.pollsPerSessionWhenPolling} polls`,
             '',
             `$${(perSession - pageLiveDollars() + assumptions.pollsPerSessionWhenPolling * dollarsPerPoll(cost).dollars).toPrecision(3)}`,
-            ...sessionVolumes.map((volume) => money((perSession - pageLiveDollars() + assumptions.pollsPerSessionWhenPolling * dollarsPerPoll(cost).dollars) * volume)),
+            ...sessionVolumes.map((volume) =>
+              money((perSession - pageLiveDollars() + assumptions.pollsPerSessionWhenPolling * dollarsPerPoll(cost).dollars) * volume),
+            ),
             `same run: every 2 s for 23 min; ${dollarsPerPoll(cost).arithmetic}`,
           ],
-          ...fixedMonthly().map((fixed) => [fixed.item, 'fixed', '', '', ...sessionVolumes.map(() => money(fixed.dollars)), fixed.arithmetic]),
+          ...fixedMonthly().map((fixed) => [
+            fixed.item,
+            'fixed',
+            '',
+            '',
+            ...sessionVolumes.map(() => money(fixed.dollars)),
+            fixed.arithmetic,
+          ]),
         ],
       ),
     );
-    out.push(`Prices used: ${Object.entries(prices).map(([name, price]) => `${name} $${price.toPrecision(3)}`).join(', ')}. Assumptions: ${Object.entries(assumptions).map(([name, value]) => `${name} ${value}`).join(', ')}.`);
+    out.push(
+      `Prices used: ${Object.entries(prices)
+        .map(([name, price]) => `${name} $${price.toPrecision(3)}`)
+        .join(', ')}. Assumptions: ${Object.entries(assumptions)
+        .map(([name, value]) => `${name} ${value}`)
+        .join(', ')}.`,
+    );
   }
   out.push('### Budgets');
-  out.push(table(['budget', 'limit', 'measured', 'result'], results.budgets.map((b) => [b.id, b.limit, b.measured, b.pass ? 'pass' : b.advisory ? 'over (advisory)' : '**FAIL**'])));
+  out.push(
+    table(
+      ['budget', 'limit', 'measured', 'result'],
+      results.budgets.map((b) => [b.id, b.limit, b.measured, b.pass ? 'pass' : b.advisory ? 'over (advisory)' : '**FAIL**']),
+    ),
+  );
   return `${out.join('\n\n')}\n`;
 }

@@ -33,7 +33,18 @@ export interface RoundTripCounter {
 
 const installed = new WeakMap<object, RoundTripCounter>();
 
-const itemOperations = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactWriteItems', 'TransactGetItems']);
+const itemOperations = new Set([
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'TransactGetItems',
+]);
 const readOperations = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 
 function describe(operation: string, input: Record<string, unknown>): string {
@@ -71,7 +82,8 @@ export function countRoundTrips(client: DynamoDBDocumentClient): RoundTripCounte
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
-      if (itemOperations.has(operationOf(context.commandName)) && input.ReturnConsumedCapacity === undefined) input.ReturnConsumedCapacity = 'INDEXES';
+      if (itemOperations.has(operationOf(context.commandName)) && input.ReturnConsumedCapacity === undefined)
+        input.ReturnConsumedCapacity = 'INDEXES';
       return next(args);
     },
     { step: 'initialize', priority: 'low', name: 'benchConsumedCapacity' },

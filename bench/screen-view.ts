@@ -47,7 +47,10 @@ async function counters(page: Page): Promise<{ screenSignals: number; firstFrame
 }
 
 async function measure(runtime: RuntimeProcess, shares: number): Promise<Sample[]> {
-  const [customerBrowser, technicianBrowser]: [Browser, Browser] = await Promise.all([launchRtcChromium({ sharesScreen: true }), launchRtcChromium({ sharesScreen: false })]);
+  const [customerBrowser, technicianBrowser]: [Browser, Browser] = await Promise.all([
+    launchRtcChromium({ sharesScreen: true }),
+    launchRtcChromium({ sharesScreen: false }),
+  ]);
   try {
     const alice = await getToken(runtime.url, 'alice');
     const created = await api<{ session: { id: string } }>(runtime.url, 'POST', '/api/sessions', alice, { customerName: 'Bench Customer' });
@@ -101,14 +104,24 @@ function summary(samples: readonly Sample[]) {
   const sorted = samples.map((sample) => sample.firstFrameMs).sort((a, b) => a - b);
   return {
     shares: samples.length,
-    firstFrameMs: { p50: round(percentile(sorted, 50), 0), p95: round(percentile(sorted, 95), 0), max: round(sorted.at(-1) ?? Number.NaN, 0) },
+    firstFrameMs: {
+      p50: round(percentile(sorted, 50), 0),
+      p95: round(percentile(sorted, 95), 0),
+      max: round(sorted.at(-1) ?? Number.NaN, 0),
+    },
     signalingMessagesPerShare: round(samples.reduce((sum, sample) => sum + sample.signals, 0) / Math.max(1, samples.length), 1),
   };
 }
 
 async function main(): Promise<number> {
   assertInsideTestNetwork();
-  const { values } = parseArgs({ options: { shares: { type: 'string', default: '10' }, relay: { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results' } } });
+  const { values } = parseArgs({
+    options: {
+      shares: { type: 'string', default: '10' },
+      relay: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench/results' },
+    },
+  });
   const shares = Math.min(Math.max(Number(values.shares) || 10, 1), 50);
   const host = await startRuntimeProcess();
   let turn: Coturn | undefined;
@@ -125,13 +138,21 @@ async function main(): Promise<number> {
     const results = {
       startedAt: new Date().toISOString(),
       host: summary(hostSamples),
-      ...(relaySamples ? { relay: summary(relaySamples), relayToHostP50: round(summary(relaySamples).firstFrameMs.p50 / summary(hostSamples).firstFrameMs.p50, 2) } : {}),
+      ...(relaySamples
+        ? {
+            relay: summary(relaySamples),
+            relayToHostP50: round(summary(relaySamples).firstFrameMs.p50 / summary(hostSamples).firstFrameMs.p50, 2),
+          }
+        : {}),
       pinPage: { gzipBytes: pageBytes, budgetBytes: pinPageBudgetBytes, pass: pageBytes <= pinPageBudgetBytes },
     };
     const rows = [
       ['host candidates', results.host] as const,
       ...(results.relay ? ([['relay only (local coturn)', results.relay]] as const) : []),
-    ].map(([name, result]) => `| ${name} | ${result.shares} | ${result.firstFrameMs.p50} | ${result.firstFrameMs.p95} | ${result.signalingMessagesPerShare} |`);
+    ].map(
+      ([name, result]) =>
+        `| ${name} | ${result.shares} | ${result.firstFrameMs.p50} | ${result.firstFrameMs.p95} | ${result.signalingMessagesPerShare} |`,
+    );
     const report = [
       '# Screen view benchmark',
       '',

@@ -94,11 +94,19 @@ export async function measureSessionCost(env: BenchEnvironment, script: SessionS
     lambdaInvocations += 1;
   };
 
-  const created = await http('/api/sessions', { method: 'POST', headers: auth, body: JSON.stringify({ customerName: 'Erika Mustermann' }) });
+  const created = await http('/api/sessions', {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ customerName: 'Erika Mustermann' }),
+  });
   const id = String((created.session as { id: string }).id);
   await http('/api/sessions', { headers: auth });
   const { pin } = (await http(`/api/sessions/${id}/pin`, { method: 'POST', headers: auth })) as { pin: string };
-  const redeemed = (await http('/api/pin/redeem', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin }) })) as {
+  const redeemed = (await http('/api/pin/redeem', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ pin }),
+  })) as {
     applet: { fileName: string };
     progress: { token: string };
   };
@@ -125,7 +133,23 @@ export async function measureSessionCost(env: BenchEnvironment, script: SessionS
   lambdaInvocations += 2; // the REQUEST authorizer, then $connect
   await waiting;
   const stateAnswer = waitFor(applet, (m) => (m.type === 'session.state' ? true : undefined));
-  send(applet, { action: 'hello', systemInfo: { os: 'Windows', osVersion: '10.0.22631', arch: 'x64', hostname: 'PC-ERIKA', cpus: 8, cpuModel: 'Intel(R) Core(TM) i5-1135G7', memoryBytes: 17_179_869_184, uptimeSeconds: 86_400, locale: 'de-DE', timeZone: 'Europe/Berlin', appletVersion: '1.0.0', nodeVersion: 'v22.11.0' } });
+  send(applet, {
+    action: 'hello',
+    systemInfo: {
+      os: 'Windows',
+      osVersion: '10.0.22631',
+      arch: 'x64',
+      hostname: 'PC-ERIKA',
+      cpus: 8,
+      cpuModel: 'Intel(R) Core(TM) i5-1135G7',
+      memoryBytes: 17_179_869_184,
+      uptimeSeconds: 86_400,
+      locale: 'de-DE',
+      timeZone: 'Europe/Berlin',
+      appletVersion: '1.0.0',
+      nodeVersion: 'v22.11.0',
+    },
+  });
   await stateAnswer;
   await http(`/api/sessions/${id}`, { headers: auth });
   const started = waitFor(applet, (m) => (m.type === 'session.started' ? true : undefined));

@@ -79,7 +79,13 @@ type Bench = { frames: number; transitions: { value: number; at: number }[]; dow
 
 async function main(): Promise<number> {
   assertInsideTestNetwork();
-  const { values } = parseArgs({ options: { clicks: { type: 'string', default: '30' }, seconds: { type: 'string', default: '10' }, out: { type: 'string', default: 'bench/results' } } });
+  const { values } = parseArgs({
+    options: {
+      clicks: { type: 'string', default: '30' },
+      seconds: { type: 'string', default: '10' },
+      out: { type: 'string', default: 'bench/results' },
+    },
+  });
   const clicks = Math.min(Math.max(Number(values.clicks) || 30, 1), 200);
   const windowSeconds = Math.min(Math.max(Number(values.seconds) || 10, 2), 60);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'bench-control-'));
@@ -104,7 +110,13 @@ async function main(): Promise<number> {
     const alice = await getToken(runtime.url, 'alice');
     const created = await api<{ session: { id: string } }>(runtime.url, 'POST', '/api/sessions', alice, { customerName: 'Bench App' });
     const pin = await api<{ pin: string }>(runtime.url, 'POST', `/api/sessions/${created.body.session.id}/pin`, alice);
-    const redeemed = await api<{ applet: { downloads: { platform: string; fileName: string; downloadUrl: string }[] } }>(runtime.url, 'POST', '/api/pin/redeem', undefined, { pin: pin.body.pin });
+    const redeemed = await api<{ applet: { downloads: { platform: string; fileName: string; downloadUrl: string }[] } }>(
+      runtime.url,
+      'POST',
+      '/api/pin/redeem',
+      undefined,
+      { pin: pin.body.pin },
+    );
     const file = await downloadApp(runtime.url, redeemed.body.applet.downloads, 'linux-x64', workDir);
     app = new AppRun(file, ['--yes'], { HOME: workDir, LANG: 'en_US.UTF-8', DISPLAY: x.display });
     await app.waitFor(/^status: waiting$/);
@@ -122,7 +134,10 @@ async function main(): Promise<number> {
     await panel.getByRole('button', { name: 'Request control' }).click();
     await panel.getByText('You control the screen of Bench App').waitFor();
     // The instrumentation is a function's source, so the page runs the same code the benchmark reads back.
-    await video.evaluate((element, source) => (globalThis.eval as (code: string) => (target: Element) => unknown)(source)(element), instrument);
+    await video.evaluate(
+      (element, source) => (globalThis.eval as (code: string) => (target: Element) => unknown)(source)(element),
+      instrument,
+    );
 
     // Frames and bitrate over a fixed window.
     const stats = () =>
@@ -140,7 +155,14 @@ async function main(): Promise<number> {
             height = Number(entry.frameHeight ?? 0);
           }
         });
-        return { framesDecoded, bytesReceived, width, height, displayed: (window as unknown as { bench: Bench }).bench.frames, at: performance.now() };
+        return {
+          framesDecoded,
+          bytesReceived,
+          width,
+          height,
+          displayed: (window as unknown as { bench: Bench }).bench.frames,
+          at: performance.now(),
+        };
       });
     const first = await stats();
     await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
@@ -152,17 +174,25 @@ async function main(): Promise<number> {
     const box = await video.evaluate((element: HTMLVideoElement) => {
       const rect = element.getBoundingClientRect();
       const scale = Math.min(rect.width / element.videoWidth, rect.height / element.videoHeight);
-      return { left: rect.left + (rect.width - element.videoWidth * scale) / 2, top: rect.top + (rect.height - element.videoHeight * scale) / 2, scale };
+      return {
+        left: rect.left + (rect.width - element.videoWidth * scale) / 2,
+        top: rect.top + (rect.height - element.videoHeight * scale) / 2,
+        scale,
+      };
     });
     const clickLatencies: number[] = [];
     for (let index = 0; index < clicks; index += 1) {
       const target = { x: 700 + ((index * 37) % 500), y: 100 + ((index * 53) % 600) };
-      const before = (await page.evaluate(() => (window as unknown as { bench: Bench }).bench.downs.length));
+      const before = await page.evaluate(() => (window as unknown as { bench: Bench }).bench.downs.length);
       await page.mouse.move(box.left + target.x * box.scale, box.top + target.y * box.scale);
       const movesBefore = moves.length;
       await page.mouse.down();
       await page.mouse.up();
-      await waitUntil(() => moves.slice(movesBefore).some((move) => Math.abs(move.x - target.x) <= 3 && Math.abs(move.y - target.y) <= 3), `the pointer reaches click ${index + 1}`, 5000);
+      await waitUntil(
+        () => moves.slice(movesBefore).some((move) => Math.abs(move.x - target.x) <= 3 && Math.abs(move.y - target.y) <= 3),
+        `the pointer reaches click ${index + 1}`,
+        5000,
+      );
       const downAt = (await page.evaluate((n) => (window as unknown as { bench: Bench }).bench.downs[n], before))!;
       const reached = moves.slice(movesBefore).find((move) => Math.abs(move.x - target.x) <= 3 && Math.abs(move.y - target.y) <= 3)!;
       clickLatencies.push(Math.max(0, reached.at - downAt));
@@ -184,11 +214,20 @@ async function main(): Promise<number> {
       displayedFramesPerSecond: round((second.displayed - first.displayed) / seconds, 1),
       decodedFramesPerSecond: round((second.framesDecoded - first.framesDecoded) / seconds, 1),
       bitrateKbps: round(((second.bytesReceived - first.bytesReceived) * 8) / seconds / 1000, 0),
-      captureToDisplayMs: { samples: sortedDisplay.length, p50: round(percentile(sortedDisplay, 50), 0), p95: round(percentile(sortedDisplay, 95), 0) },
-      clickToPointerMs: { samples: sortedClicks.length, p50: round(percentile(sortedClicks, 50), 0), p95: round(percentile(sortedClicks, 95), 0) },
+      captureToDisplayMs: {
+        samples: sortedDisplay.length,
+        p50: round(percentile(sortedDisplay, 50), 0),
+        p95: round(percentile(sortedDisplay, 95), 0),
+      },
+      clickToPointerMs: {
+        samples: sortedClicks.length,
+        p50: round(percentile(sortedClicks, 50), 0),
+        p95: round(percentile(sortedClicks, 95), 0),
+      },
       budgets,
     };
-    const pass = results.displayedFramesPerSecond >= budgets.minFramesPerSecond && results.clickToPointerMs.p50 <= budgets.clickToPointerP50Ms;
+    const pass =
+      results.displayedFramesPerSecond >= budgets.minFramesPerSecond && results.clickToPointerMs.p50 <= budgets.clickToPointerP50Ms;
     const report = [
       '# Support app: screen view and control benchmark',
       '',

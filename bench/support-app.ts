@@ -65,10 +65,18 @@ export async function measureAppStart(env: BenchEnvironment, runs: number): Prom
   try {
     for (let run = 0; run < runs; run += 1) {
       for (const kind of run % 2 === 0 ? (['app', 'script'] as const) : (['script', 'app'] as const)) {
-        const created = (await (await fetch(`${url}/api/sessions`, { method: 'POST', headers: auth, body: JSON.stringify({ customerName: 'App start' }) })).json()) as { session: { id: string } };
+        const created = (await (
+          await fetch(`${url}/api/sessions`, { method: 'POST', headers: auth, body: JSON.stringify({ customerName: 'App start' }) })
+        ).json()) as { session: { id: string } };
         const id = created.session.id;
         const { pin } = (await (await fetch(`${url}/api/sessions/${id}/pin`, { method: 'POST', headers: auth })).json()) as { pin: string };
-        const redeemed = (await (await fetch(`${url}/api/pin/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin }) })).json()) as {
+        const redeemed = (await (
+          await fetch(`${url}/api/pin/redeem`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ pin }),
+          })
+        ).json()) as {
           applet: { downloadUrl: string; fileName: string };
         };
         const ticket = ticketFromFileName(redeemed.applet.fileName) ?? '';
@@ -84,7 +92,11 @@ export async function measureAppStart(env: BenchEnvironment, runs: number): Prom
           args = [script, '--yes'];
         }
         const started = performance.now();
-        const child = spawn(command, args, { cwd: directory, env: { ...process.env, LANG: 'en_US.UTF-8' }, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn(command, args, {
+          cwd: directory,
+          env: { ...process.env, LANG: 'en_US.UTF-8' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
         const output: string[] = [];
         child.stderr.on('data', (chunk) => output.push(String(chunk)));
         children.push(child);

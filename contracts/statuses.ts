@@ -16,7 +16,14 @@ export function isEndedStatus(status: string | undefined): boolean {
 }
 
 /** What the customer's side (PIN page, applet) can see: a session once its PIN was redeemed. */
-export const customerStatuses = ['connecting', 'waiting', 'active', 'closed', 'expired', 'timed_out'] as const satisfies readonly SessionStatus[];
+export const customerStatuses = [
+  'connecting',
+  'waiting',
+  'active',
+  'closed',
+  'expired',
+  'timed_out',
+] as const satisfies readonly SessionStatus[];
 
 export type CustomerStatus = (typeof customerStatuses)[number];
 

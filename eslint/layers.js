@@ -11,7 +11,18 @@ export const layerPaths = [
   ['contracts', ['contracts/']],
   ['storage', ['lambdas/storage/']],
   ['domain', ['lambdas/domain/', 'lambdas/events/']],
-  ['handlers', ['lambdas/http/', 'lambdas/websocket/', 'lambdas/scheduled/', 'lambdas/streams/', 'lambdas/shared/', 'lambdas/routes.ts', 'lambdas/handler-access.ts']],
+  [
+    'handlers',
+    [
+      'lambdas/http/',
+      'lambdas/websocket/',
+      'lambdas/scheduled/',
+      'lambdas/streams/',
+      'lambdas/shared/',
+      'lambdas/routes.ts',
+      'lambdas/handler-access.ts',
+    ],
+  ],
   ['local', ['local/']],
   ['infrastructure', ['lib/', 'bin/']],
   ['web', ['web/']],
@@ -56,11 +67,13 @@ export const knownExceptions = [
   ['local/', 'lambdas/events/'],
 ];
 
-const isKnownException = (from, target) => knownExceptions.some(([fromPrefix, toPrefix]) => from.startsWith(fromPrefix) && target.startsWith(toPrefix));
+const isKnownException = (from, target) =>
+  knownExceptions.some(([fromPrefix, toPrefix]) => from.startsWith(fromPrefix) && target.startsWith(toPrefix));
 
 export function layerOf(relativePath) {
   const normalized = relativePath.split(path.sep).join('/');
-  for (const [layer, prefixes] of layerPaths) if (prefixes.some((prefix) => normalized === prefix || normalized.startsWith(prefix))) return layer;
+  for (const [layer, prefixes] of layerPaths)
+    if (prefixes.some((prefix) => normalized === prefix || normalized.startsWith(prefix))) return layer;
   return undefined;
 }
 
@@ -68,7 +81,11 @@ const packageImports = Object.entries(JSON.parse(readFileSync(path.join(reposito
 
 /** The repository-relative file an import names, or undefined for a package. */
 export function resolveImport(fromFile, specifier) {
-  if (specifier.startsWith('.')) return path.relative(repositoryRoot, path.resolve(path.dirname(fromFile), specifier)).split(path.sep).join('/');
+  if (specifier.startsWith('.'))
+    return path
+      .relative(repositoryRoot, path.resolve(path.dirname(fromFile), specifier))
+      .split(path.sep)
+      .join('/');
   if (specifier.startsWith('#')) {
     for (const [pattern, target] of packageImports) {
       if (pattern.includes('*')) {
@@ -93,7 +110,11 @@ export function layerViolation(fromFile, specifier, { withExceptions = true } = 
   const target = resolveImport(path.resolve(repositoryRoot, from), specifier);
   if (target === undefined) {
     const isPackage = !specifier.startsWith('.') && !specifier.startsWith('#') && !specifier.startsWith('node:');
-    if (fromLayer === 'contracts' && isPackage && !contractPackages.some((name) => specifier === name || specifier.startsWith(`${name}/`))) {
+    if (
+      fromLayer === 'contracts' &&
+      isPackage &&
+      !contractPackages.some((name) => specifier === name || specifier.startsWith(`${name}/`))
+    ) {
       return `contracts import nothing but ${contractPackages.join(', ')}; "${specifier}" is a package`;
     }
     return undefined;

@@ -13,8 +13,12 @@ export function retainAllLogs(stack: Stack, retention: RetentionDays, removalPol
   for (const group of resources) {
     if (group instanceof CfnLogGroup) group.retentionInDays = retention;
   }
-  const customResources = resources.filter((resource) => resource.cfnResourceType.startsWith('Custom::') || resource.cfnResourceType === 'AWS::CloudFormation::CustomResource');
-  const namedGroups = resources.filter((resource): resource is CfnLogGroup => resource instanceof CfnLogGroup).map((group) => JSON.stringify(stack.resolve(group.logGroupName) ?? ''));
+  const customResources = resources.filter(
+    (resource) => resource.cfnResourceType.startsWith('Custom::') || resource.cfnResourceType === 'AWS::CloudFormation::CustomResource',
+  );
+  const namedGroups = resources
+    .filter((resource): resource is CfnLogGroup => resource instanceof CfnLogGroup)
+    .map((group) => JSON.stringify(stack.resolve(group.logGroupName) ?? ''));
   const providers = resources.filter((resource) => {
     if (resource.cfnResourceType !== 'AWS::Lambda::Function' || (resource instanceof CfnFunction && resource.loggingConfig)) return false;
     // CDK itself may have created /aws/lambda/<this function> already (feature flag @aws-cdk/aws-lambda:useCdkManagedLogGroup).
@@ -22,7 +26,11 @@ export function retainAllLogs(stack: Stack, retention: RetentionDays, removalPol
     return !namedGroups.some((name) => name.includes(reference));
   });
   providers.forEach((provider, index) => {
-    const group = new LogGroup(stack, `CdkProviderLogs${index}`, { logGroupName: Fn.join('', ['/aws/lambda/', provider.ref]), retention, removalPolicy });
+    const group = new LogGroup(stack, `CdkProviderLogs${index}`, {
+      logGroupName: Fn.join('', ['/aws/lambda/', provider.ref]),
+      retention,
+      removalPolicy,
+    });
     for (const customResource of customResources) customResource.node.addDependency(group);
   });
 }

@@ -77,7 +77,9 @@ export const defaultDeploymentOptions: DeploymentOptions = {
 };
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const allowedLogRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const allowedLogRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 export class DeploymentOptionError extends Error {
   override readonly name = 'DeploymentOptionError';
@@ -123,31 +125,86 @@ export function deploymentOptionsFromContext(node: Node): DeploymentOptions {
   const d = defaultDeploymentOptions;
   const logRetentionDays = integerOption('logRetentionDays', get('logRetentionDays'), d.logRetentionDays, 1, 3653);
   if (!(allowedLogRetentionDays as readonly number[]).includes(logRetentionDays)) {
-    throw new DeploymentOptionError(`context "logRetentionDays" must be one of ${allowedLogRetentionDays.join(', ')}, got ${logRetentionDays}`);
+    throw new DeploymentOptionError(
+      `context "logRetentionDays" must be one of ${allowedLogRetentionDays.join(', ')}, got ${logRetentionDays}`,
+    );
   }
   const options: DeploymentOptions = {
     pinValidityMinutes: integerOption('pinValidityMinutes', get('pinValidityMinutes'), d.pinValidityMinutes, 1, 1440),
-    connectingTimeoutMinutes: integerOption('connectingTimeoutMinutes', get('connectingTimeoutMinutes'), d.connectingTimeoutMinutes, 1, 1440),
+    connectingTimeoutMinutes: integerOption(
+      'connectingTimeoutMinutes',
+      get('connectingTimeoutMinutes'),
+      d.connectingTimeoutMinutes,
+      1,
+      1440,
+    ),
     waitingTimeoutMinutes: integerOption('waitingTimeoutMinutes', get('waitingTimeoutMinutes'), d.waitingTimeoutMinutes, 0, 10_080),
-    redeemFailuresPerClient: integerOption('redeemFailuresPerClient', get('redeemFailuresPerClient'), d.redeemFailuresPerClient, 1, 1_000_000),
+    redeemFailuresPerClient: integerOption(
+      'redeemFailuresPerClient',
+      get('redeemFailuresPerClient'),
+      d.redeemFailuresPerClient,
+      1,
+      1_000_000,
+    ),
     redeemFailuresGlobal: integerOption('redeemFailuresGlobal', get('redeemFailuresGlobal'), d.redeemFailuresGlobal, 1, 100_000_000),
-    redeemFailureAlarmThreshold: integerOption('redeemFailureAlarmThreshold', get('redeemFailureAlarmThreshold'), d.redeemFailureAlarmThreshold, 1, 1_000_000),
+    redeemFailureAlarmThreshold: integerOption(
+      'redeemFailureAlarmThreshold',
+      get('redeemFailureAlarmThreshold'),
+      d.redeemFailureAlarmThreshold,
+      1,
+      1_000_000,
+    ),
     logRetentionDays,
     removalPolicy: choiceOption('removalPolicy', get('removalPolicy'), d.removalPolicy, ['retain', 'destroy']),
     mfa: choiceOption('mfa', get('mfa'), d.mfa, ['optional', 'required']),
-    domainName: stringOption('domainName', get('domainName'), /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case DNS name like support.example.com'),
-    certificateArn: stringOption('certificateArn', get('certificateArn'), /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'an ACM certificate ARN in us-east-1'),
+    domainName: stringOption(
+      'domainName',
+      get('domainName'),
+      /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'a lower-case DNS name like support.example.com',
+    ),
+    certificateArn: stringOption(
+      'certificateArn',
+      get('certificateArn'),
+      /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+      'an ACM certificate ARN in us-east-1',
+    ),
     enableWaf: booleanOption('enableWaf', get('enableWaf'), d.enableWaf),
     wafRateLimit: integerOption('wafRateLimit', get('wafRateLimit'), d.wafRateLimit, 10, 2_000_000_000),
-    webAclArn: stringOption('webAclArn', get('webAclArn'), /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/.+$/, 'a CLOUDFRONT-scope WAFv2 web ACL ARN (arn:aws:wafv2:us-east-1:...:global/webacl/...)'),
+    webAclArn: stringOption(
+      'webAclArn',
+      get('webAclArn'),
+      /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/.+$/,
+      'a CLOUDFRONT-scope WAFv2 web ACL ARN (arn:aws:wafv2:us-east-1:...:global/webacl/...)',
+    ),
     alarmEmail: stringOption('alarmEmail', get('alarmEmail'), /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an e-mail address'),
-    authDomainPrefix: stringOption('authDomainPrefix', get('authDomainPrefix'), /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and dashes (Cognito domain prefix)'),
-    originVerifySecretVersion: stringOption('originVerifySecretVersion', get('originVerifySecretVersion'), /^[A-Za-z0-9-]{32,64}$/, 'a Secrets Manager version id (the VersionId put-secret-value prints)'),
+    authDomainPrefix: stringOption(
+      'authDomainPrefix',
+      get('authDomainPrefix'),
+      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+      'lower-case letters, digits and dashes (Cognito domain prefix)',
+    ),
+    originVerifySecretVersion: stringOption(
+      'originVerifySecretVersion',
+      get('originVerifySecretVersion'),
+      /^[A-Za-z0-9-]{32,64}$/,
+      'a Secrets Manager version id (the VersionId put-secret-value prints)',
+    ),
     terminationProtection: booleanOption('terminationProtection', get('terminationProtection'), d.terminationProtection),
-    sesFromAddress: stringOption('sesFromAddress', get('sesFromAddress'), /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an e-mail address verified in SES'),
+    sesFromAddress: stringOption(
+      'sesFromAddress',
+      get('sesFromAddress'),
+      /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+      'an e-mail address verified in SES',
+    ),
     sesRegion: stringOption('sesRegion', get('sesRegion'), /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region like eu-west-1'),
     hostedZoneId: stringOption('hostedZoneId', get('hostedZoneId'), /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id (Z...)'),
-    hostedZoneName: stringOption('hostedZoneName', get('hostedZoneName'), /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]{2,63}$/, 'the hosted zone\'s DNS name like example.com'),
+    hostedZoneName: stringOption(
+      'hostedZoneName',
+      get('hostedZoneName'),
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]{2,63}$/,
+      "the hosted zone's DNS name like example.com",
+    ),
     tags: tagsOption(get('tags')),
   };
   return validateDeploymentOptions(options);
@@ -157,14 +214,25 @@ export function deploymentOptionsFromContext(node: Node): DeploymentOptions {
 function tagsOption(value: ContextValue): Record<string, string> {
   if (value === undefined || value === null || value === '') return {};
   const pairs: [string, unknown][] =
-    typeof value === 'object' ? Object.entries(value as Record<string, unknown>) : String(value).split(',').map((pair) => {
-      const at = pair.indexOf('=');
-      return [pair.slice(0, at).trim(), at < 0 ? undefined : pair.slice(at + 1).trim()];
-    });
+    typeof value === 'object'
+      ? Object.entries(value as Record<string, unknown>)
+      : String(value)
+          .split(',')
+          .map((pair) => {
+            const at = pair.indexOf('=');
+            return [pair.slice(0, at).trim(), at < 0 ? undefined : pair.slice(at + 1).trim()];
+          });
   const tags: Record<string, string> = {};
   for (const [key, tagValue] of pairs) {
-    if (!/^[\w.:/=+@ -]{1,128}$/.test(key) || key.startsWith('aws:') || typeof tagValue !== 'string' || !/^[\w.:/=+@ -]{0,256}$/.test(tagValue)) {
-      throw new DeploymentOptionError(`context "tags" must be key=value pairs separated by commas (keys up to 128, values up to 256 characters, no "aws:" prefix), got ${JSON.stringify(value)}`);
+    if (
+      !/^[\w.:/=+@ -]{1,128}$/.test(key) ||
+      key.startsWith('aws:') ||
+      typeof tagValue !== 'string' ||
+      !/^[\w.:/=+@ -]{0,256}$/.test(tagValue)
+    ) {
+      throw new DeploymentOptionError(
+        `context "tags" must be key=value pairs separated by commas (keys up to 128, values up to 256 characters, no "aws:" prefix), got ${JSON.stringify(value)}`,
+      );
     }
     tags[key] = tagValue;
   }
@@ -195,7 +263,9 @@ export function validateDeploymentOptions(options: DeploymentOptions): Deploymen
     throw new DeploymentOptionError('context "authDomainPrefix" must not contain "aws", "amazon" or "cognito" (Cognito rejects them)');
   }
   if (options.redeemFailuresGlobal < options.redeemFailuresPerClient) {
-    throw new DeploymentOptionError('context "redeemFailuresGlobal" must not be below "redeemFailuresPerClient": one client alone could switch on "under attack" mode');
+    throw new DeploymentOptionError(
+      'context "redeemFailuresGlobal" must not be below "redeemFailuresPerClient": one client alone could switch on "under attack" mode',
+    );
   }
   return options;
 }

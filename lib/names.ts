@@ -34,6 +34,10 @@ const reservedInCognitoPrefix = /aws|amazon|cognito/g;
  */
 export function cognitoDomainPrefixBase(stackName: string): string {
   const accountIdLength = 12;
-  const cleaned = stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(reservedInCognitoPrefix, 'x').replace(/^-+/, '');
+  const cleaned = stackName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(reservedInCognitoPrefix, 'x')
+    .replace(/^-+/, '');
   return shortened(cleaned || 'remote-support', 63 - accountIdLength - 1);
 }

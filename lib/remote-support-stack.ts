@@ -86,7 +86,8 @@ export class RemoteSupportStack extends Stack {
     Tags.of(this).add('stack', this.stackName);
     for (const [key, value] of Object.entries(options.tags)) Tags.of(this).add(key, value);
     const appsManifest = props.appsDirectory ? readAppsManifest(props.appsDirectory) : undefined;
-    if (props.appsDirectory && !appsManifest) throw new Error(`${props.appsDirectory} has no manifest.json; run npm run build:apps -- --server <origin> first`);
+    if (props.appsDirectory && !appsManifest)
+      throw new Error(`${props.appsDirectory} has no manifest.json; run npm run build:apps -- --server <origin> first`);
     const removalPolicy = removalPolicyOf(options);
     const logRetention = options.logRetentionDays as RetentionDays;
 
@@ -130,7 +131,10 @@ export class RemoteSupportStack extends Stack {
       projectRoot,
       logRetention,
       removalPolicy,
-      environment: { ...serviceEnvironment(options), [environmentVariables.appletDownloads]: JSON.stringify(appletDownloadSizes(props.siteDirectory, appsManifest)) },
+      environment: {
+        ...serviceEnvironment(options),
+        [environmentVariables.appletDownloads]: JSON.stringify(appletDownloadSizes(props.siteDirectory, appsManifest)),
+      },
       table: storage.table,
       indexNames: storage.indexNames,
       pinSecret: storage.pinSecret,
@@ -142,10 +146,14 @@ export class RemoteSupportStack extends Stack {
       eventBus: sessionEvents.bus,
       userPool: auth.userPool,
     });
-    httpApi.addRoutes(httpRoutes, handlers.byName, new HttpJwtAuthorizer('TechnicianJwt', auth.issuer, {
+    httpApi.addRoutes(
+      httpRoutes,
+      handlers.byName,
+      new HttpJwtAuthorizer('TechnicianJwt', auth.issuer, {
         // Console ID tokens carry `aud`; client-credentials access tokens carry `client_id`, which API Gateway checks instead.
         jwtAudience: [consoleClient.userPoolClientId, integrationClient.userPoolClientId],
-      }));
+      }),
+    );
     webSocketApi.addRoutes(webSocketRoutes, webSocketAuthorizer, handlers.byName);
     new ScheduledJobs(this, 'Schedules', scheduledJobs, handlers);
     const consumers = new StreamConsumers(this, 'StreamConsumers', {
@@ -202,9 +210,17 @@ export class RemoteSupportStack extends Stack {
     output('DistributionDomainName', site.distribution.distributionDomainName, 'Point your custom domain (CNAME/alias) here');
     output('AlarmTopicArn', monitoring.topic.topicArn, 'Subscribe on-call endpoints to this topic');
     output('EventBusName', sessionEvents.bus.eventBusName, 'EventBridge bus of the session events (source remote-support)');
-    output('IntegrationClientId', integrationClient.userPoolClientId, 'App client of the integration API (client credentials; allow it with npm run admin -- clients put)');
+    output(
+      'IntegrationClientId',
+      integrationClient.userPoolClientId,
+      'App client of the integration API (client credentials; allow it with npm run admin -- clients put)',
+    );
     output('TokenUrl', `${auth.hostedUiBaseUrl}/oauth2/token`, 'OAuth 2.0 token endpoint for client-credentials tokens');
-    output('StreamFailureQueueUrl', consumers.deadLetterQueue.queueUrl, 'Stream positions the event publisher or webhook deliverer gave up on');
+    output(
+      'StreamFailureQueueUrl',
+      consumers.deadLetterQueue.queueUrl,
+      'Stream positions the event publisher or webhook deliverer gave up on',
+    );
   }
 }
 
@@ -235,7 +251,10 @@ function acknowledgeBucketDeploymentFindings(stack: Stack, contentBucket: IConst
         id: `AwsSolutions-IAM5[Resource::${nagGetAtt(contentBucket, 'Arn')}/*]`,
         reason: reason('replaces every object of the site bucket on deploy (prune).'),
       },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: reason('creates CloudFront invalidations, which support no resource-level permissions.') },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: reason('creates CloudFront invalidations, which support no resource-level permissions.'),
+      },
     );
   }
 }

@@ -56,7 +56,8 @@ export async function rawRequest(baseUrl: string, request: RawRequest): Promise<
   try {
     return await sendOnce(baseUrl, request);
   } catch (error) {
-    if ((error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return sendOnce(baseUrl, request);
+    if ((error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET')
+      return sendOnce(baseUrl, request);
     throw error;
   }
 }
@@ -171,7 +172,10 @@ export class MessageSocket {
   /** Opens the socket; rejects with the upgrade's HTTP status when the server refuses it. */
   static open(url: string, options: { localAddress?: string; headers?: Record<string, string> } = {}): Promise<MessageSocket> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { ...(options.localAddress ? { localAddress: options.localAddress } : {}), headers: options.headers });
+      const socket = new WebSocket(url, {
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        headers: options.headers,
+      });
       const wrapped = new MessageSocket(socket);
       socket.once('open', () => resolve(wrapped));
       socket.once('unexpected-response', (_request, response) => {

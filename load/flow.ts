@@ -27,7 +27,11 @@ function expectStatus(step: string, response: RawResponse, status: number): RawR
 }
 
 export async function createSession(target: Target, token: string, customerName: string): Promise<string> {
-  const response = expectStatus('create session', await apiCall(target.url, 'POST', '/api/sessions', { token, body: { customerName } }), 201);
+  const response = expectStatus(
+    'create session',
+    await apiCall(target.url, 'POST', '/api/sessions', { token, body: { customerName } }),
+    201,
+  );
   return (response.json as { session: { id: string } }).session.id;
 }
 
@@ -51,7 +55,10 @@ export async function redeemPin(target: Target, pin: string, localAddress?: stri
 /** Connects like the applet does and introduces itself; resolves once the server has answered the hello. */
 export async function connectApplet(target: Target, ticket: string, localAddress?: string): Promise<MessageSocket> {
   const applet = await MessageSocket.open(`${target.webSocketUrl}?ticket=${encodeURIComponent(ticket)}`, { localAddress });
-  applet.send({ action: 'hello', systemInfo: { os: 'linux', osVersion: '6.1', arch: 'x64', hostname: 'load-client', cpus: 2, appletVersion: 'load' } });
+  applet.send({
+    action: 'hello',
+    systemInfo: { os: 'linux', osVersion: '6.1', arch: 'x64', hostname: 'load-client', cpus: 2, appletVersion: 'load' },
+  });
   await applet.next((message) => message.type === 'session.state' || message.type === 'error');
   const answer = applet.received.find((message) => message.type === 'session.state' || message.type === 'error');
   if (answer?.type === 'error') throw new Error(`applet hello refused: ${JSON.stringify(answer)}`);
@@ -79,7 +86,12 @@ export interface SeededSession {
 }
 
 /** A session of `token`'s technician brought to `status` through the real API. */
-export async function sessionInStatus(target: Target, token: string, status: SeedStatus, customerName = `Customer ${status}`): Promise<SeededSession> {
+export async function sessionInStatus(
+  target: Target,
+  token: string,
+  status: SeedStatus,
+  customerName = `Customer ${status}`,
+): Promise<SeededSession> {
   const id = await createSession(target, token, customerName);
   if (status === 'created') return { id, status };
   if (status === 'closed') {

@@ -79,7 +79,9 @@ export function markdownTable(rows: readonly MetricsRow[]): string {
     '|---|---:|---:|---:|---:|---:|---:|---|',
     ...rows.map(
       (row) =>
-        `| ${row.operation} | ${row.count} | ${row.perSecond.toFixed(1)} | ${row.p50.toFixed(0)} | ${row.p95.toFixed(0)} | ${row.p99.toFixed(0)} | ${row.max.toFixed(0)} | ${Object.entries(row.statuses)
+        `| ${row.operation} | ${row.count} | ${row.perSecond.toFixed(1)} | ${row.p50.toFixed(0)} | ${row.p95.toFixed(0)} | ${row.p99.toFixed(0)} | ${row.max.toFixed(0)} | ${Object.entries(
+          row.statuses,
+        )
           .map(([status, count]) => `${status}: ${count}`)
           .join(', ')} |`,
     ),

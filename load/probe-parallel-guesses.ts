@@ -20,11 +20,18 @@ try {
   // Warm the handler so the burst measures the limit, not the first import.
   await apiCall(runtime.url, 'POST', '/api/pin/redeem', { body: { pin: 'warm' }, localAddress: '127.88.0.2' });
   const responses = await Promise.all(
-    Array.from({ length: parallel }, () => apiCall(runtime.url, 'POST', '/api/pin/redeem', { body: { pin: String(randomInt(0, 1_000_000)).padStart(6, '0') }, localAddress: '127.88.0.1' })),
+    Array.from({ length: parallel }, () =>
+      apiCall(runtime.url, 'POST', '/api/pin/redeem', {
+        body: { pin: String(randomInt(0, 1_000_000)).padStart(6, '0') },
+        localAddress: '127.88.0.1',
+      }),
+    ),
   );
   for (const response of responses) counts[response.status] = (counts[response.status] ?? 0) + 1;
 } finally {
   closeHttpAgents();
   await runtime.stop();
 }
-console.log(`${parallel} wrong guesses at once from one address (limit 10 per window): ${JSON.stringify(counts)} (404 = evaluated, 429 = blocked)`);
+console.log(
+  `${parallel} wrong guesses at once from one address (limit 10 per window): ${JSON.stringify(counts)} (404 = evaluated, 429 = blocked)`,
+);

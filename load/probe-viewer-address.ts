@@ -13,7 +13,9 @@ import { parseArgs } from 'node:util';
 import { startRuntimeProcess } from '../test/support/runtime.ts';
 import { apiCall, closeHttpAgents, rawRequest } from './api-client.ts';
 
-const { values } = parseArgs({ options: { guesses: { type: 'string', default: '300' }, 'global-budget': { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { guesses: { type: 'string', default: '300' }, 'global-budget': { type: 'string', default: '50' } },
+});
 const guesses = Math.min(5000, Math.max(1, Number(values.guesses) || 300));
 const globalBudget = Math.min(100_000, Math.max(1, Number(values['global-budget']) || 50));
 
@@ -25,7 +27,10 @@ try {
     const response = await rawRequest(runtime.url, {
       method: 'POST',
       path: '/api/pin/redeem',
-      headers: { 'content-type': 'application/json', 'cloudfront-viewer-address': `198.51.${Math.floor(index / 250) % 250}.${(index % 250) + 1}:443` },
+      headers: {
+        'content-type': 'application/json',
+        'cloudfront-viewer-address': `198.51.${Math.floor(index / 250) % 250}.${(index % 250) + 1}:443`,
+      },
       body: JSON.stringify({ pin }),
     });
     const bucket = response.status === 404 ? 404 : response.status === 429 ? 429 : 'other';
@@ -33,7 +38,10 @@ try {
   }
   // The same number of guesses without the header, for comparison: one real client.
   for (let index = 0; index < Math.min(guesses, 30); index += 1) {
-    const response = await apiCall(runtime.url, 'POST', '/api/pin/redeem', { body: { pin: String(randomInt(0, 1_000_000)).padStart(6, '0') }, localAddress: '127.77.0.1' });
+    const response = await apiCall(runtime.url, 'POST', '/api/pin/redeem', {
+      body: { pin: String(randomInt(0, 1_000_000)).padStart(6, '0') },
+      localAddress: '127.77.0.1',
+    });
     const bucket = response.status === 404 ? 404 : response.status === 429 ? 429 : 'other';
     counts.honest[bucket] += 1;
   }

@@ -84,7 +84,8 @@ if (args.url !== undefined) {
   } catch {
     fail(`--url is not a URL: "${args.url}"`);
   }
-  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(host)) fail(`--url must be a loopback address (127.x.x.x, localhost, [::1]); got "${host}"`);
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(host))
+    fail(`--url must be a loopback address (127.x.x.x, localhost, [::1]); got "${host}"`);
 }
 
 // Hard stop whatever happens: the phases plus generous time to drain and verify.
@@ -126,7 +127,13 @@ async function timed(operation: string, call: () => Promise<RawResponse>): Promi
   }
 }
 
-async function timedMessage(operation: string, socket: MessageSocket, match: (message: ServerMessage) => boolean, since: number, startedAt: number): Promise<ServerMessage> {
+async function timedMessage(
+  operation: string,
+  socket: MessageSocket,
+  match: (message: ServerMessage) => boolean,
+  since: number,
+  startedAt: number,
+): Promise<ServerMessage> {
   try {
     const message = await socket.next(match, WS_WAIT_MS, since);
     record(operation, performance.now() - startedAt, 'received');
@@ -168,7 +175,12 @@ const outcome = {
 };
 
 /** The log a completed session must show, in this order (applet_disconnected may come anywhere after the applet connected). */
-function checkLog(sessionId: string, entries: { type: string; message?: string }[], chats: readonly string[], endedByCustomer: boolean): void {
+function checkLog(
+  sessionId: string,
+  entries: { type: string; message?: string }[],
+  chats: readonly string[],
+  endedByCustomer: boolean,
+): void {
   const expected = ['created', 'pin_generated', 'pin_redeemed', 'applet_connected', 'system_info', 'started', 'chat', 'chat', 'closed'];
   const types = entries.map((entry) => entry.type).filter((type) => type !== 'applet_disconnected');
   const problems: string[] = [];
@@ -193,26 +205,44 @@ async function sessionFlow(target: { url: string; wsUrl: string }, technician: T
     // A console that retries a create sends the same Idempotency-Key, so a create that timed out at the gateway is not made twice.
     const idempotencyKey = randomUUID();
     const customerName = `Load ${idempotencyKey.slice(0, 8)}`;
-    let created = await timed('POST /api/sessions', () => apiCall(target.url, 'POST', '/api/sessions', { token: technician.token, body: { customerName }, headers: { 'idempotency-key': idempotencyKey } }));
+    let created = await timed('POST /api/sessions', () =>
+      apiCall(target.url, 'POST', '/api/sessions', {
+        token: technician.token,
+        body: { customerName },
+        headers: { 'idempotency-key': idempotencyKey },
+      }),
+    );
     for (let retry = 1; retry <= 3 && (created.status === 503 || created.status === 429); retry += 1) {
       outcome.createRetries += 1;
       await new Promise((resolve) => setTimeout(resolve, 1000 * Math.min(10, Number(created.headers['retry-after']) || 2 * retry)));
-      created = await timed('POST /api/sessions (retry, same key)', () => apiCall(target.url, 'POST', '/api/sessions', { token: technician.token, body: { customerName }, headers: { 'idempotency-key': idempotencyKey } }));
+      created = await timed('POST /api/sessions (retry, same key)', () =>
+        apiCall(target.url, 'POST', '/api/sessions', {
+          token: technician.token,
+          body: { customerName },
+          headers: { 'idempotency-key': idempotencyKey },
+        }),
+      );
     }
     expectStatus('create', created, 201);
     const sessionId = (created.json as { session: { id: string } }).session.id;
 
-    const pinResponse = await timed('POST /api/sessions/{id}/pin', () => apiCall(target.url, 'POST', `/api/sessions/${sessionId}/pin`, { token: technician.token }));
+    const pinResponse = await timed('POST /api/sessions/{id}/pin', () =>
+      apiCall(target.url, 'POST', `/api/sessions/${sessionId}/pin`, { token: technician.token }),
+    );
     expectStatus('pin', pinResponse, 201);
     const pin = (pinResponse.json as { pin: string }).pin;
 
-    const redeemed = await timed('POST /api/pin/redeem', () => apiCall(target.url, 'POST', '/api/pin/redeem', { body: { pin }, localAddress: customerAddress, userAgent: 'load-customer' }));
+    const redeemed = await timed('POST /api/pin/redeem', () =>
+      apiCall(target.url, 'POST', '/api/pin/redeem', { body: { pin }, localAddress: customerAddress, userAgent: 'load-customer' }),
+    );
     expectStatus('redeem', redeemed, 200);
     const redemption = redeemed.json as { sessionId: string; progress: { token: string } };
     if (redemption.sessionId !== sessionId) throw new FlowFailure('redeem', `PIN opened ${redemption.sessionId}, not ${sessionId}`);
     const ticket = ticketFromRedeem(redeemed.json);
 
-    const progress = await timed('GET /api/pin/progress', () => apiCall(target.url, 'GET', '/api/pin/progress', { token: redemption.progress.token, localAddress: customerAddress }));
+    const progress = await timed('GET /api/pin/progress', () =>
+      apiCall(target.url, 'GET', '/api/pin/progress', { token: redemption.progress.token, localAddress: customerAddress }),
+    );
     expectStatus('progress', progress, 200);
 
     const connectStartedAt = performance.now();
@@ -224,17 +254,31 @@ async function sessionFlow(target: { url: string; wsUrl: string }, technician: T
       throw new FlowFailure('applet connect', String(error));
     }
     const helloAt = performance.now();
-    applet.send({ action: 'hello', systemInfo: { os: 'linux', osVersion: '6.1', arch: 'x64', hostname: 'load', cpus: 2, appletVersion: 'load' } });
-    const state = await timedMessage('WS hello -> session.state', applet, (message) => message.type === 'session.state' || message.type === 'error', 0, helloAt);
+    applet.send({
+      action: 'hello',
+      systemInfo: { os: 'linux', osVersion: '6.1', arch: 'x64', hostname: 'load', cpus: 2, appletVersion: 'load' },
+    });
+    const state = await timedMessage(
+      'WS hello -> session.state',
+      applet,
+      (message) => message.type === 'session.state' || message.type === 'error',
+      0,
+      helloAt,
+    );
     if (state.type === 'error') throw new FlowFailure('hello', JSON.stringify(state));
 
-    const seen = await timed('GET /api/sessions/{id}', () => apiCall(target.url, 'GET', `/api/sessions/${sessionId}`, { token: technician.token }));
+    const seen = await timed('GET /api/sessions/{id}', () =>
+      apiCall(target.url, 'GET', `/api/sessions/${sessionId}`, { token: technician.token }),
+    );
     expectStatus('get', seen, 200);
-    if ((seen.json as { session: { status: string } }).session.status !== 'waiting') throw new FlowFailure('get', `status ${(seen.json as { session: { status: string } }).session.status}`);
+    if ((seen.json as { session: { status: string } }).session.status !== 'waiting')
+      throw new FlowFailure('get', `status ${(seen.json as { session: { status: string } }).session.status}`);
 
     const startedFrom = applet.received.length;
     const startAt = performance.now();
-    const started = await timed('POST /api/sessions/{id}/start', () => apiCall(target.url, 'POST', `/api/sessions/${sessionId}/start`, { token: technician.token }));
+    const started = await timed('POST /api/sessions/{id}/start', () =>
+      apiCall(target.url, 'POST', `/api/sessions/${sessionId}/start`, { token: technician.token }),
+    );
     expectStatus('start', started, 200);
     await timedMessage('WS start -> applet session.started', applet, (message) => message.type === 'session.started', startedFrom, startAt);
 
@@ -243,11 +287,23 @@ async function sessionFlow(target: { url: string; wsUrl: string }, technician: T
     const appletFrom = applet.received.length;
     const technicianChatAt = performance.now();
     technician.socket.send({ action: 'chat', sessionId, text: toCustomer });
-    await timedMessage('WS chat technician -> customer', applet, (message) => message.type === 'chat' && message.text === toCustomer, appletFrom, technicianChatAt);
+    await timedMessage(
+      'WS chat technician -> customer',
+      applet,
+      (message) => message.type === 'chat' && message.text === toCustomer,
+      appletFrom,
+      technicianChatAt,
+    );
     const technicianFrom = technician.socket.received.length;
     const customerChatAt = performance.now();
     applet.send({ action: 'chat', sessionId, text: toTechnician });
-    await timedMessage('WS chat customer -> technician', technician.socket, (message) => message.type === 'chat' && message.text === toTechnician, technicianFrom, customerChatAt);
+    await timedMessage(
+      'WS chat customer -> technician',
+      technician.socket,
+      (message) => message.type === 'chat' && message.text === toTechnician,
+      technicianFrom,
+      customerChatAt,
+    );
 
     const closedFrom = applet.received.length;
     const closeAt = performance.now();
@@ -256,14 +312,18 @@ async function sessionFlow(target: { url: string; wsUrl: string }, technician: T
       outcome.customerEnded += 1;
       await timedMessage('WS end -> applet session.closed', applet, (message) => message.type === 'session.closed', closedFrom, closeAt);
     } else {
-      const closed = await timed('POST /api/sessions/{id}/close', () => apiCall(target.url, 'POST', `/api/sessions/${sessionId}/close`, { token: technician.token }));
+      const closed = await timed('POST /api/sessions/{id}/close', () =>
+        apiCall(target.url, 'POST', `/api/sessions/${sessionId}/close`, { token: technician.token }),
+      );
       expectStatus('close', closed, 200);
       await timedMessage('WS close -> applet session.closed', applet, (message) => message.type === 'session.closed', closedFrom, closeAt);
     }
     await applet.close();
     applet = undefined;
 
-    const log = await timed('GET /api/sessions/{id}/log', () => apiCall(target.url, 'GET', `/api/sessions/${sessionId}/log`, { token: technician.token }));
+    const log = await timed('GET /api/sessions/{id}/log', () =>
+      apiCall(target.url, 'GET', `/api/sessions/${sessionId}/log`, { token: technician.token }),
+    );
     expectStatus('log', log, 200);
     checkLog(sessionId, (log.json as { entries: { type: string }[] }).entries, [toCustomer, toTechnician], endedByCustomer);
     outcome.completed += 1;
@@ -297,11 +357,14 @@ async function guessingAttacker(target: { url: string }, until: () => boolean): 
     const pin = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const address = addresses[attacker.made % addresses.length]!;
     attacker.made += 1;
-    const guess = timed('POST /api/pin/redeem (attacker)', () => apiCall(target.url, 'POST', '/api/pin/redeem', { body: { pin }, localAddress: address }))
+    const guess = timed('POST /api/pin/redeem (attacker)', () =>
+      apiCall(target.url, 'POST', '/api/pin/redeem', { body: { pin }, localAddress: address }),
+    )
       .then((response) => {
         if (response.status === 404) attacker.rejected404 += 1;
         else if (response.status === 429) attacker.blocked429 += 1;
-        else if (response.status === 200) attacker.successes.push(`${pin} from ${address} opened ${(response.json as { sessionId: string }).sessionId}`);
+        else if (response.status === 200)
+          attacker.successes.push(`${pin} from ${address} opened ${(response.json as { sessionId: string }).sessionId}`);
         else attacker.other.set(String(response.status), (attacker.other.get(String(response.status)) ?? 0) + 1);
       })
       .catch((error: unknown) => void attacker.other.set(String(error), (attacker.other.get(String(error)) ?? 0) + 1))
@@ -318,11 +381,20 @@ async function seedTechnicians(target: RuntimeProcess): Promise<string[]> {
   if (options.technicians === 0) return [];
   // Only the runtime's per-run key sees its table; the runtime prints where the key is.
   const access = await readCredentialsFile(target.dynamoDbCredentialsFile);
-  Object.assign(process.env, { AWS_REGION: access.region, AWS_ACCESS_KEY_ID: access.accessKeyId, AWS_SECRET_ACCESS_KEY: access.secretAccessKey });
+  Object.assign(process.env, {
+    AWS_REGION: access.region,
+    AWS_ACCESS_KEY_ID: access.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: access.secretAccessKey,
+  });
   const table = { client: createDocumentClient(access.endpoint), name: access.table };
   const usernames: string[] = [];
   for (let index = 1; index <= options.technicians; index += 1) {
-    const technician: LocalTechnician = { username: `load-tech-${String(index).padStart(3, '0')}`, sub: randomUUID(), displayName: `Load Technician ${index}`, groups: ['Support'] };
+    const technician: LocalTechnician = {
+      username: `load-tech-${String(index).padStart(3, '0')}`,
+      sub: randomUUID(),
+      displayName: `Load Technician ${index}`,
+      groups: ['Support'],
+    };
     await putLocalTechnician(table, technician);
     usernames.push(technician.username);
   }
@@ -342,7 +414,9 @@ async function main(): Promise<void> {
     runtime = await startRuntimeProcess({ SWEEP_INTERVAL_SECONDS: '15' });
     target = { url: runtime.url, wsUrl: runtime.wsUrl };
     usernames = [...usernames, ...(await seedTechnicians(runtime))];
-    console.log(`Started a local runtime at ${runtime.url} in ${Math.round(performance.now() - startedAt)} ms (pid ${runtime.pid}); technicians: alice + ${usernames.length - 1} seeded`);
+    console.log(
+      `Started a local runtime at ${runtime.url} in ${Math.round(performance.now() - startedAt)} ms (pid ${runtime.pid}); technicians: alice + ${usernames.length - 1} seeded`,
+    );
   }
 
   const technicians: TechnicianConnection[] = [];
@@ -367,7 +441,9 @@ async function main(): Promise<void> {
 
   // Phase 2: a sustained mix for the configured duration.
   currentPhase = 'sustained';
-  console.log(`Phase 2: sustained mix for ${options.durationSeconds} s, ${options.concurrency} flows in flight, console reads alongside...`);
+  console.log(
+    `Phase 2: sustained mix for ${options.durationSeconds} s, ${options.concurrency} flows in flight, console reads alongside...`,
+  );
   const sustainedStartedAt = performance.now();
   const deadline = sustainedStartedAt + options.durationSeconds * 1000;
   let flowIndex = 0;
@@ -379,7 +455,9 @@ async function main(): Promise<void> {
     }
   };
   const progress = setInterval(() => {
-    console.log(`  ${Math.round((performance.now() - sustainedStartedAt) / 1000)} s: ${outcome.completed} completed, ${outcome.failed} failed, ${attacker.made} guesses (${attacker.blocked429} blocked)`);
+    console.log(
+      `  ${Math.round((performance.now() - sustainedStartedAt) / 1000)} s: ${outcome.completed} completed, ${outcome.failed} failed, ${attacker.made} guesses (${attacker.blocked429} blocked)`,
+    );
   }, 15_000);
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   clearInterval(progress);
@@ -391,20 +469,45 @@ async function main(): Promise<void> {
   let leftOpen = 0;
   for (const technician of technicians) {
     const listed = await apiCall(target.url, 'GET', '/api/sessions', { token: technician.token });
-    leftOpen += ((listed.json as { sessions?: { status: string }[] }).sessions ?? []).filter((session) => session.status !== 'closed').length;
+    leftOpen += ((listed.json as { sessions?: { status: string }[] }).sessions ?? []).filter(
+      (session) => session.status !== 'closed',
+    ).length;
   }
   for (const technician of technicians) await technician.socket.close().catch(() => undefined);
 
-  const httpRequests = metrics.rows().filter((row) => !row.operation.startsWith('WS')).reduce((sum, row) => sum + row.count, 0);
+  const httpRequests = metrics
+    .rows()
+    .filter((row) => !row.operation.startsWith('WS'))
+    .reduce((sum, row) => sum + row.count, 0);
   const report = {
     options,
     target: target.url,
     seconds: totalSeconds,
     burst: { sessions: burst.started, completed: burst.completed, seconds: burst.seconds },
-    sessions: { started: outcome.started, completed: outcome.completed, failed: outcome.failed, endedByCustomer: outcome.customerEnded, createRetries: outcome.createRetries, failuresByStep: Object.fromEntries(outcome.failuresByStep), leftOpen },
+    sessions: {
+      started: outcome.started,
+      completed: outcome.completed,
+      failed: outcome.failed,
+      endedByCustomer: outcome.customerEnded,
+      createRetries: outcome.createRetries,
+      failuresByStep: Object.fromEntries(outcome.failuresByStep),
+      leftOpen,
+    },
     logs: { incomplete: outcome.lostLogEntries, problems: outcome.logProblems },
-    http: { requests: httpRequests, perSecond: httpRequests / totalSeconds, statuses: metrics.statusTotals((operation) => !operation.startsWith('WS')), serverErrors: metrics.serverErrors() },
-    attacker: { addresses: options.attackerIps, made: attacker.made, rejected404: attacker.rejected404, blocked429: attacker.blocked429, other: Object.fromEntries(attacker.other), successes: attacker.successes },
+    http: {
+      requests: httpRequests,
+      perSecond: httpRequests / totalSeconds,
+      statuses: metrics.statusTotals((operation) => !operation.startsWith('WS')),
+      serverErrors: metrics.serverErrors(),
+    },
+    attacker: {
+      addresses: options.attackerIps,
+      made: attacker.made,
+      rejected404: attacker.rejected404,
+      blocked429: attacker.blocked429,
+      other: Object.fromEntries(attacker.other),
+      successes: attacker.successes,
+    },
     rows: metrics.rows(),
     burstRows: phaseMetrics.burst.rows(),
     sustainedRows: phaseMetrics.sustained.rows(),
@@ -431,7 +534,8 @@ ${markdownTable(phaseMetrics.sustained.rows())}
   }
 
   const unexplainedFailures = outcome.failed - attacker.successes.length;
-  const ok = report.http.serverErrors === 0 && outcome.lostLogEntries === 0 && unexplainedFailures <= 0 && leftOpen <= attacker.successes.length;
+  const ok =
+    report.http.serverErrors === 0 && outcome.lostLogEntries === 0 && unexplainedFailures <= 0 && leftOpen <= attacker.successes.length;
   closeHttpAgents();
   await runtime?.stop();
   process.exit(ok ? 0 : 1);

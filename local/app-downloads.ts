@@ -40,7 +40,10 @@ export interface AppDownloads {
 export async function prepareAppDownloads(options: AppDownloadsOptions, serverConfig: () => AppletServerConfig): Promise<AppDownloads> {
   const available =
     options.offer === 'cached' || options.offer.length > 0
-      ? await cachedPlatforms(await buildUnconfiguredApps(options.offer === 'cached' ? [] : options.offer, options.cacheDir, options.log), options.offer)
+      ? await cachedPlatforms(
+          await buildUnconfiguredApps(options.offer === 'cached' ? [] : options.offer, options.cacheDir, options.log),
+          options.offer,
+        )
       : new Map<AppPlatform, { file: string; bytes: number }>();
   const escapedPrefix = options.filePrefix.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
   const namePattern = new RegExp(`^/applet/([a-z0-9-]+)/(${escapedPrefix}_([A-Za-z0-9_-]{22,64})(\\.exe)?)$`);
@@ -70,7 +73,12 @@ export async function prepareAppDownloads(options: AppDownloadsOptions, serverCo
       if (!match) return false;
       const [, platform = '', fileName = '', ticket = '', suffix = ''] = match;
       const app = isAppPlatform(platform) ? available.get(platform) : undefined;
-      if (!app || !isAppPlatform(platform) || suffix !== nodeRuntimes[platform].fileSuffix || fileName !== appletFileName(options.filePrefix, ticket, platform)) {
+      if (
+        !app ||
+        !isAppPlatform(platform) ||
+        suffix !== nodeRuntimes[platform].fileSuffix ||
+        fileName !== appletFileName(options.filePrefix, ticket, platform)
+      ) {
         sendNotFoundPage(response, headers);
         return true;
       }
@@ -107,7 +115,10 @@ export async function prepareAppDownloads(options: AppDownloadsOptions, serverCo
   };
 }
 
-async function cachedPlatforms(built: UnconfiguredApps, offer: readonly AppPlatform[] | 'cached'): Promise<Map<AppPlatform, { file: string; bytes: number }>> {
+async function cachedPlatforms(
+  built: UnconfiguredApps,
+  offer: readonly AppPlatform[] | 'cached',
+): Promise<Map<AppPlatform, { file: string; bytes: number }>> {
   const found = new Map<AppPlatform, { file: string; bytes: number }>();
   for (const platform of offer === 'cached' ? appPlatforms : offer) {
     const file = path.join(built.directory, platform, appFileName(platform));

@@ -69,7 +69,12 @@ export function createConnectionsEndpoint(
   return async (request, response, pathname) => {
     if (!isLoopback(request)) return sendAwsError(response, 403, 'ForbiddenException', 'Forbidden');
     if (!mayManageConnections(request)) {
-      return sendAwsError(response, 403, 'ForbiddenException', 'User is not authorized to perform: execute-api:ManageConnections on this resource');
+      return sendAwsError(
+        response,
+        403,
+        'ForbiddenException',
+        'User is not authorized to perform: execute-api:ManageConnections on this resource',
+      );
     }
     const encodedId = connectionsPathPattern.exec(pathname)?.[1] ?? '';
     let connectionId: string;
@@ -92,7 +97,9 @@ export function createConnectionsEndpoint(
       }
       if (!connection) return sendAwsError(response, 410, 'GoneException');
       try {
-        await new Promise<void>((resolve, reject) => connection.socket.send(data.toString('utf8'), (error) => (error ? reject(error) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          connection.socket.send(data.toString('utf8'), (error) => (error ? reject(error) : resolve())),
+        );
       } catch (error) {
         log.error(`[@connections] post to ${connectionId} failed: ${String(error)}`);
         return sendAwsError(response, 410, 'GoneException');

@@ -23,7 +23,10 @@ import { putIntegrationClient, seedClients } from '#storage/clients';
 export async function createTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
   const d = tableDefinition;
   const keyAttributes = [d.partitionKey, d.sortKey, ...d.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey])];
-  const attributeDefinitions: AttributeDefinition[] = [...new Set(keyAttributes)].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+  const attributeDefinitions: AttributeDefinition[] = [...new Set(keyAttributes)].map((name) => ({
+    AttributeName: name,
+    AttributeType: 'S',
+  }));
   try {
     await client.send(
       new CreateTableCommand({

@@ -52,7 +52,12 @@ const clientTokenRequestSchema = z
 const clientScopes = [`${RESOURCE_SERVER}/sessions.read`, `${RESOURCE_SERVER}/sessions.write`];
 
 /** The request's JSON body as the schema reads it; undefined once an error has been sent. */
-async function readJsonRequest<T>(request: IncomingMessage, response: ServerResponse, schema: z.ZodType<T>, usage: string): Promise<T | undefined> {
+async function readJsonRequest<T>(
+  request: IncomingMessage,
+  response: ServerResponse,
+  schema: z.ZodType<T>,
+  usage: string,
+): Promise<T | undefined> {
   let raw: Buffer;
   try {
     raw = await readBody(request, 16 * 1024);
@@ -72,7 +77,7 @@ async function readJsonRequest<T>(request: IncomingMessage, response: ServerResp
 }
 
 export async function createDevIdentityProvider(options: DevIdentityProviderOptions): Promise<DevIdentityProvider> {
-  const { privateKey, publicKey } = (await generateKeyPair(signingAlgorithm, { extractable: true }));
+  const { privateKey, publicKey } = await generateKeyPair(signingAlgorithm, { extractable: true });
   const keyId = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid: keyId, alg: signingAlgorithm, use: 'sig' };
 
@@ -112,23 +117,39 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
     // As API Gateway's JWT authorizer: the audience is `aud`, or `client_id` when a token has no `aud`.
     const audiences = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (audiences.includes(options.audience)) return payload;
-    if (payload.aud === undefined && payload.token_use === 'access' && typeof payload.client_id === 'string' && (await options.findClient?.(payload.client_id))) {
+    if (
+      payload.aud === undefined &&
+      payload.token_use === 'access' &&
+      typeof payload.client_id === 'string' &&
+      (await options.findClient?.(payload.client_id))
+    ) {
       return payload;
     }
     throw new Error('unexpected "aud" claim value');
   };
 
   const handleClientTokenRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const parsed = await readJsonRequest(request, response, clientTokenRequestSchema, 'Send a JSON body like {"clientId": "helpdesk-demo"} (optionally "scope": "remote-support/sessions.read").');
+    const parsed = await readJsonRequest(
+      request,
+      response,
+      clientTokenRequestSchema,
+      'Send a JSON body like {"clientId": "helpdesk-demo"} (optionally "scope": "remote-support/sessions.read").',
+    );
     if (!parsed) return;
     const client = await options.findClient?.(parsed.clientId);
     if (!client) return sendError(response, 404, 'not_found', `No integration client "${parsed.clientId}".`);
     const requested = parsed.scope ? parsed.scope.split(/\s+/) : clientScopes;
     const unknown = requested.filter((scope) => !clientScopes.includes(scope));
-    if (unknown.length > 0) return sendError(response, 400, 'invalid_scope', `Unknown scope ${unknown.join(', ')}; known: ${clientScopes.join(', ')}.`);
+    if (unknown.length > 0)
+      return sendError(response, 400, 'invalid_scope', `Unknown scope ${unknown.join(', ')}; known: ${clientScopes.join(', ')}.`);
     const token = await issueClientToken(client.clientId, requested);
     // The shape of an OAuth 2.0 token response, as Cognito's /oauth2/token answers.
-    sendJson(response, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600, scope: requested.join(' ') }, { 'cache-control': 'no-store' });
+    sendJson(
+      response,
+      200,
+      { access_token: token, token_type: 'Bearer', expires_in: 3600, scope: requested.join(' ') },
+      { 'cache-control': 'no-store' },
+    );
   };
 
   const handleTokenRequest = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

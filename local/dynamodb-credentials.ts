@@ -37,7 +37,9 @@ function freshCredentials(): LocalDynamoDbCredentials {
 function isAccess(value: unknown): value is LocalDynamoDbAccess {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return ['region', 'accessKeyId', 'secretAccessKey', 'endpoint', 'table'].every((field) => typeof record[field] === 'string' && record[field] !== '');
+  return ['region', 'accessKeyId', 'secretAccessKey', 'endpoint', 'table'].every(
+    (field) => typeof record[field] === 'string' && record[field] !== '',
+  );
 }
 
 /**

@@ -102,9 +102,19 @@ function startWatchdog(javaPid: number): ChildProcess {
   return watchdog;
 }
 
-async function waitUntilAnswering(endpoint: string, child: ChildProcess, output: () => string, options: DynamoDbLocalOptions): Promise<void> {
+async function waitUntilAnswering(
+  endpoint: string,
+  child: ChildProcess,
+  output: () => string,
+  options: DynamoDbLocalOptions,
+): Promise<void> {
   const timeoutMs = options.startTimeoutMs ?? 60_000;
-  const client = new DynamoDBClient({ ...dynamoDbLocalClientConfig, credentials: options.credentials ?? dynamoDbLocalClientConfig.credentials, endpoint, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    ...dynamoDbLocalClientConfig,
+    credentials: options.credentials ?? dynamoDbLocalClientConfig.credentials,
+    endpoint,
+    maxAttempts: 1,
+  });
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {

@@ -80,7 +80,11 @@ export class DynamoDbSupervisor {
       log.error(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`}); restarting it on port ${instance.port}`);
       for (let attempt = 1; attempt <= restartAttempts && !this.#stopRequested; attempt += 1) {
         try {
-          const restarted = await startDynamoDbLocal({ port: instance.port, dataDirectory: this.#options.dataDirectory, credentials: this.credentials });
+          const restarted = await startDynamoDbLocal({
+            port: instance.port,
+            dataDirectory: this.#options.dataDirectory,
+            credentials: this.credentials,
+          });
           if (this.#stopRequested) {
             await restarted.stop();
             return;

@@ -42,7 +42,11 @@ interface PutEventsEntry {
   readonly Resources?: string[];
 }
 
-export async function startLocalEventBus(options: { readonly name: string; readonly log: Logger; readonly quiet?: boolean }): Promise<LocalEventBus> {
+export async function startLocalEventBus(options: {
+  readonly name: string;
+  readonly log: Logger;
+  readonly quiet?: boolean;
+}): Promise<LocalEventBus> {
   const events: PublishedEvent[] = [];
   const answer = (response: import('node:http').ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
@@ -88,7 +92,8 @@ export async function startLocalEventBus(options: { readonly name: string; reado
           resources: entry.Resources ?? [],
           detail,
         });
-        if (!options.quiet) options.log.info(`[event bus] ${entry.DetailType} ${(detail as { session?: { id?: string } }).session?.id ?? ''}`.trimEnd());
+        if (!options.quiet)
+          options.log.info(`[event bus] ${entry.DetailType} ${(detail as { session?: { id?: string } }).session?.id ?? ''}`.trimEnd());
         return { EventId: id };
       });
       if (events.length > KEPT_EVENTS) events.splice(0, events.length - KEPT_EVENTS);

@@ -86,7 +86,10 @@ function requestHeaders(request: IncomingMessage): { headers: Record<string, str
   return { headers, multiValueHeaders };
 }
 
-function queryParameters(url: URL): { queryStringParameters?: Record<string, string>; multiValueQueryStringParameters?: Record<string, string[]> } {
+function queryParameters(url: URL): {
+  queryStringParameters?: Record<string, string>;
+  multiValueQueryStringParameters?: Record<string, string[]>;
+} {
   const names = [...new Set(url.searchParams.keys())];
   if (names.length === 0) return {};
   return {
@@ -161,7 +164,11 @@ export class WebSocketEvents {
   }
 
   message(routeKey: string, body: string, isBase64Encoded: boolean) {
-    return { requestContext: { ...this.#routeContext(routeKey, 'MESSAGE'), messageId: randomBytes(10).toString('base64') }, body, isBase64Encoded };
+    return {
+      requestContext: { ...this.#routeContext(routeKey, 'MESSAGE'), messageId: randomBytes(10).toString('base64') },
+      body,
+      isBase64Encoded,
+    };
   }
 
   disconnect(code: number, reason: string) {

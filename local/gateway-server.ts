@@ -122,7 +122,8 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   });
 
   /** Concatenated, not resolved: a request for `//host/x` must stay a path on this origin. */
-  const requestUrl = (request: http.IncomingMessage) => new URL(`http://${host}${(request.url ?? '/').startsWith('/') ? '' : '/'}${request.url ?? '/'}`);
+  const requestUrl = (request: http.IncomingMessage) =>
+    new URL(`http://${host}${(request.url ?? '/').startsWith('/') ? '' : '/'}${request.url ?? '/'}`);
 
   const dispatch = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     const url = requestUrl(request);
@@ -130,7 +131,8 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     if (connectionsPathPattern.test(pathname)) return connectionsEndpoint(request, response, pathname);
     if (pathname === '/api' || pathname.startsWith('/api/')) return httpGateway(request, response, url);
     if (pathname.startsWith('/dev/')) {
-      if (!(await identity.handle(request, response, pathname))) sendJson(response, 404, { error: { code: 'not_found', message: 'No such route.' } });
+      if (!(await identity.handle(request, response, pathname)))
+        sendJson(response, 404, { error: { code: 'not_found', message: 'No such route.' } });
       return;
     }
     if (pathname === '/config.json' && (request.method === 'GET' || request.method === 'HEAD')) {

@@ -6,7 +6,12 @@ import { integrationEnvironment } from '#events/environment';
 
 /** Local stand-ins of the integrations (the EventBridge endpoint, private webhook targets allowed) and their trial knobs. */
 function localIntegrationVariables(): string[] {
-  return [integrationEnvironment.eventBusEndpoint, integrationEnvironment.webhookAllowPrivate, integrationEnvironment.webhookRetrySchedule, 'EVENT_BUS_QUIET'];
+  return [
+    integrationEnvironment.eventBusEndpoint,
+    integrationEnvironment.webhookAllowPrivate,
+    integrationEnvironment.webhookRetrySchedule,
+    'EVENT_BUS_QUIET',
+  ];
 }
 
 /** What one local runtime offers its handlers; each gets only the part its `needs` names. */

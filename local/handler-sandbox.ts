@@ -22,7 +22,8 @@ interface Pending {
   reject(error: Error): void;
 }
 
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
+type Reply =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
 
 const workerScript = new URL('./handler-worker.mjs', import.meta.url);
 

@@ -69,7 +69,12 @@ export function apiGatewayClaims(payload: JWTPayload): Record<string, string> {
 
 function unauthorized(response: ServerResponse, reason: string): void {
   // API Gateway's JWT authorizer answers with this body and an RFC 6750 challenge.
-  sendJson(response, 401, { message: 'Unauthorized' }, { 'www-authenticate': `Bearer error="invalid_token" error_description="${reason}"` });
+  sendJson(
+    response,
+    401,
+    { message: 'Unauthorized' },
+    { 'www-authenticate': `Bearer error="invalid_token" error_description="${reason}"` },
+  );
 }
 
 interface HandlerResponse {
@@ -81,9 +86,16 @@ interface HandlerResponse {
 /** Interprets a handler's return value by API Gateway's payload 2.0 response rules. */
 export function toHttpResponse(result: unknown): HandlerResponse {
   if (typeof result === 'object' && result !== null && 'statusCode' in result) {
-    const structured = result as { statusCode: unknown; headers?: Record<string, unknown>; cookies?: unknown; body?: unknown; isBase64Encoded?: unknown };
+    const structured = result as {
+      statusCode: unknown;
+      headers?: Record<string, unknown>;
+      cookies?: unknown;
+      body?: unknown;
+      isBase64Encoded?: unknown;
+    };
     const statusCode = Number(structured.statusCode);
-    if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) throw new Error(`handler returned an invalid statusCode ${String(structured.statusCode)}`);
+    if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
+      throw new Error(`handler returned an invalid statusCode ${String(structured.statusCode)}`);
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(structured.headers ?? {})) {
       if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
@@ -136,7 +148,10 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
       try {
         authorizer = { jwt: { claims: apiGatewayClaims(await options.verifyToken(bearer[1])), scopes: null } };
       } catch (error) {
-        return unauthorized(response, error instanceof Error && /exp/i.test(error.message) ? 'the token has expired' : 'the token is not valid');
+        return unauthorized(
+          response,
+          error instanceof Error && /exp/i.test(error.message) ? 'the token has expired' : 'the token is not valid',
+        );
       }
     }
 
@@ -149,7 +164,16 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
       throw error;
     }
 
-    const event = httpEvent({ request, url, method, routeKey: candidate.routeKey, headers: flattenHeaders(request), pathParameters, body, authorizer });
+    const event = httpEvent({
+      request,
+      url,
+      method,
+      routeKey: candidate.routeKey,
+      headers: flattenHeaders(request),
+      pathParameters,
+      body,
+      authorizer,
+    });
 
     let result: HandlerResponse;
     try {

@@ -14,7 +14,9 @@ export class RequestAbortedError extends Error {
     readonly receivedBytes: number,
     readonly declaredBytes: number | undefined,
   ) {
-    super(`the client closed the connection before the whole request body arrived (${receivedBytes}${declaredBytes === undefined ? '' : ` of ${declaredBytes}`} bytes)`);
+    super(
+      `the client closed the connection before the whole request body arrived (${receivedBytes}${declaredBytes === undefined ? '' : ` of ${declaredBytes}`} bytes)`,
+    );
   }
 }
 
@@ -50,7 +52,13 @@ export function sendJson(response: ServerResponse, statusCode: number, body: unk
 }
 
 /** The product's error shape: `{"error": {"code", "message"}}`, never a stack trace. */
-export function sendError(response: ServerResponse, statusCode: number, code: string, message: string, headers: OutgoingHttpHeaders = {}): void {
+export function sendError(
+  response: ServerResponse,
+  statusCode: number,
+  code: string,
+  message: string,
+  headers: OutgoingHttpHeaders = {},
+): void {
   sendJson(response, statusCode, { error: { code, message } }, headers);
 }
 

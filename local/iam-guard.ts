@@ -105,7 +105,10 @@ function requiredPermissions(operation: string, body: DynamoDbRequestBody): Perm
   };
   if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
     return (body.TransactItems ?? []).flatMap((item) =>
-      Object.entries(item).map(([kind, request]) => ({ action: transactActions[kind] ?? `dynamodb:${kind}`, tableName: request?.TableName ?? '' })),
+      Object.entries(item).map(([kind, request]) => ({
+        action: transactActions[kind] ?? `dynamodb:${kind}`,
+        tableName: request?.TableName ?? '',
+      })),
     );
   }
   if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
@@ -115,7 +118,12 @@ function requiredPermissions(operation: string, body: DynamoDbRequestBody): Perm
 }
 
 function sendDynamoDbError(response: http.ServerResponse, type: string, message: string): void {
-  sendJson(response, 400, { __type: `com.amazon.coral.service#${type}`, Message: message }, { 'content-type': 'application/x-amz-json-1.0' });
+  sendJson(
+    response,
+    400,
+    { __type: `com.amazon.coral.service#${type}`, Message: message },
+    { 'content-type': 'application/x-amz-json-1.0' },
+  );
 }
 
 export interface DynamoDbGuard {
@@ -130,14 +138,20 @@ export interface DynamoDbGuard {
  * When DynamoDB Local is down the handler's connection is reset, as a
  * connection to an unreachable DynamoDB would be.
  */
-export async function startDynamoDbGuard(options: { guard: IamGuard; upstream: string; upstreamAccessKeyId: string }): Promise<DynamoDbGuard> {
+export async function startDynamoDbGuard(options: {
+  guard: IamGuard;
+  upstream: string;
+  upstreamAccessKeyId: string;
+}): Promise<DynamoDbGuard> {
   const upstream = new URL(options.upstream);
   const server = http.createServer((request, response) => {
     void (async () => {
-      if (!isLoopback(request)) return sendDynamoDbError(response, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+      if (!isLoopback(request))
+        return sendDynamoDbError(response, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
       const body = await readBody(request, 16 * 1024 * 1024);
       const role = options.guard.roleOf(request);
-      if (!role) return sendDynamoDbError(response, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+      if (!role)
+        return sendDynamoDbError(response, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
       const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
       let parsed: DynamoDbRequestBody = {};
       try {
@@ -149,11 +163,18 @@ export async function startDynamoDbGuard(options: { guard: IamGuard; upstream: s
       if (denial) return sendDynamoDbError(response, 'AccessDeniedException', options.guard.accessDeniedMessage(role, denial));
 
       const headers = { ...request.headers, host: upstream.host };
-      if (headers.authorization) headers.authorization = headers.authorization.replace(`Credential=${role.accessKeyId}/`, `Credential=${options.upstreamAccessKeyId}/`);
-      const forwarded = http.request({ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers }, (answer) => {
-        response.writeHead(answer.statusCode ?? 500, answer.headers);
-        answer.pipe(response);
-      });
+      if (headers.authorization)
+        headers.authorization = headers.authorization.replace(
+          `Credential=${role.accessKeyId}/`,
+          `Credential=${options.upstreamAccessKeyId}/`,
+        );
+      const forwarded = http.request(
+        { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(response);
+        },
+      );
       forwarded.on('error', () => request.socket.destroy());
       forwarded.end(body);
     })().catch(() => request.socket.destroy());

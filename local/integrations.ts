@@ -60,18 +60,27 @@ async function registerEnvironmentWebhook(table: Table, env: NodeJS.ProcessEnv, 
   const store = new WebhookStore(table);
   const existing = (await store.listWebhooks()).find((webhook) => webhook.url === new URL(url).href);
   if (existing) {
-    if (secret && secret !== existing.secret) await store.updateWebhook(existing.id, { secret, status: 'active' }, ['disabledAt', 'disabledReason']);
+    if (secret && secret !== existing.secret)
+      await store.updateWebhook(existing.id, { secret, status: 'active' }, ['disabledAt', 'disabledReason']);
     log.info(`Webhook ${existing.id} -> ${existing.url} (registered before)`);
     return;
   }
-  const webhook = await registerWebhook(store, { url, ...(secret ? { secret } : {}) }, { allowPrivate: true, now: new Date(), knownEventTypes: eventTypes });
+  const webhook = await registerWebhook(
+    store,
+    { url, ...(secret ? { secret } : {}) },
+    { allowPrivate: true, now: new Date(), knownEventTypes: eventTypes },
+  );
   log.info(`Webhook ${webhook.id} -> ${webhook.url} registered from WEBHOOK_URL${secret ? '' : `; signing secret ${webhook.secret}`}`);
 }
 
 export async function startLocalIntegrations(options: LocalIntegrationsOptions): Promise<LocalIntegrations> {
   const env = options.env ?? process.env;
   const eventBus = await startLocalEventBus({ name: 'remote-support', log: options.log, quiet: env.EVENT_BUS_QUIET === 'true' });
-  const streams = new DynamoDBStreamsClient({ region: options.credentials.region, credentials: options.credentials, endpoint: options.endpoint });
+  const streams = new DynamoDBStreamsClient({
+    region: options.credentials.region,
+    credentials: options.credentials,
+    endpoint: options.endpoint,
+  });
   let streamReader: StreamReader;
   try {
     await registerEnvironmentWebhook(options.table, env, options.log);

@@ -78,18 +78,21 @@ export function lazyEntryHandler(root: string, entry: string): LambdaHandler {
   let loaded: Promise<LambdaHandler> | undefined;
   const load = (): Promise<LambdaHandler> => {
     const url = pathToFileURL(path.join(root, entry)).href;
-    loaded ??= import(url).then((module: { handler?: unknown }) => {
-      if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler function`);
-      return module.handler as LambdaHandler;
-    }, (error: unknown) => {
-      // The usual case while a handler is still being written: say so in one line instead of a resolver stack.
-      const missing = error as { code?: string; url?: string; message?: string };
-      const aboutThisFile = missing.url === url || String(missing.message).includes(url);
-      if ((missing.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(String(missing.message))) && aboutThisFile) {
-        throw new Error(`handler module ${entry} does not exist (yet)`);
-      }
-      throw error;
-    });
+    loaded ??= import(url).then(
+      (module: { handler?: unknown }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler function`);
+        return module.handler as LambdaHandler;
+      },
+      (error: unknown) => {
+        // The usual case while a handler is still being written: say so in one line instead of a resolver stack.
+        const missing = error as { code?: string; url?: string; message?: string };
+        const aboutThisFile = missing.url === url || String(missing.message).includes(url);
+        if ((missing.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(String(missing.message))) && aboutThisFile) {
+          throw new Error(`handler module ${entry} does not exist (yet)`);
+        }
+        throw error;
+      },
+    );
     loaded.catch(() => {
       loaded = undefined;
     });

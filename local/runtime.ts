@@ -160,12 +160,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const buildStartedAt = performance.now();
     await buildSite(siteDirectory);
     const shown = path.relative(process.cwd(), siteDirectory);
-    log.info(`Site built in ${Math.round(performance.now() - buildStartedAt)} ms (${shown.startsWith('..') ? siteDirectory : shown || '.'})`);
+    log.info(
+      `Site built in ${Math.round(performance.now() - buildStartedAt)} ms (${shown.startsWith('..') ? siteDirectory : shown || '.'})`,
+    );
   })();
   siteBuilt.catch(() => undefined);
   let gatewayOrigin: { httpOrigin: string; webSocketUrl: string } | undefined;
   const appsReady = prepareAppDownloads(
-    { cacheDir: options.appCacheDirectory ?? defaultAppCacheDirectory, filePrefix: appletFilePrefix, offer: options.apps ?? [], log: (line) => log.info(`[apps] ${line}`) },
+    {
+      cacheDir: options.appCacheDirectory ?? defaultAppCacheDirectory,
+      filePrefix: appletFilePrefix,
+      offer: options.apps ?? [],
+      log: (line) => log.info(`[apps] ${line}`),
+    },
     () => {
       if (!gatewayOrigin) throw new Error('the app download was requested before the server listened');
       return gatewayOrigin;
@@ -184,14 +191,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let rawClientEndpoint = '';
   const sandboxes: HandlerSandbox[] = [];
   const routeTable = options.routeTable ?? { httpRoutes, webSocketAuthorizer, webSocketRoutes, scheduledJobs };
-  const declarations = [...routeTable.httpRoutes, routeTable.webSocketAuthorizer, ...routeTable.webSocketRoutes, ...routeTable.scheduledJobs, ...streamConsumers];
+  const declarations = [
+    ...routeTable.httpRoutes,
+    routeTable.webSocketAuthorizer,
+    ...routeTable.webSocketRoutes,
+    ...routeTable.scheduledJobs,
+    ...streamConsumers,
+  ];
   let resources: LocalHandlerResources | undefined;
   const environmentOf = (declaration: HandlerDeclaration) => {
     if (!resources) throw new Error(`${declaration.name} was called before the runtime was ready`);
     return localHandlerEnvironment(declaration, resources);
   };
   const sandboxed = (declaration: HandlerDeclaration): LambdaHandler => {
-    const sandbox = new HandlerSandbox({ name: declaration.name, root: repositoryRoot, entry: declaration.entry, environment: () => environmentOf(declaration) });
+    const sandbox = new HandlerSandbox({
+      name: declaration.name,
+      root: repositoryRoot,
+      entry: declaration.entry,
+      environment: () => environmentOf(declaration),
+    });
     sandboxes.push(sandbox);
     return sandbox.handler;
   };
@@ -217,7 +235,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         onRestarted: async () => {
           if (rawClient && table && (await createTable(rawClient, tableName))) {
             await seedDirectory(table);
-            log.error('DynamoDB Local ran in memory: its data is gone; the table was created and seeded again (use --data-dir to keep data)');
+            log.error(
+              'DynamoDB Local ran in memory: its data is gone; the table was created and seeded again (use --data-dir to keep data)',
+            );
           }
         },
         onGaveUp: options.onDynamoDbExit,
@@ -282,7 +302,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     gatewayOrigin = { httpOrigin: gateway.url, webSocketUrl: gateway.webSocketUrl };
     const scriptBytes = await nodeScriptBytes(siteDirectory, gatewayOrigin);
     const downloads = [...appDownloads.sizes, ...(scriptBytes === undefined ? [] : [{ platform: 'node' as const, bytes: scriptBytes }])];
-    log.info(`Downloads: ${downloads.map(({ platform }) => platform).join(', ')}${appDownloads.sizes.length === 0 ? ' (no native app: run npm run build:apps first, or start with BUILD_APPS=host)' : ''}`);
+    log.info(
+      `Downloads: ${downloads.map(({ platform }) => platform).join(', ')}${appDownloads.sizes.length === 0 ? ' (no native app: run npm run build:apps first, or start with BUILD_APPS=host)' : ''}`,
+    );
     const tunables = tunablesInEnvironment();
     resources = {
       // Like the stack, every handler gets the download sizes redeem lists.
@@ -320,7 +342,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     port: gateway.port,
     webSocketUrl: gateway.webSocketUrl,
     table,
-    dynamoDb: { endpoint: rawClientEndpoint, pid: dynamoDb?.instance.pid, startMilliseconds: dynamoDb?.instance.startMilliseconds, credentialsFile: dynamoDb?.credentialsFile },
+    dynamoDb: {
+      endpoint: rawClientEndpoint,
+      pid: dynamoDb?.instance.pid,
+      startMilliseconds: dynamoDb?.instance.startMilliseconds,
+      credentialsFile: dynamoDb?.credentialsFile,
+    },
     gateway,
     sweeper,
     integrations,

@@ -63,7 +63,10 @@ export function sendNotFoundPage(response: ServerResponse, headers: Record<strin
 }
 
 async function isFile(candidate: string): Promise<boolean> {
-  return stat(candidate).then((info) => info.isFile(), () => false);
+  return stat(candidate).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }
 
 export function createStaticSite(options: StaticSiteOptions): StaticSite {

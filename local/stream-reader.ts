@@ -47,7 +47,10 @@ export async function ensureStream(client: DynamoDBClient, tableName: string): P
   const current = described.Table?.StreamSpecification;
   if (current?.StreamEnabled && described.Table?.LatestStreamArn) return described.Table.LatestStreamArn;
   await client.send(
-    new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType } }),
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
+    }),
   );
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
   const after = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -65,7 +68,9 @@ function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
     awsRegion: REGION,
     eventSourceARN: streamArn,
     dynamodb: {
-      ...(data.ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(data.ApproximateCreationDateTime.getTime() / 1000) } : {}),
+      ...(data.ApproximateCreationDateTime
+        ? { ApproximateCreationDateTime: Math.floor(data.ApproximateCreationDateTime.getTime() / 1000) }
+        : {}),
       Keys: data.Keys as NonNullable<DynamoDBRecord['dynamodb']>['Keys'],
       ...(data.NewImage ? { NewImage: data.NewImage as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'] } : {}),
       SequenceNumber: data.SequenceNumber,
@@ -108,7 +113,10 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
         const result = await invokeHandler(consumer, { Records: batch });
         if (isBatchResponse(result) && result.batchItemFailures.length > 0) {
           const first = result.batchItemFailures[0]!.itemIdentifier;
-          failedFrom = Math.max(0, batch.findIndex((record) => record.dynamodb?.SequenceNumber === first));
+          failedFrom = Math.max(
+            0,
+            batch.findIndex((record) => record.dynamodb?.SequenceNumber === first),
+          );
         }
       } catch (error) {
         options.log.error(`[stream] ${consumer.name} failed on ${batch.length} record(s) (attempt ${attempts}):`, error);
@@ -168,7 +176,9 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       if (initial && closed) continue;
       // Taken before returning, so a write made right after the reader started is read.
       const iterator = (
-        await options.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: initial ? 'LATEST' : 'TRIM_HORIZON' }))
+        await options.streams.send(
+          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: initial ? 'LATEST' : 'TRIM_HORIZON' }),
+        )
       ).ShardIterator;
       const reading = readShard(id, iterator)
         .catch((error: unknown) => {
@@ -176,7 +186,8 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
         })
         .then(async () => {
           running.delete(reading);
-          if (!stopped) await discover(false).catch((error: unknown) => options.log.error('[stream] looking for new shards failed:', error));
+          if (!stopped)
+            await discover(false).catch((error: unknown) => options.log.error('[stream] looking for new shards failed:', error));
         });
       running.add(reading);
     }

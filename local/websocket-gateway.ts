@@ -46,7 +46,13 @@ export interface WebSocketGateway {
   closeAll(): Promise<void>;
 }
 
-const statusTexts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+const statusTexts: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+};
 
 function rejectUpgrade(socket: Duplex, statusCode: number): void {
   const statusText = statusTexts[statusCode] ?? 'Error';
@@ -74,7 +80,7 @@ function readPolicy(result: unknown): AuthorizerDecision {
 
 function isSuccessfulRouteResult(result: unknown): boolean | number {
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) return true;
-  const statusCode = Number((result).statusCode);
+  const statusCode = Number(result.statusCode);
   return statusCode >= 200 && statusCode < 300 ? true : statusCode;
 }
 
@@ -110,7 +116,8 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       decision = readPolicy(await invoke(options.authorizer, events.authorizerRequest()));
     } catch (error) {
       // API Gateway turns an authorizer failure (including the conventional `throw new Error('Unauthorized')`) into a refusal.
-      if (!(error instanceof Error && error.message === 'Unauthorized')) log.error(`[ws] authorizer (${options.authorizer.name}) failed:`, error);
+      if (!(error instanceof Error && error.message === 'Unauthorized'))
+        log.error(`[ws] authorizer (${options.authorizer.name}) failed:`, error);
       rejectUpgrade(socket, 401);
       return false;
     }
@@ -148,7 +155,8 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       }
     }
     // As in API Gateway, `$connect`/`$disconnect` are never selected by a message: only non-$ keys match.
-    const route = (typeof action === 'string' && !action.startsWith('$') ? routesByKey.get(action) : undefined) ?? routesByKey.get('$default');
+    const route =
+      (typeof action === 'string' && !action.startsWith('$') ? routesByKey.get(action) : undefined) ?? routesByKey.get('$default');
     if (!route) {
       connection.socket.send(JSON.stringify({ message: 'Forbidden', connectionId: connection.id, requestId: randomUUID() }));
       return;
@@ -160,7 +168,9 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       log.error(`[ws] ${route.routeKey} (${route.name}) failed:`, error);
       // API Gateway's answer when the integration fails.
       if (connection.isOpen) {
-        connection.socket.send(JSON.stringify({ message: 'Internal server error', connectionId: connection.id, requestId: event.requestContext.requestId }));
+        connection.socket.send(
+          JSON.stringify({ message: 'Internal server error', connectionId: connection.id, requestId: event.requestContext.requestId }),
+        );
       }
     }
   };
@@ -169,7 +179,12 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     socket.on('error', () => undefined);
     // Refuse a malformed handshake before any handler runs: $connect must not register a connection that cannot open.
     const key = request.headers['sec-websocket-key'];
-    if (request.headers.upgrade?.toLowerCase() !== 'websocket' || !key || !/^[+/0-9A-Za-z]{22}==$/.test(key) || request.headers['sec-websocket-version'] !== '13') {
+    if (
+      request.headers.upgrade?.toLowerCase() !== 'websocket' ||
+      !key ||
+      !/^[+/0-9A-Za-z]{22}==$/.test(key) ||
+      request.headers['sec-websocket-version'] !== '13'
+    ) {
       return rejectUpgrade(socket, 400);
     }
     const events = new WebSocketEvents(request, url);

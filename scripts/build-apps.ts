@@ -54,10 +54,12 @@ if (unknown.length > 0) {
 const serverConfig = await serverConfigFromArguments();
 const started = Date.now();
 const apps = await buildUnconfiguredApps(platforms as AppPlatform[], defaultAppCacheDirectory, (line) => console.log(line));
-console.log(`apps built from Node ${pinnedNodeVersion} in ${((Date.now() - started) / 1000).toFixed(1)} s (cache: ${path.relative(process.cwd(), apps.directory)})`);
+console.log(
+  `apps built from Node ${pinnedNodeVersion} in ${((Date.now() - started) / 1000).toFixed(1)} s (cache: ${path.relative(process.cwd(), apps.directory)})`,
+);
 
 if (!serverConfig) {
-  console.log('No --server given: the apps are in the cache only, without a server. Pass the deployment\'s addresses to write dist/apps.');
+  console.log("No --server given: the apps are in the cache only, without a server. Pass the deployment's addresses to write dist/apps.");
 } else {
   const outDir = path.resolve(values.out ?? defaultAppsOutputDirectory);
   await rm(outDir, { recursive: true, force: true });
@@ -70,12 +72,21 @@ if (!serverConfig) {
     console.log(`${app.platform}: ${outcome.note}`);
     const relativePath = path.relative(outDir, app.file);
     const gzipBytes = await writeGzipCopy(outDir, relativePath, bytes);
-    entries.push({ platform: app.platform, path: relativePath, bytes: bytes.length, gzipBytes, sha256: sha256(bytes), signature: outcome.signature });
+    entries.push({
+      platform: app.platform,
+      path: relativePath,
+      bytes: bytes.length,
+      gzipBytes,
+      sha256: sha256(bytes),
+      signature: outcome.signature,
+    });
   }
   const manifest: AppsManifest = { nodeVersion: pinnedNodeVersion, serverConfig, builtAt: new Date().toISOString(), apps: entries };
   await writeFile(path.join(outDir, appsManifestName), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const entry of entries) {
-    console.log(`${entry.platform.padEnd(12)} ${(entry.bytes / 1e6).toFixed(1).padStart(6)} MB  gzip ${((entry.gzipBytes ?? 0) / 1e6).toFixed(1).padStart(5)} MB  ${entry.signature}`);
+    console.log(
+      `${entry.platform.padEnd(12)} ${(entry.bytes / 1e6).toFixed(1).padStart(6)} MB  gzip ${((entry.gzipBytes ?? 0) / 1e6).toFixed(1).padStart(5)} MB  ${entry.signature}`,
+    );
   }
   console.log(`apps for ${serverConfig.httpOrigin} written to ${path.relative(process.cwd(), outDir)}`);
 }

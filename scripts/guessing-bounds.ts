@@ -23,12 +23,18 @@ const attackers = [
 const livePins = [10, 100, 1000];
 const round = (value: number) => (value >= 10 ? value.toFixed(0) : value >= 0.1 ? value.toFixed(2) : value.toFixed(4));
 
-console.log(`defaults: ${perClient} per client key, global budget ${budget}, ceiling ${ceiling} (x${GLOBAL_CEILING_FACTOR}) per ${defaultConfig.redeemFailureWindowSeconds} s window; ${windowsPerDay} windows a day; PIN space ${pinSpace}`);
-console.log(`| attacker | client keys per window | guesses per window | guesses per day | P(a given PIN is hit) | ${livePins.map((k) => `hits/day K=${k}`).join(' | ')} |`);
+console.log(
+  `defaults: ${perClient} per client key, global budget ${budget}, ceiling ${ceiling} (x${GLOBAL_CEILING_FACTOR}) per ${defaultConfig.redeemFailureWindowSeconds} s window; ${windowsPerDay} windows a day; PIN space ${pinSpace}`,
+);
+console.log(
+  `| attacker | client keys per window | guesses per window | guesses per day | P(a given PIN is hit) | ${livePins.map((k) => `hits/day K=${k}`).join(' | ')} |`,
+);
 console.log(`|---|---:|---:|---:|---:|${livePins.map(() => '---:').join('|')}|`);
 for (const attacker of attackers) {
   const perDay = attacker.perWindow * windowsPerDay;
   const perPin = (attacker.perWindow * windowsPerPin) / pinSpace;
   const hits = livePins.map((k) => round((perDay * k) / pinSpace));
-  console.log(`| ${attacker.who} | ${attacker.keys} | ${attacker.perWindow} | ${perDay} | ${(perPin * 100).toFixed(3)} % | ${hits.join(' | ')} |`);
+  console.log(
+    `| ${attacker.who} | ${attacker.keys} | ${attacker.perWindow} | ${perDay} | ${(perPin * 100).toFixed(3)} % | ${hits.join(' | ')} |`,
+  );
 }

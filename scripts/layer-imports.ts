@@ -9,7 +9,10 @@ import path from 'node:path';
 import ts from 'typescript';
 import { layerOf, layerPaths, layerViolation, repositoryRoot, resolveImport } from '../eslint/layers.js';
 
-const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.tsx', '*.js', '*.mjs'], { cwd: repositoryRoot, encoding: 'utf8' })
+const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.tsx', '*.js', '*.mjs'], {
+  cwd: repositoryRoot,
+  encoding: 'utf8',
+})
   .split('\n')
   .filter((file) => file && !file.startsWith('node_modules/'));
 

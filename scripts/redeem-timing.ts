@@ -83,7 +83,10 @@ try {
     const pin = i < warmup ? '000000' : pools[kind].pop()!;
     calls.length = 0;
     const started = performance.now();
-    const error = await redeemPin(deps, pin, { ip: `198.51.100.${i % 200}` }).then(() => undefined, (failure: unknown) => failure);
+    const error = await redeemPin(deps, pin, { ip: `198.51.100.${i % 200}` }).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
     const elapsed = performance.now() - started;
     if (!(error instanceof PinInvalid)) throw new Error(`a ${kind} PIN was not refused as pin_invalid`);
     if (i >= warmup) {
@@ -99,12 +102,24 @@ try {
     const row = [10, 50, 90, 99].map((p) => percentile(sorted, p).toFixed(2).padStart(7)).join(' ');
     console.log(`${kind.padEnd(8)}${row}   ${[...callShapes[kind]].join(' | ')}`);
   }
-  console.log('\nKolmogorov-Smirnov distance (0 = same distribution; 5% critical value for these sample sizes:', (1.36 * Math.sqrt(2 / samples)).toFixed(3), ')');
-  for (const [a, b] of [['unknown', 'expired'], ['unknown', 'used'], ['expired', 'used']] as [Kind, Kind][]) {
+  console.log(
+    '\nKolmogorov-Smirnov distance (0 = same distribution; 5% critical value for these sample sizes:',
+    (1.36 * Math.sqrt(2 / samples)).toFixed(3),
+    ')',
+  );
+  for (const [a, b] of [
+    ['unknown', 'expired'],
+    ['unknown', 'used'],
+    ['expired', 'used'],
+  ] as [Kind, Kind][]) {
     console.log(`  ${a} vs ${b}: ${ksDistance(timings[a], timings[b]).toFixed(3)}`);
   }
   const shapes = new Set(kinds.map((kind) => [...callShapes[kind]].join('|')));
-  console.log(shapes.size === 1 ? '\nAll three kinds make the same DynamoDB calls in the same order.' : '\nWARNING: the kinds make different DynamoDB calls.');
+  console.log(
+    shapes.size === 1
+      ? '\nAll three kinds make the same DynamoDB calls in the same order.'
+      : '\nWARNING: the kinds make different DynamoDB calls.',
+  );
   process.exitCode = shapes.size === 1 ? 0 : 1;
 } finally {
   await dynamo.stop();

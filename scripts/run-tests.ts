@@ -45,7 +45,10 @@ function run(command: readonly string[]): number {
 
 function runInNetworkNamespace(jestArgs: readonly string[]): number {
   if (!existsSync(netnsRun)) fail(`the WebRTC tests need ${netnsRun} (the shared tools folder next to the repository); it is missing`);
-  if (run([netnsRun, '--check']) !== 0) fail(`the WebRTC tests must run inside a network namespace and \`${netnsRun} --check\` failed: run the tests as root on a machine with unshare and iproute2`);
+  if (run([netnsRun, '--check']) !== 0)
+    fail(
+      `the WebRTC tests must run inside a network namespace and \`${netnsRun} --check\` failed: run the tests as root on a machine with unshare and iproute2`,
+    );
   return run([netnsRun, '--', ...jestCommand([...jestArgs, '--selectProjects', 'rtc'])]);
 }
 

@@ -32,7 +32,8 @@ interface Options {
   readonly timeoutMs: number;
 }
 
-const usage = 'usage: npm run smoke -- --url <PIN page URL> (--username <name> [--password <password> --user-pool-id <id>] | --token <ID token>) [--timeout-seconds 30]';
+const usage =
+  'usage: npm run smoke -- --url <PIN page URL> (--username <name> [--password <password> --user-pool-id <id>] | --token <ID token>) [--timeout-seconds 30]';
 
 function parseOptions(argv: readonly string[]): Options {
   const { values } = parseArgs({
@@ -48,7 +49,8 @@ function parseOptions(argv: readonly string[]): Options {
     strict: true,
   });
   if (!values.url) throw new SmokeFailure(`--url is missing.\n${usage}`);
-  if (!values.token && !values.username) throw new SmokeFailure(`give --username (and for AWS --password and --user-pool-id) or --token.\n${usage}`);
+  if (!values.token && !values.username)
+    throw new SmokeFailure(`give --username (and for AWS --password and --user-pool-id) or --token.\n${usage}`);
   const timeoutSeconds = Number(values['timeout-seconds']);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new SmokeFailure('--timeout-seconds must be a positive number');
   return {
@@ -64,7 +66,9 @@ function parseOptions(argv: readonly string[]): Options {
 /** Explains a failed fetch in words: the network error's cause, not "fetch failed". */
 function unreachable(what: string, url: string, error: unknown): SmokeFailure {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return new SmokeFailure(`cannot reach ${what} at ${url} (${cause?.code ?? cause?.message ?? (error as Error).message}). Is the URL right and the deployment up?`);
+  return new SmokeFailure(
+    `cannot reach ${what} at ${url} (${cause?.code ?? cause?.message ?? (error as Error).message}). Is the URL right and the deployment up?`,
+  );
 }
 
 async function jsonFrom(response: Response): Promise<unknown> {
@@ -96,7 +100,10 @@ class Smoke {
     try {
       response = await fetch(url, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
@@ -107,7 +114,12 @@ class Smoke {
     if (response.status !== expected) {
       const error = (answer as { error?: { code?: string; message?: string }; message?: string }) ?? {};
       const said = error.error ? `${error.error.code}: ${error.error.message}` : (error.message ?? JSON.stringify(answer));
-      const hint = response.status === 401 ? ' The token was refused: wrong user pool or client, or expired.' : response.status === 403 ? ' The technician’s group lacks a permission it needs (private sessions and PIN code).' : '';
+      const hint =
+        response.status === 401
+          ? ' The token was refused: wrong user pool or client, or expired.'
+          : response.status === 403
+            ? ' The technician’s group lacks a permission it needs (private sessions and PIN code).'
+            : '';
       throw new SmokeFailure(`${what}: expected HTTP ${expected}, got ${response.status} (${said}).${hint}`);
     }
     return answer as T;
@@ -121,7 +133,8 @@ class Smoke {
     } catch (error) {
       throw unreachable('the site', url, error);
     }
-    if (response.status !== 200) throw new SmokeFailure(`the site answered ${response.status} for ${url}: is --url the PIN page of a deployment?`);
+    if (response.status !== 200)
+      throw new SmokeFailure(`the site answered ${response.status} for ${url}: is --url the PIN page of a deployment?`);
     this.config = (await response.json()) as SiteConfig;
     return `${this.config.auth.mode} sign-in, WebSocket ${this.config.webSocketUrl}`;
   }
@@ -134,7 +147,11 @@ class Smoke {
     const username = this.options.username!;
     if (this.config.auth.mode === 'local') {
       const tokenUrl = new URL(this.config.auth.tokenUrl, this.site).href;
-      const response = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) }).catch((error: unknown) => {
+      const response = await fetch(tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username }),
+      }).catch((error: unknown) => {
         throw unreachable('the local sign-in', tokenUrl, error);
       });
       if (response.status !== 200) throw new SmokeFailure(`the local runtime has no technician "${username}" (HTTP ${response.status})`);
@@ -142,7 +159,9 @@ class Smoke {
       return `as ${username} (local)`;
     }
     if (!this.options.password || !this.options.userPoolId) {
-      throw new SmokeFailure('this deployment signs in with Cognito: give --password and --user-pool-id (the stack output UserPoolId), or --token');
+      throw new SmokeFailure(
+        'this deployment signs in with Cognito: give --password and --user-pool-id (the stack output UserPoolId), or --token',
+      );
     }
     const region = this.options.userPoolId.split('_')[0]!;
     const cognito = new CognitoIdentityProviderClient({ region });
@@ -156,7 +175,9 @@ class Smoke {
         }),
       );
       if (result.ChallengeName) {
-        throw new SmokeFailure(`Cognito asks ${username} for ${result.ChallengeName}: use a test technician that has set its password and needs no MFA`);
+        throw new SmokeFailure(
+          `Cognito asks ${username} for ${result.ChallengeName}: use a test technician that has set its password and needs no MFA`,
+        );
       }
       if (!result.AuthenticationResult?.IdToken) throw new SmokeFailure('Cognito answered without an ID token');
       this.token = result.AuthenticationResult.IdToken;
@@ -186,7 +207,8 @@ class Smoke {
       try {
         technicianSocket = await MessageSocket.open(`${this.config.webSocketUrl}?token=${encodeURIComponent(this.token)}`);
       } catch (error) {
-        if (error instanceof UpgradeRefused) throw new SmokeFailure(`the WebSocket API refused the technician's token (HTTP ${error.status})`);
+        if (error instanceof UpgradeRefused)
+          throw new SmokeFailure(`the WebSocket API refused the technician's token (HTTP ${error.status})`);
         throw new SmokeFailure(`cannot reach the WebSocket API at ${this.config.webSocketUrl} (${(error as Error).message})`);
       }
     });
@@ -197,10 +219,15 @@ class Smoke {
     }
   }
 
-  private async session(step: (name: string, action: () => Promise<string | void>) => Promise<void>, technicianSocket: MessageSocket): Promise<void> {
+  private async session(
+    step: (name: string, action: () => Promise<string | void>) => Promise<void>,
+    technicianSocket: MessageSocket,
+  ): Promise<void> {
     const timeout = this.options.timeoutMs;
     const updated = (id: string, status: string) => (message: ServerMessage) =>
-      message.type === 'session.updated' && (message.session as { id?: string; status?: string } | undefined)?.id === id && (message.session as { status?: string }).status === status;
+      message.type === 'session.updated' &&
+      (message.session as { id?: string; status?: string } | undefined)?.id === id &&
+      (message.session as { status?: string }).status === status;
     const waitFor = async (what: string, match: (message: ServerMessage) => boolean) => {
       try {
         await technicianSocket.next(match, timeout);
@@ -211,7 +238,14 @@ class Smoke {
 
     let sessionId = '';
     await step('create session', async () => {
-      const created = await this.api<{ session: { id: string } }>('creating a session', 'POST', '/sessions', 201, { customerName: 'Smoke test' }, this.token);
+      const created = await this.api<{ session: { id: string } }>(
+        'creating a session',
+        'POST',
+        '/sessions',
+        201,
+        { customerName: 'Smoke test' },
+        this.token,
+      );
       sessionId = created.session.id;
       await waitFor('the new session', updated(sessionId, 'created'));
       return sessionId;
@@ -223,7 +257,9 @@ class Smoke {
     });
     let download: { downloadUrl: string; fileName: string };
     await step('redeem PIN', async () => {
-      download = (await this.api<{ applet: { downloadUrl: string; fileName: string } }>('redeeming the PIN', 'POST', '/pin/redeem', 200, { pin })).applet;
+      download = (
+        await this.api<{ applet: { downloadUrl: string; fileName: string } }>('redeeming the PIN', 'POST', '/pin/redeem', 200, { pin })
+      ).applet;
       await waitFor('the session connecting', updated(sessionId, 'connecting'));
     });
 
@@ -255,7 +291,11 @@ class Smoke {
         const from = technicianSocket.received.length;
         applet!.type('smoke test: hello technician');
         try {
-          await technicianSocket.next((message) => message.type === 'chat' && message.text === 'smoke test: hello technician', timeout, from);
+          await technicianSocket.next(
+            (message) => message.type === 'chat' && message.text === 'smoke test: hello technician',
+            timeout,
+            from,
+          );
         } catch {
           throw new SmokeFailure(`the customer's chat did not reach the technician within ${timeout / 1000} s`);
         }

@@ -72,14 +72,20 @@ function describeMissing(requirement: SystemRequirement, env: NodeJS.ProcessEnv)
  * SystemRequirementMissing with a one-line message otherwise. When an
  * override variable pointed nowhere, it is set to the installed program.
  */
-export function ensureSystemRequirements(purposesWanted: readonly Purpose[], host: Host, requirements: readonly SystemRequirement[] = systemRequirements): string[] {
+export function ensureSystemRequirements(
+  purposesWanted: readonly Purpose[],
+  host: Host,
+  requirements: readonly SystemRequirement[] = systemRequirements,
+): string[] {
   const needed = requirements.filter((requirement) => requirement.neededFor.some((purpose) => purposesWanted.includes(purpose)));
   const missing = needed.filter((requirement) => !host.findProgram(where(requirement, host.env)));
   if (missing.length === 0) return [];
   const packages = [...new Set(missing.map((requirement) => requirement.debianPackage))];
   const names = missing.map((requirement) => describeMissing(requirement, host.env)).join(', ');
   if (!host.isRoot || !host.isDebian) {
-    const command = host.isDebian ? `sudo apt-get install -y ${packages.join(' ')}` : `install ${packages.join(', ')} (Debian package names) with your package manager`;
+    const command = host.isDebian
+      ? `sudo apt-get install -y ${packages.join(' ')}`
+      : `install ${packages.join(', ')} (Debian package names) with your package manager`;
     throw new SystemRequirementMissing(`missing ${names}: run \`${command}\`, then try again`);
   }
   host.log(`installing ${packages.join(' ')} (missing ${names}) with apt-get`);
@@ -90,7 +96,8 @@ export function ensureSystemRequirements(purposesWanted: readonly Purpose[], hos
     if (!installed) stillMissing.push(requirement.program);
     else if (requirement.overriddenBy && !host.findProgram(where(requirement, host.env))) host.env[requirement.overriddenBy] = installed;
   }
-  if (stillMissing.length > 0) throw new SystemRequirementMissing(`installed ${packages.join(' ')}, but ${stillMissing.join(', ')} still not found`);
+  if (stillMissing.length > 0)
+    throw new SystemRequirementMissing(`installed ${packages.join(' ')}, but ${stillMissing.join(', ')} still not found`);
   return packages;
 }
 
@@ -113,8 +120,14 @@ function findOnPath(program: string, env: NodeJS.ProcessEnv): string | undefined
 }
 
 function runApt(args: readonly string[]): void {
-  const result = spawnSync('apt-get', [...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (result.status !== 0) throw new SystemRequirementMissing(`\`apt-get ${args.join(' ')}\` failed (exit ${result.status ?? result.signal}); run it by hand and try again`);
+  const result = spawnSync('apt-get', [...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (result.status !== 0)
+    throw new SystemRequirementMissing(
+      `\`apt-get ${args.join(' ')}\` failed (exit ${result.status ?? result.signal}); run it by hand and try again`,
+    );
 }
 
 /** This machine: root by uid, Debian by /etc/debian_version, apt-get for installing. */

@@ -53,7 +53,11 @@ export interface BuildLog {
  * Node version: a second build of unchanged sources reuses it (decision 0831).
  * Older keys are deleted, so the cache holds one build.
  */
-export async function buildUnconfiguredApps(platforms: readonly AppPlatform[], cacheDir: string, log: BuildLog = () => undefined): Promise<UnconfiguredApps> {
+export async function buildUnconfiguredApps(
+  platforms: readonly AppPlatform[],
+  cacheDir: string,
+  log: BuildLog = () => undefined,
+): Promise<UnconfiguredApps> {
   const appsRoot = path.join(cacheDir, 'apps');
   await mkdir(appsRoot, { recursive: true });
   // Names unique to this process: parallel test workers may build at the same time; renames publish atomically.
@@ -61,7 +65,11 @@ export async function buildUnconfiguredApps(platforms: readonly AppPlatform[], c
   const scratchScript = path.join(appsRoot, `main-${unique}.cjs`);
   await buildAppMainScript(scratchScript);
   const script = await readFile(scratchScript);
-  const key = createHash('sha256').update(`${pinnedNodeVersion}\0wrtc ${wrtcVersion}\0robotjs ${robotjsVersion}\0`).update(script).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(`${pinnedNodeVersion}\0wrtc ${wrtcVersion}\0robotjs ${robotjsVersion}\0`)
+    .update(script)
+    .digest('hex')
+    .slice(0, 16);
   const directory = path.join(appsRoot, key);
   await pruneOtherBuilds(appsRoot, key);
   await mkdir(directory, { recursive: true });
@@ -89,9 +97,19 @@ export async function buildUnconfiguredApps(platforms: readonly AppPlatform[], c
   return { directory, files };
 }
 
-async function seaBlob(mainScript: string, directory: string, unique: string, cacheDir: string, log: BuildLog, assets: Record<string, string>): Promise<string> {
+async function seaBlob(
+  mainScript: string,
+  directory: string,
+  unique: string,
+  cacheDir: string,
+  log: BuildLog,
+  assets: Record<string, string>,
+): Promise<string> {
   const host = hostAppPlatform();
-  if (!host) throw new Error(`building the apps needs a machine Node ${pinnedNodeVersion} runs on (${process.platform}/${process.arch} is not one of them)`);
+  if (!host)
+    throw new Error(
+      `building the apps needs a machine Node ${pinnedNodeVersion} runs on (${process.platform}/${process.arch} is not one of them)`,
+    );
   const node = await nodeBinaryFor(host, cacheDir, log);
   const blob = path.join(directory, `sea-prep-${unique}.blob`);
   const config = path.join(directory, `sea-config-${unique}.json`);
@@ -126,7 +144,9 @@ async function injectBlob(platform: AppPlatform, blob: string, target: string, c
     await run('codesign', ['--remove-signature', working]);
   }
   const macho = format === 'mach-o' ? ['--macho-segment-name', seaMachoSegment] : [];
-  await run(process.execPath, [postjectCli, working, seaResourceName, blob, '--sentinel-fuse', seaSentinelFuse, ...macho], { maxBuffer: 16 * 1024 * 1024 });
+  await run(process.execPath, [postjectCli, working, seaResourceName, blob, '--sentinel-fuse', seaSentinelFuse, ...macho], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const problems = problemsWithApp(platform, inspectExecutable(await readFile(working)));
   if (problems.length > 0) throw new Error(`the ${platform} build is not a valid app: ${problems.join('; ')}`);
   await rename(working, target);
@@ -144,7 +164,6 @@ async function exists(file: string): Promise<boolean> {
     () => false,
   );
 }
-
 
 export interface ConfiguredApp {
   readonly platform: AppPlatform;

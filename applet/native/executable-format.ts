@@ -47,7 +47,10 @@ export function inspectExecutable(bytes: Buffer): ExecutableFacts | undefined {
 
 /** What a platform's app must look like; the problems found, none when it is right. */
 export function problemsWithApp(platform: AppPlatform, facts: ExecutableFacts | undefined): string[] {
-  const expected = { format: platform.startsWith('windows') ? 'pe' : platform.startsWith('macos') ? 'mach-o' : 'elf', arch: platform.endsWith('arm64') ? 'arm64' : 'x64' };
+  const expected = {
+    format: platform.startsWith('windows') ? 'pe' : platform.startsWith('macos') ? 'mach-o' : 'elf',
+    arch: platform.endsWith('arm64') ? 'arm64' : 'x64',
+  };
   if (!facts) return [`${platform}: not a PE, Mach-O or ELF executable`];
   const problems: string[] = [];
   if (facts.format !== expected.format) problems.push(`${platform}: format is ${facts.format}, expected ${expected.format}`);

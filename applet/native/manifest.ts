@@ -30,7 +30,11 @@ export function readAppsManifest(directory: string): AppsManifest | undefined {
   const file = path.join(directory, appsManifestName);
   if (!existsSync(file)) return undefined;
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as AppsManifest;
-  if (!manifest.serverConfig?.httpOrigin || !Array.isArray(manifest.apps) || manifest.apps.some((app: AppsManifest['apps'][number]) => !isAppPlatform(app.platform) || !(app.bytes > 0))) {
+  if (
+    !manifest.serverConfig?.httpOrigin ||
+    !Array.isArray(manifest.apps) ||
+    manifest.apps.some((app: AppsManifest['apps'][number]) => !isAppPlatform(app.platform) || !(app.bytes > 0))
+  ) {
     throw new Error(`${file} is not a manifest written by npm run build:apps`);
   }
   return manifest;

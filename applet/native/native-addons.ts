@@ -35,9 +35,18 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /** SEA asset name → file on this machine, for one platform's blob. */
-export async function nativeAddonAssets(platform: AppPlatform, cacheDir: string, log: (line: string) => void = () => undefined): Promise<Record<string, string>> {
+export async function nativeAddonAssets(
+  platform: AppPlatform,
+  cacheDir: string,
+  log: (line: string) => void = () => undefined,
+): Promise<Record<string, string>> {
   const triple = triples[platform];
-  const robotjs = path.join(path.dirname(require.resolve('@jitsi/robotjs/package.json')), 'prebuilds', triple.robotjs, '@jitsi+robotjs.node');
+  const robotjs = path.join(
+    path.dirname(require.resolve('@jitsi/robotjs/package.json')),
+    'prebuilds',
+    triple.robotjs,
+    '@jitsi+robotjs.node',
+  );
   if (!(await exists(robotjs))) throw new Error(`@jitsi/robotjs has no prebuilt library for ${platform} (${robotjs})`);
   return { 'robotjs.node': robotjs, 'wrtc.node': await wrtcLibrary(triple.wrtc, cacheDir, log) };
 }

@@ -29,7 +29,11 @@ async function exists(file: string): Promise<boolean> {
  * checked again on every use, so a damaged cache is refetched, never used.
  * Only the binary is kept (the tarball and headers would double the disk use).
  */
-export async function nodeBinaryFor(platform: AppPlatform, cacheDir: string, log: (line: string) => void = () => undefined): Promise<string> {
+export async function nodeBinaryFor(
+  platform: AppPlatform,
+  cacheDir: string,
+  log: (line: string) => void = () => undefined,
+): Promise<string> {
   const runtime = nodeRuntimes[platform];
   const directory = path.join(cacheDir, `node-v${pinnedNodeVersion}`, platform);
   const binary = path.join(directory, path.basename(runtime.binaryInTarball));

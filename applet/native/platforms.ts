@@ -91,7 +91,9 @@ export function isDownloadPlatform(value: string): value is DownloadPlatform {
 
 /** The platform this machine can run natively, if it is one we build for. */
 export function hostAppPlatform(platform: NodeJS.Platform = process.platform, arch: string = process.arch): AppPlatform | undefined {
-  return appPlatforms.find((candidate) => nodeRuntimes[candidate].runsOn.platform === platform && nodeRuntimes[candidate].runsOn.arch === arch);
+  return appPlatforms.find(
+    (candidate) => nodeRuntimes[candidate].runsOn.platform === platform && nodeRuntimes[candidate].runsOn.arch === arch,
+  );
 }
 
 /** Largest gzip size a platform's app may have (the download a customer waits for). */

@@ -40,23 +40,36 @@ export interface SigningOutcome {
  * says plainly when it does not. Runs after the server config is written: any
  * byte changed afterwards would void the signature.
  */
-export async function signApp(platform: AppPlatform, file: string, settings: SigningSettings, hostPlatform: NodeJS.Platform = process.platform): Promise<SigningOutcome> {
+export async function signApp(
+  platform: AppPlatform,
+  file: string,
+  settings: SigningSettings,
+  hostPlatform: NodeJS.Platform = process.platform,
+): Promise<SigningOutcome> {
   if (platform === 'windows-x64') {
     if (!settings.windowsPfxFile) {
-      return { signature: 'unsigned', note: 'UNSIGNED: no Authenticode certificate (set WINDOWS_SIGNING_PFX and WINDOWS_SIGNING_PASSWORD); Windows SmartScreen will warn the customer' };
+      return {
+        signature: 'unsigned',
+        note: 'UNSIGNED: no Authenticode certificate (set WINDOWS_SIGNING_PFX and WINDOWS_SIGNING_PASSWORD); Windows SmartScreen will warn the customer',
+      };
     }
     const signed = `${file}.signed`;
     await rm(signed, { force: true });
     // The official node.exe carries the Node.js project's signature, which the injection voided; replace it with ours.
     await run('osslsigncode', [
       'sign',
-      '-pkcs12', settings.windowsPfxFile,
+      '-pkcs12',
+      settings.windowsPfxFile,
       ...(settings.windowsPfxPassword ? ['-pass', settings.windowsPfxPassword] : []),
-      '-n', 'Remote Support',
-      '-h', 'sha256',
+      '-n',
+      'Remote Support',
+      '-h',
+      'sha256',
       ...(settings.windowsTimestampUrl ? ['-ts', settings.windowsTimestampUrl] : []),
-      '-in', file,
-      '-out', signed,
+      '-in',
+      file,
+      '-out',
+      signed,
     ]);
     // Proves the signature covers these bytes. A certificate that does not chain to a trusted root here
     // (a test certificate, a private CA) fails verify's chain check only; the digests still have to agree.
@@ -79,11 +92,21 @@ export async function signApp(platform: AppPlatform, file: string, settings: Sig
   }
   if (platform.startsWith('macos-')) {
     if (hostPlatform !== 'darwin') {
-      const consequence = platform === 'macos-arm64' ? 'Apple silicon Macs refuse to run it unsigned' : 'Gatekeeper blocks it until the customer allows it';
-      return { signature: 'unsigned', note: `UNSIGNED: codesign runs only on macOS; sign and notarize this file on a Mac (docs/support-app.md). ${consequence}` };
+      const consequence =
+        platform === 'macos-arm64' ? 'Apple silicon Macs refuse to run it unsigned' : 'Gatekeeper blocks it until the customer allows it';
+      return {
+        signature: 'unsigned',
+        note: `UNSIGNED: codesign runs only on macOS; sign and notarize this file on a Mac (docs/support-app.md). ${consequence}`,
+      };
     }
     const identity = settings.macosIdentity ?? '-';
-    await run('codesign', ['--force', '--sign', identity, ...(settings.macosIdentity ? ['--options', 'runtime', '--timestamp'] : []), file]);
+    await run('codesign', [
+      '--force',
+      '--sign',
+      identity,
+      ...(settings.macosIdentity ? ['--options', 'runtime', '--timestamp'] : []),
+      file,
+    ]);
     return settings.macosIdentity
       ? { signature: 'developer-id', note: `signed by ${settings.macosIdentity}; notarize it next (docs/support-app.md)` }
       : { signature: 'ad-hoc', note: 'ad-hoc signed only (no MACOS_SIGNING_IDENTITY): it runs, but Gatekeeper warns the customer' };

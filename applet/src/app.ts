@@ -93,7 +93,10 @@ export async function runApplet(host: AppletProcess): Promise<number> {
     }
     terminal.print(outputLine.connecting(displayHost(server)));
     const screen = { yes: options.yes, language, env: host.env };
-    return await Promise.race([runSession(terminal, messages, { webSocketUrl: server.webSocketUrl, ticket }, interrupted, screen), interrupted]);
+    return await Promise.race([
+      runSession(terminal, messages, { webSocketUrl: server.webSocketUrl, ticket }, interrupted, screen),
+      interrupted,
+    ]);
   } finally {
     terminal.close();
   }

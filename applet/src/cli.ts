@@ -27,9 +27,10 @@ export function parseArguments(args: readonly string[]): ParsedArguments {
   const flags = new Set<string>();
   for (let index = 0; index < args.length; index++) {
     const argument = args[index] ?? '';
-    const [name = '', inlineValue] = argument.startsWith('--') && argument.includes('=')
-      ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
-      : [argument, undefined];
+    const [name = '', inlineValue] =
+      argument.startsWith('--') && argument.includes('=')
+        ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
+        : [argument, undefined];
     if (valueOptions.has(name)) {
       const value = inlineValue ?? args[++index];
       if (value === undefined || (inlineValue === undefined && value.startsWith('-'))) {

@@ -92,8 +92,7 @@ const english: Messages = {
   notConnected: 'note: not connected right now; your message was not sent.',
   messageTooLong: (max) => `note: messages can be at most ${max} characters; your message was not sent.`,
   endingSession: 'Ending the session...',
-  ticketRejected:
-    'The ticket is not valid or the session has ended. Ask your technician for a new PIN and download the program again.',
+  ticketRejected: 'The ticket is not valid or the session has ended. Ask your technician for a new PIN and download the program again.',
   gaveUp: (seconds) => `Could not reach the server for ${seconds} seconds; giving up. Check your internet connection and try again.`,
   interrupted: 'Interrupted. The connection is closed; the session stays open until your technician closes it.',
   pressEnterToClose: 'Press Enter to close this window.',

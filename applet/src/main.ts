@@ -23,7 +23,13 @@ runApplet({
 }).then(
   (exitCode) => closesItsOwnWindow().then(() => exitWhenFlushed(exitCode)),
   (error: unknown) => {
-    const detail = process.env.REMOTE_SUPPORT_DEBUG ? (error instanceof Error ? error.stack : String(error)) : error instanceof Error ? error.message : String(error);
+    const detail = process.env.REMOTE_SUPPORT_DEBUG
+      ? error instanceof Error
+        ? error.stack
+        : String(error)
+      : error instanceof Error
+        ? error.message
+        : String(error);
     process.stderr.write(`Unexpected failure: ${detail}\n`);
     exitWhenFlushed(1);
   },
@@ -41,7 +47,12 @@ function exitWhenFlushed(exitCode: number): void {
  * when stdin is not a console (scripts, tests), not for the Node.js script.
  */
 function closesItsOwnWindow(): Promise<void> {
-  if (process.platform !== 'win32' || !runsAsNativeApp() || !process.stdin.isTTY || process.argv.some((arg) => arg === '--yes' || arg === '-y')) {
+  if (
+    process.platform !== 'win32' ||
+    !runsAsNativeApp() ||
+    !process.stdin.isTTY ||
+    process.argv.some((arg) => arg === '--yes' || arg === '-y')
+  ) {
     return Promise.resolve();
   }
   process.stdout.write(`${messagesFor(detectLanguage(process.env, intlFacts().locale)).pressEnterToClose}\n`);

@@ -8,9 +8,7 @@ import type { CloseReason, SessionStatus } from '../../contracts/statuses.ts';
 export const outputLine = {
   connecting: (host: string) => `connecting to ${printable(host)}`,
   status: (status: SessionStatus | string, technicianName?: string) =>
-    status === 'active' && technicianName
-      ? `status: active (technician: ${printable(technicianName)})`
-      : `status: ${printable(status)}`,
+    status === 'active' && technicianName ? `status: active (technician: ${printable(technicianName)})` : `status: ${printable(status)}`,
   closed: (reason: CloseReason | string) => `status: closed (${printable(reason)})`,
   chat: (from: string, text: string) => `chat from ${printable(from)}: ${printable(text)}`,
   error: (code: string, message: string) => `error: ${printable(code)}: ${printable(message)}`,
@@ -29,10 +27,5 @@ const controlCharacters = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
 
 /** One safe line: escape sequences and control characters removed, line breaks shown as " / ". */
 export function printable(text: string): string {
-  return text
-    .replace(escapeSequences, '')
-    .replace(/\t/g, ' ')
-    .replace(lineBreaks, ' / ')
-    .replace(controlCharacters, '')
-    .trim();
+  return text.replace(escapeSequences, '').replace(/\t/g, ' ').replace(lineBreaks, ' / ').replace(controlCharacters, '').trim();
 }

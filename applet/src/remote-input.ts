@@ -7,7 +7,13 @@
 
 export type InputEvent =
   | { readonly type: 'move'; readonly x: number; readonly y: number }
-  | { readonly type: 'button'; readonly x: number; readonly y: number; readonly button: 'left' | 'middle' | 'right'; readonly down: boolean }
+  | {
+      readonly type: 'button';
+      readonly x: number;
+      readonly y: number;
+      readonly button: 'left' | 'middle' | 'right';
+      readonly down: boolean;
+    }
   | { readonly type: 'wheel'; readonly dx: number; readonly dy: number }
   | { readonly type: 'key'; readonly code: string; readonly modifiers: readonly Modifier[] };
 
@@ -45,7 +51,14 @@ export function parseInputEvent(text: unknown): InputEvent | undefined {
     case 'move':
       return fraction(event.x) && fraction(event.y) ? { type: 'move', x: event.x, y: event.y } : undefined;
     case 'button':
-      if (!fraction(event.x) || !fraction(event.y) || typeof event.button !== 'string' || !buttons.has(event.button) || typeof event.down !== 'boolean') return undefined;
+      if (
+        !fraction(event.x) ||
+        !fraction(event.y) ||
+        typeof event.button !== 'string' ||
+        !buttons.has(event.button) ||
+        typeof event.down !== 'boolean'
+      )
+        return undefined;
       return { type: 'button', x: event.x, y: event.y, button: event.button as 'left', down: event.down };
     case 'wheel':
       return small(event.dx) && small(event.dy) ? { type: 'wheel', dx: event.dx, dy: event.dy } : undefined;

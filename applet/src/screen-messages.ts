@@ -33,7 +33,8 @@ const german: ScreenMessages = {
   viewQuestion: (technician) => `${technician} möchte Ihren Bildschirm sehen. Bildschirm freigeben? [j/N] `,
   controlQuestion: (technician) => `${technician} möchte Maus und Tastatur steuern. Erlauben? [j/N] `,
   beingViewed: (technician) => `>>> ${technician} sieht Ihren Bildschirm. Mit "stop" beenden Sie das.`,
-  beingControlled: (technician) => `>>> ${technician} sieht und STEUERT Ihren Bildschirm. Mit "stop" nehmen Sie die Steuerung sofort zurück.`,
+  beingControlled: (technician) =>
+    `>>> ${technician} sieht und STEUERT Ihren Bildschirm. Mit "stop" nehmen Sie die Steuerung sofort zurück.`,
   viewDeclined: 'Abgelehnt; Ihr Bildschirm wird nicht freigegeben.',
   controlDeclined: 'Abgelehnt; der Techniker sieht Ihren Bildschirm nur.',
   controlRevoked: 'Sie haben die Steuerung zurückgenommen; der Techniker kann Maus und Tastatur nicht mehr benutzen.',
@@ -53,7 +54,11 @@ export function screenMessagesFor(language: Language): ScreenMessages {
  * macOS asks for two permissions, Wayland without X has no screen for the
  * app, Windows keeps elevated windows (UAC) out of reach of a normal app.
  */
-export function platformLimits(platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>>, language: Language): string | undefined {
+export function platformLimits(
+  platform: NodeJS.Platform,
+  env: Readonly<Record<string, string | undefined>>,
+  language: Language,
+): string | undefined {
   const de = language === 'de';
   if (platform === 'darwin') {
     return de

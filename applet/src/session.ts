@@ -208,7 +208,10 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
           id: session.id,
           status: session.status,
           technician: displayNameOf(session.technician),
-          verificationCode: typeof session.verificationCode === 'string' && /^[0-9]{2}$/.test(session.verificationCode) ? session.verificationCode : undefined,
+          verificationCode:
+            typeof session.verificationCode === 'string' && /^[0-9]{2}$/.test(session.verificationCode)
+              ? session.verificationCode
+              : undefined,
         },
         resumeTicket: typeof value.resumeTicket === 'string' && ticketPattern.test(value.resumeTicket) ? value.resumeTicket : undefined,
       };
@@ -225,7 +228,12 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
     case 'screen': {
       const parsed = screenMessageSchema.safeParse(value);
       if (!parsed.success || parsed.data.from !== 'technician') return undefined;
-      return { type: 'screen', sessionId: parsed.data.sessionId, signal: parsed.data.signal, technicianName: parsed.data.technician?.displayName };
+      return {
+        type: 'screen',
+        sessionId: parsed.data.sessionId,
+        signal: parsed.data.signal,
+        technicianName: parsed.data.technician?.displayName,
+      };
     }
     default:
       return undefined;

@@ -2,7 +2,10 @@ import os from 'node:os';
 import type { SystemInfo } from '../../contracts/schemas/session.ts';
 
 /** The parts of node:os the applet reads; tests pass a fake. */
-export type OperatingSystemProbe = Pick<typeof os, 'type' | 'platform' | 'release' | 'version' | 'arch' | 'hostname' | 'cpus' | 'totalmem' | 'uptime'>;
+export type OperatingSystemProbe = Pick<
+  typeof os,
+  'type' | 'platform' | 'release' | 'version' | 'arch' | 'hostname' | 'cpus' | 'totalmem' | 'uptime'
+>;
 
 export interface RuntimeFacts {
   readonly appletVersion: string;
@@ -17,7 +20,17 @@ const friendlyPlatformNames: Partial<Record<NodeJS.Platform, string>> = { win32:
  * The service's limits per field (lambdas/websocket/messages.ts): one overlong
  * value would get the whole hello refused, so each is cut to fit.
  */
-const maxLengths = { os: 100, osVersion: 200, arch: 40, hostname: 255, cpuModel: 200, locale: 50, timeZone: 100, appletVersion: 40, nodeVersion: 40 } as const;
+const maxLengths = {
+  os: 100,
+  osVersion: 200,
+  arch: 40,
+  hostname: 255,
+  cpuModel: 200,
+  locale: 50,
+  timeZone: 100,
+  appletVersion: 40,
+  nodeVersion: 40,
+} as const;
 
 /**
  * What the technician sees about the customer's computer. Every probe is
@@ -29,10 +42,22 @@ export function collectSystemInfo(probe: OperatingSystemProbe, facts: RuntimeFac
   const release = attempt(() => probe.release());
   const version = attempt(() => probe.version());
   const info: Record<string, string | number | undefined> = {
-    os: text(attempt(() => friendlyPlatformNames[probe.platform()] ?? probe.type()), maxLengths.os),
-    osVersion: text(release && version && !version.includes(release) ? `${release} (${version})` : (version ?? release), maxLengths.osVersion),
-    arch: text(attempt(() => probe.arch()), maxLengths.arch),
-    hostname: text(attempt(() => probe.hostname()), maxLengths.hostname),
+    os: text(
+      attempt(() => friendlyPlatformNames[probe.platform()] ?? probe.type()),
+      maxLengths.os,
+    ),
+    osVersion: text(
+      release && version && !version.includes(release) ? `${release} (${version})` : (version ?? release),
+      maxLengths.osVersion,
+    ),
+    arch: text(
+      attempt(() => probe.arch()),
+      maxLengths.arch,
+    ),
+    hostname: text(
+      attempt(() => probe.hostname()),
+      maxLengths.hostname,
+    ),
     cpus: cpus?.length || undefined,
     cpuModel: text(cpus?.[0]?.model.trim(), maxLengths.cpuModel),
     memoryBytes: count(attempt(() => probe.totalmem())),
@@ -47,10 +72,12 @@ export function collectSystemInfo(probe: OperatingSystemProbe, facts: RuntimeFac
 
 /** The locale and time zone as Intl resolves them on this machine. */
 export function intlFacts(): { locale?: string; timeZone?: string } {
-  return attempt(() => {
-    const { locale, timeZone } = Intl.DateTimeFormat().resolvedOptions();
-    return { locale, timeZone };
-  }) ?? {};
+  return (
+    attempt(() => {
+      const { locale, timeZone } = Intl.DateTimeFormat().resolvedOptions();
+      return { locale, timeZone };
+    }) ?? {}
+  );
 }
 
 function attempt<T>(probe: () => T): T | undefined {
@@ -62,7 +89,10 @@ function attempt<T>(probe: () => T): T | undefined {
 }
 
 function text(value: string | undefined, maxLength: number): string | undefined {
-  const cleaned = value?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = value
+    ?.replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return cleaned ? cleaned.slice(0, maxLength) : undefined;
 }
 

@@ -22,20 +22,22 @@ export const createSessionRequestSchema = named(
   'CreateSessionRequest',
   'A new session for a customer ("New session")',
   z.object({
-    customerName: z
-      .string()
-      .check(
-        z.trim(),
-        z.minLength(1, 'enter the customer name'),
-        z.maxLength(maxCustomerNameLength, `at most ${maxCustomerNameLength} characters`),
-        z.refine((name) => isAcceptableText(name), 'no control characters or broken Unicode'),
-      ),
-    technician: z.optional(z.string().check(z.describe('Integration clients only (required for them): the user name of the technician the session is for.'))),
+    customerName: z.string().check(
+      z.trim(),
+      z.minLength(1, 'enter the customer name'),
+      z.maxLength(maxCustomerNameLength, `at most ${maxCustomerNameLength} characters`),
+      z.refine((name) => isAcceptableText(name), 'no control characters or broken Unicode'),
+    ),
+    technician: z.optional(
+      z.string().check(z.describe('Integration clients only (required for them): the user name of the technician the session is for.')),
+    ),
   }),
 );
 
 /** Optional header: a client that retries a create sends the same key and gets the same session, never a second one. */
-export const idempotencyKeySchema = z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:-]{8,128}$/, 'Idempotency-Key: 8-128 letters, digits, . _ : -')));
+export const idempotencyKeySchema = z.optional(
+  z.string().check(z.regex(/^[A-Za-z0-9._:-]{8,128}$/, 'Idempotency-Key: 8-128 letters, digits, . _ : -')),
+);
 
 /** The code is needed only where the technician's group makes it part of Start; a body is optional otherwise. */
 export const startSessionRequestSchema = named(
@@ -51,7 +53,11 @@ export const redeemPinRequestSchema = named(
 );
 
 export const sessionResponseSchema = named('SessionResponse', 'One session', z.object({ session: sessionViewSchema }));
-export const sessionListResponseSchema = named('SessionList', "The caller's open sessions, newest first", z.object({ sessions: z.array(sessionViewSchema) }));
+export const sessionListResponseSchema = named(
+  'SessionList',
+  "The caller's open sessions, newest first",
+  z.object({ sessions: z.array(sessionViewSchema) }),
+);
 export const meResponseSchema = named('MeResponse', 'The signed-in technician', z.object({ technician: technicianSchema }));
 
 export const logPageSchema = named(

@@ -38,7 +38,10 @@ export function schemaRef(schema: z.ZodMiniType): { $ref: string } {
  * document does not depend on which other contract modules a process loaded.
  */
 export function componentSchemas(roots: readonly z.ZodMiniType[], target: SchemaTarget): Record<string, JsonSchema> {
-  const all = z.toJSONSchema(contractSchemas, { target, io: 'input', uri: (id) => `#/components/schemas/${id}` }).schemas as Record<string, JsonSchema>;
+  const all = z.toJSONSchema(contractSchemas, { target, io: 'input', uri: (id) => `#/components/schemas/${id}` }).schemas as Record<
+    string,
+    JsonSchema
+  >;
   const wanted = new Map<string, JsonSchema>();
   const visit = (name: string): void => {
     if (wanted.has(name)) return;

@@ -10,7 +10,11 @@ import { isAcceptableText } from '../text.ts';
 import { named, timestamp } from './registry.ts';
 
 const wellFormed = 'no control characters or broken Unicode';
-export const shortText = (max: number) => z.string().check(z.maxLength(max, `at most ${max} characters`), z.refine((text) => isAcceptableText(text), wellFormed));
+export const shortText = (max: number) =>
+  z.string().check(
+    z.maxLength(max, `at most ${max} characters`),
+    z.refine((text) => isAcceptableText(text), wellFormed),
+  );
 const boundedNumber = (max: number, integer = true) =>
   z.number().check(...(integer ? [z.int()] : []), z.minimum(0, 'must not be negative'), z.maximum(max, `at most ${max}`));
 

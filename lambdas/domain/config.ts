@@ -105,7 +105,9 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
   const redeemFailuresPerClient = integer(env, v.redeemFailuresPerClient, d.redeemFailuresPerClient, 1, 1_000_000);
   const redeemFailuresGlobal = integer(env, v.redeemFailuresGlobal, d.redeemFailuresGlobal, 1, 100_000_000);
   if (redeemFailuresGlobal < redeemFailuresPerClient) {
-    throw new Error(`${v.redeemFailuresGlobal} (${redeemFailuresGlobal}) must not be below ${v.redeemFailuresPerClient} (${redeemFailuresPerClient}): one client alone could switch on "under attack" mode`);
+    throw new Error(
+      `${v.redeemFailuresGlobal} (${redeemFailuresGlobal}) must not be below ${v.redeemFailuresPerClient} (${redeemFailuresPerClient}): one client alone could switch on "under attack" mode`,
+    );
   }
   return {
     pinDigits: integer(env, v.pinDigits, d.pinDigits, 1, 9),
@@ -134,7 +136,14 @@ function appletDownloads(raw: string | undefined): readonly AppletDownloadSize[]
   if (!Array.isArray(parsed)) throw new Error(problem);
   return parsed.map((entry: unknown) => {
     const { platform, bytes } = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-    if (typeof platform !== 'string' || !isDownloadPlatform(platform) || typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0) throw new Error(problem);
+    if (
+      typeof platform !== 'string' ||
+      !isDownloadPlatform(platform) ||
+      typeof bytes !== 'number' ||
+      !Number.isInteger(bytes) ||
+      bytes <= 0
+    )
+      throw new Error(problem);
     return { platform, bytes };
   });
 }

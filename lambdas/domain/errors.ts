@@ -79,7 +79,11 @@ export class InvalidTransition extends DomainError {
 /** Start with a verification code that is not the one the customer sees. */
 export class VerificationCodeMismatch extends DomainError {
   constructor() {
-    super('verification_code_mismatch', 409, 'The verification code does not match the one the customer sees. Ask the customer to read it again.');
+    super(
+      'verification_code_mismatch',
+      409,
+      'The verification code does not match the one the customer sees. Ask the customer to read it again.',
+    );
   }
 }
 

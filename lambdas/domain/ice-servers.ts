@@ -24,8 +24,12 @@ export function staticIceServers(iceServersJson: string | undefined, transportPo
     } catch {
       throw new Error('ICE_SERVERS must be a JSON array of {"urls", "username", "credential"}');
     }
-    const parsed = iceConfigurationSchema.safeParse({ iceServers: servers, ...(transportPolicy ? { iceTransportPolicy: transportPolicy } : {}) });
-    if (!parsed.success) throw new Error('ICE_SERVERS must be a JSON array of {"urls", "username", "credential"}; ICE_TRANSPORT_POLICY "all" or "relay"');
+    const parsed = iceConfigurationSchema.safeParse({
+      iceServers: servers,
+      ...(transportPolicy ? { iceTransportPolicy: transportPolicy } : {}),
+    });
+    if (!parsed.success)
+      throw new Error('ICE_SERVERS must be a JSON array of {"urls", "username", "credential"}; ICE_TRANSPORT_POLICY "all" or "relay"');
     configuration = parsed.data;
   }
   return { forSession: async () => configuration };

@@ -24,7 +24,13 @@ type Claims = Readonly<Record<string, unknown>>;
 
 /** A client-credentials access token: `token_use` access, a `client_id`, no user. */
 export function clientFromClaims(claims: Claims | undefined): ClientPrincipal | undefined {
-  if (!claims || claims.token_use !== 'access' || typeof claims.client_id !== 'string' || claims.username !== undefined || claims['cognito:username'] !== undefined) {
+  if (
+    !claims ||
+    claims.token_use !== 'access' ||
+    typeof claims.client_id !== 'string' ||
+    claims.username !== undefined ||
+    claims['cognito:username'] !== undefined
+  ) {
     return undefined;
   }
   const scope = typeof claims.scope === 'string' ? claims.scope : '';
@@ -57,7 +63,9 @@ export async function actingTechnician(
     username = session.technicianUsername;
   } else {
     if (typeof target.technicianUsername !== 'string' || target.technicianUsername.trim() === '') {
-      throw new ValidationFailed('The request is not valid: technician: a client token must name the technician (their user name).', ['technician: required']);
+      throw new ValidationFailed('The request is not valid: technician: a client token must name the technician (their user name).', [
+        'technician: required',
+      ]);
     }
     username = target.technicianUsername.trim();
   }

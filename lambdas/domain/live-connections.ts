@@ -59,7 +59,12 @@ export function tokenExpired(tokenExpiresAt: number | undefined, now: Date): boo
   return tokenExpiresAt !== undefined && tokenExpiresAt <= epochSeconds(now);
 }
 
-export async function technicianConnected(deps: Dependencies, connectionId: string, technician: Technician, tokenExpiresAt?: number): Promise<void> {
+export async function technicianConnected(
+  deps: Dependencies,
+  connectionId: string,
+  technician: Technician,
+  tokenExpiresAt?: number,
+): Promise<void> {
   const now = deps.clock.now();
   await deps.store.putConnection(
     {
@@ -114,11 +119,17 @@ export async function appletConnected(
     sessionId,
     expected: { status: [session.status], deadlineNotPassedAt: now.toISOString() },
     patch: change,
-    log: logEntry(now, 'applet_connected', actors.customer(session.customerName), arriving ? 'The applet connected; the customer is waiting' : 'The applet reconnected', {
-      ...(client.ip ? { ip: client.ip } : {}),
-      // The session's status after this connect: published events tell an arrival from a reconnect by it.
-      status: arriving ? 'waiting' : current,
-    }),
+    log: logEntry(
+      now,
+      'applet_connected',
+      actors.customer(session.customerName),
+      arriving ? 'The applet connected; the customer is waiting' : 'The applet reconnected',
+      {
+        ...(client.ip ? { ip: client.ip } : {}),
+        // The session's status after this connect: published events tell an arrival from a reconnect by it.
+        status: arriving ? 'waiting' : current,
+      },
+    ),
     with: [
       // Tickets are single-use: this connect consumes it; a concurrent connect with the same ticket loses.
       { write: 'consume-token', token: { kind: 'ticket', hash: ticketHash }, nowEpoch: epochSeconds(now) },
@@ -166,7 +177,11 @@ export async function appletHello(deps: Dependencies, connectionId: string, syst
     const ticketHash = hashToken(ticket);
     const change: SessionChange = { set: { systemInfo, ticketHash, updatedAt: now.toISOString() } };
     const companions: CompanionWrite[] = [
-      { write: 'put-token', token: { kind: 'ticket', hash: ticketHash }, item: { sessionId: session.id, ttl: epochSeconds(addSeconds(now, RESUME_TICKET_SECONDS)) } },
+      {
+        write: 'put-token',
+        token: { kind: 'ticket', hash: ticketHash },
+        item: { sessionId: session.id, ttl: epochSeconds(addSeconds(now, RESUME_TICKET_SECONDS)) },
+      },
       ...(session.ticketHash ? [{ write: 'delete-token', token: { kind: 'ticket', hash: session.ticketHash } } as const] : []),
     ];
     const result = await deps.store.transition({
@@ -214,7 +229,10 @@ async function logDeniedConnection(deps: Dependencies, session: SessionItem, con
   await recordDenial(
     deps,
     session.id,
-    logEntry(deps.clock.now(), 'denied', actor, `Denied: ${who} tried to ${action} this session`, { connectionRole: connection.role, action }),
+    logEntry(deps.clock.now(), 'denied', actor, `Denied: ${who} tried to ${action} this session`, {
+      connectionRole: connection.role,
+      action,
+    }),
   );
 }
 
@@ -244,7 +262,9 @@ export async function chat(deps: Dependencies, connectionId: string, sessionId: 
   await takeLogEntry(deps, session.id);
   const line = text.slice(0, maxChatLength);
   const from: 'technician' | 'customer' = fromTechnician ? 'technician' : 'customer';
-  const actor = fromTechnician ? { kind: 'technician' as const, name: connection.technicianDisplayName ?? session.technicianDisplayName } : actors.customer(session.customerName);
+  const actor = fromTechnician
+    ? { kind: 'technician' as const, name: connection.technicianDisplayName ?? session.technicianDisplayName }
+    : actors.customer(session.customerName);
   // The text is the entry's message, stored once; details say only who sent it.
   await deps.store.appendLog(session.id, logEntry(now, 'chat', actor, line, { from }));
   const message = { type: 'chat' as const, sessionId: session.id, from: from, text: line, at: now.toISOString() };
@@ -353,7 +373,8 @@ export async function browserJoins(deps: Dependencies, connectionId: string): Pr
   if (!(allowedFrom.browserJoins as readonly string[]).includes(current)) {
     throw new InvalidTransition(`The session is ${describeStatus(current)}; the browser can join only while it is connecting.`);
   }
-  const waitingDeadline = deps.config.waitingTimeoutSeconds > 0 ? addSeconds(now, deps.config.waitingTimeoutSeconds).toISOString() : undefined;
+  const waitingDeadline =
+    deps.config.waitingTimeoutSeconds > 0 ? addSeconds(now, deps.config.waitingTimeoutSeconds).toISOString() : undefined;
   const change: SessionChange = {
     set: {
       status: 'waiting',
@@ -370,10 +391,17 @@ export async function browserJoins(deps: Dependencies, connectionId: string): Pr
     sessionId: session.id,
     expected: { status: allowedFrom.browserJoins, attributes: { pageConnectionId: connectionId }, deadlineNotPassedAt: now.toISOString() },
     patch: change,
-    log: logEntry(now, 'browser_joined', actors.customer(session.customerName), 'The customer continued in the browser; the customer is waiting', { via: 'browser' }),
+    log: logEntry(
+      now,
+      'browser_joined',
+      actors.customer(session.customerName),
+      'The customer continued in the browser; the customer is waiting',
+      { via: 'browser' },
+    ),
     with: session.ticketHash ? [{ write: 'delete-token', token: { kind: 'ticket', hash: session.ticketHash } }] : [],
   });
-  if (lost(result)) throw new InvalidTransition('The session changed at the same moment (the support app may have connected); reload the page.');
+  if (lost(result))
+    throw new InvalidTransition('The session changed at the same moment (the support app may have connected); reload the page.');
   await notifySessionChanged(deps, patched(session, change));
 }
 
@@ -387,7 +415,9 @@ async function pageDisconnected(deps: Dependencies, connectionId: string, sessio
     sessionId,
     expected: { attributes: { pageConnectionId: connectionId } },
     patch: change,
-    ...(browserCustomerLeft ? { log: logEntry(now, 'browser_disconnected', actors.customer(session.customerName), "The customer's browser disconnected") } : {}),
+    ...(browserCustomerLeft
+      ? { log: logEntry(now, 'browser_disconnected', actors.customer(session.customerName), "The customer's browser disconnected") }
+      : {}),
   });
   if (lost(result)) return;
   if (browserCustomerLeft) await notifySessionChanged(deps, patched(session, change));
@@ -432,7 +462,8 @@ export async function screenSignal(deps: Dependencies, connectionId: string, ses
   if (!screenSignalsFrom[from].includes(signal.kind)) throw new Forbidden(`The ${from} does not send "${signal.kind}".`);
   // The app captures the screen itself and alone can hand over control, so it answers when it is connected.
   const customerConnectionId = session.appletConnectionId ?? session.pageConnectionId;
-  if (fromTechnician && !customerConnectionId) throw new InvalidTransition("The customer's page is not connected; ask the customer to open it again.");
+  if (fromTechnician && !customerConnectionId)
+    throw new InvalidTransition("The customer's page is not connected; ask the customer to open it again.");
   if (fromTechnician && signal.kind === 'control_request' && !session.appletConnectionId) {
     throw new InvalidTransition('Remote control needs the support app; the customer shares from the browser.');
   }
@@ -441,7 +472,10 @@ export async function screenSignal(deps: Dependencies, connectionId: string, ses
   if (logged) {
     const actor = fromTechnician ? { kind: 'technician' as const, name: technicianName } : actors.customer(session.customerName);
     const who = fromTechnician ? technicianName : 'The customer';
-    await deps.store.appendLog(session.id, logEntry(now, logged.type, actor, logged.message(who), signal.kind === 'stop' ? { by: from } : undefined));
+    await deps.store.appendLog(
+      session.id,
+      logEntry(now, logged.type, actor, logged.message(who), signal.kind === 'stop' ? { by: from } : undefined),
+    );
   }
   const message = {
     type: 'screen' as const,

@@ -32,7 +32,12 @@ export const messageLimits = {
  */
 export const MAX_CLIENT_LOG_ENTRIES = 2000;
 
-async function takeFromWindow(deps: Dependencies, scope: string, id: string, limit: WindowLimit): Promise<{ taken: boolean; retryAfterSeconds: number }> {
+async function takeFromWindow(
+  deps: Dependencies,
+  scope: string,
+  id: string,
+  limit: WindowLimit,
+): Promise<{ taken: boolean; retryAfterSeconds: number }> {
   const now = epochSeconds(deps.clock.now());
   const window = Math.floor(now / limit.windowSeconds);
   const retryAfterSeconds = (window + 1) * limit.windowSeconds - now;
@@ -41,10 +46,18 @@ async function takeFromWindow(deps: Dependencies, scope: string, id: string, lim
 }
 
 /** Takes one message from a connection's or session's window; throws TooManyMessages when it is spent. */
-export async function takeMessage(deps: Dependencies, scope: 'ws-connection' | 'ws-hello' | 'ws-chat', id: string, limit: WindowLimit): Promise<void> {
+export async function takeMessage(
+  deps: Dependencies,
+  scope: 'ws-connection' | 'ws-hello' | 'ws-chat',
+  id: string,
+  limit: WindowLimit,
+): Promise<void> {
   const { taken, retryAfterSeconds } = await takeFromWindow(deps, scope, id, limit);
   if (!taken) {
-    throw new TooManyMessages(`Too many messages: at most ${limit.count} per ${limit.windowSeconds} seconds. Try again in ${retryAfterSeconds} seconds.`, retryAfterSeconds);
+    throw new TooManyMessages(
+      `Too many messages: at most ${limit.count} per ${limit.windowSeconds} seconds. Try again in ${retryAfterSeconds} seconds.`,
+      retryAfterSeconds,
+    );
   }
 }
 
@@ -71,11 +84,23 @@ export async function recordDenial(deps: Dependencies, sessionId: string, entry:
  * budget is the `log_full` notice, written once; after that nothing is.
  */
 export async function takeLogEntry(deps: Dependencies, sessionId: string): Promise<void> {
-  const taken = await deps.store.reserveAttempt({ scope: 'log-entries', subject: sessionId, window: 0 }, MAX_CLIENT_LOG_ENTRIES + 1, epochSeconds(deps.clock.now()) + 30 * 86_400);
+  const taken = await deps.store.reserveAttempt(
+    { scope: 'log-entries', subject: sessionId, window: 0 },
+    MAX_CLIENT_LOG_ENTRIES + 1,
+    epochSeconds(deps.clock.now()) + 30 * 86_400,
+  );
   if (taken !== undefined && taken <= MAX_CLIENT_LOG_ENTRIES) return;
   if (taken === MAX_CLIENT_LOG_ENTRIES + 1) {
     deps.logger.warn('Session log is full', { event: 'session_log_full', sessionId, limit: MAX_CLIENT_LOG_ENTRIES });
-    await deps.store.appendLog(sessionId, logEntry(deps.clock.now(), 'log_full', actors.system(), `The log is full (${MAX_CLIENT_LOG_ENTRIES} entries from the session); further chat is refused`));
+    await deps.store.appendLog(
+      sessionId,
+      logEntry(
+        deps.clock.now(),
+        'log_full',
+        actors.system(),
+        `The log is full (${MAX_CLIENT_LOG_ENTRIES} entries from the session); further chat is refused`,
+      ),
+    );
   }
   throw new LogFull(MAX_CLIENT_LOG_ENTRIES);
 }

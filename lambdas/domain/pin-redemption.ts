@@ -56,7 +56,6 @@ export function normalizePin(input: string, digits: number): string {
   return compact;
 }
 
-
 const PROGRESS_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
 /** Past this many times the global budget in one window, every redeem waits for the next window. */
@@ -91,7 +90,13 @@ function refusalsOf(deps: Dependencies): Map<string, Refusals> {
  * without a DynamoDB call, and logs the 1st, 10th, 100th, ... refusal of a key per window: a flood
  * costs a handful of log lines, not one per request.
  */
-function refused(deps: Dependencies, retryAfterSeconds: number, window: number, refusedKey: string, reason: RefusalReason): TooManyAttempts {
+function refused(
+  deps: Dependencies,
+  retryAfterSeconds: number,
+  window: number,
+  refusedKey: string,
+  reason: RefusalReason,
+): TooManyAttempts {
   const refusals = refusalsOf(deps);
   const known = refusals.get(refusedKey);
   const entry = known && known.window === window ? known : { window, count: 0 };
@@ -133,7 +138,8 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
   const globalKey: CounterRef = { scope: 'redeem-fail', subject: 'global', window };
 
   const knownRefusal = refusedBefore(deps, window, clientIdentity);
-  if (knownRefusal) throw refused(deps, retryAfter, window, knownRefusal, knownRefusal === CEILING ? 'global_ceiling' : 'client_budget_spent');
+  if (knownRefusal)
+    throw refused(deps, retryAfter, window, knownRefusal, knownRefusal === CEILING ? 'global_ceiling' : 'client_budget_spent');
 
   // Every attempt first takes one from the client's budget atomically, so parallel guesses cannot slip
   // past a check-then-count; the global counter and the PIN slot are read alongside (one round trip for
@@ -220,8 +226,16 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
       with: [
         { write: 'consume-token', token: { kind: 'pin', hash: pinHash }, nowEpoch },
         // The applet's ticket is good for one connect within the connecting time-out.
-        { write: 'put-token', token: { kind: 'ticket', hash: ticketHash }, item: { sessionId, ttl: nowEpoch + deps.config.connectingTimeoutSeconds } },
-        { write: 'put-token', token: { kind: 'progress', hash: progressTokenHash }, item: { sessionId, ttl: nowEpoch + PROGRESS_TOKEN_LIFETIME_SECONDS } },
+        {
+          write: 'put-token',
+          token: { kind: 'ticket', hash: ticketHash },
+          item: { sessionId, ttl: nowEpoch + deps.config.connectingTimeoutSeconds },
+        },
+        {
+          write: 'put-token',
+          token: { kind: 'progress', hash: progressTokenHash },
+          item: { sessionId, ttl: nowEpoch + PROGRESS_TOKEN_LIFETIME_SECONDS },
+        },
         { write: 'adjust-counter', counter: clientKey, by: -1 },
         { write: 'adjust-counter', counter: globalKey, by: -1 },
       ],
@@ -250,7 +264,11 @@ export async function redeemPin(deps: Dependencies, pinInput: string, client: Cu
   return {
     sessionId,
     technician: { displayName: pinItem.technicianDisplayName },
-    applet: { downloadUrl: `/applet/${fileName}`, fileName, downloads: appletDownloads(deps.config.appletFilePrefix, ticket, deps.config.appletDownloads) },
+    applet: {
+      downloadUrl: `/applet/${fileName}`,
+      fileName,
+      downloads: appletDownloads(deps.config.appletFilePrefix, ticket, deps.config.appletDownloads),
+    },
     progress: { url: '/api/pin/progress', token: progressToken },
   };
 }

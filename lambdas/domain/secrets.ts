@@ -6,7 +6,9 @@ import { createHash, createHmac, randomBytes, randomInt, createCipheriv, createD
 
 /** A uniform PIN of `digits` decimal digits, leading zeros kept. */
 export function drawPin(digits: number): string {
-  return randomInt(0, 10 ** digits).toString().padStart(digits, '0');
+  return randomInt(0, 10 ** digits)
+    .toString()
+    .padStart(digits, '0');
 }
 
 /** Keyed hash of a PIN: without the secret (held outside the table) the 10^6 space cannot be enumerated. */

@@ -11,13 +11,7 @@ export const actors = {
   system: (): Actor => ({ kind: 'system' }),
 };
 
-export function logEntry(
-  at: Date,
-  type: LogEventType,
-  actor: Actor,
-  message: string,
-  details?: Record<string, unknown>,
-): SessionLogEntry {
+export function logEntry(at: Date, type: LogEventType, actor: Actor, message: string, details?: Record<string, unknown>): SessionLogEntry {
   return { at: at.toISOString(), type, actor, message, ...(details ? { details } : {}) };
 }
 

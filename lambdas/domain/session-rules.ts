@@ -1,5 +1,14 @@
 import type { SessionPatch } from '#storage/store';
-import { isEndedStatus, type CloseReason, type CustomerSessionState, type CustomerVia, type SessionBasics, type SessionStatus, type SessionView, type SystemInfo } from './session-model.ts';
+import {
+  isEndedStatus,
+  type CloseReason,
+  type CustomerSessionState,
+  type CustomerVia,
+  type SessionBasics,
+  type SessionStatus,
+  type SessionView,
+  type SystemInfo,
+} from './session-model.ts';
 
 /** The session as stored (one item per session; see storage/table-definition.ts). */
 export interface SessionItem extends SessionBasics {
@@ -50,7 +59,10 @@ export const timeouts: Partial<Record<SessionStatus, { becomes: SessionStatus; r
  * TTL deletion and the sweeper are both late: a session whose deadline has
  * passed is reported as expired / timed out on every read, before either runs.
  */
-export function effectiveStatus(item: Pick<SessionItem, 'status' | 'deadlineAt'>, now: Date): {
+export function effectiveStatus(
+  item: Pick<SessionItem, 'status' | 'deadlineAt'>,
+  now: Date,
+): {
   status: SessionStatus;
   reason?: CloseReason;
 } {

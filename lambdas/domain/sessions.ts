@@ -8,7 +8,15 @@ import { recordDenial } from './message-limits.ts';
 import { drawPin, hashPin, sealForLog } from './secrets.ts';
 import { actors, logEntry, revealPins } from './session-log.ts';
 import type { CloseReason, SessionLogEntry, SessionStatus, SessionView } from './session-model.ts';
-import { allowedFrom, describeStatus, effectiveStatus, toCustomerState, toSessionView, type SessionChange, type SessionItem } from './session-rules.ts';
+import {
+  allowedFrom,
+  describeStatus,
+  effectiveStatus,
+  toCustomerState,
+  toSessionView,
+  type SessionChange,
+  type SessionItem,
+} from './session-rules.ts';
 import type { Technician } from './technician.ts';
 
 /** A transition that did not win: the session changed or vanished, or a token or slot it needed was taken. */
@@ -21,7 +29,12 @@ export function lost(result: TransitionResult): boolean {
  * missing one (no way to probe other technicians' ids), and the attempt is
  * written to that session's log.
  */
-export async function loadOwnedSession(deps: Dependencies, technician: Technician, sessionId: string, action: string): Promise<SessionItem> {
+export async function loadOwnedSession(
+  deps: Dependencies,
+  technician: Technician,
+  sessionId: string,
+  action: string,
+): Promise<SessionItem> {
   const session = await deps.store.getSession(sessionId);
   if (!session || session.technicianId !== technician.id) {
     // One transaction either way (the denial budget, plus the entry for a foreign session), so a foreign
@@ -29,10 +42,17 @@ export async function loadOwnedSession(deps: Dependencies, technician: Technicia
     await recordDenial(
       deps,
       sessionId,
-      session && logEntry(deps.clock.now(), 'denied', actors.technician(technician), `Denied: ${technician.username} tried to ${action} a session of another technician`, {
-        technicianId: technician.id,
-        action,
-      }),
+      session &&
+        logEntry(
+          deps.clock.now(),
+          'denied',
+          actors.technician(technician),
+          `Denied: ${technician.username} tried to ${action} a session of another technician`,
+          {
+            technicianId: technician.id,
+            action,
+          },
+        ),
     );
     throw new NotFound();
   }
@@ -53,9 +73,15 @@ async function requireOrLogDenied(
       await recordDenial(
         deps,
         session.id,
-        logEntry(deps.clock.now(), 'denied', actors.technician(technician), `Denied: ${action} needs the '${error.permission}' permission`, {
-          permission: error.permission,
-        }),
+        logEntry(
+          deps.clock.now(),
+          'denied',
+          actors.technician(technician),
+          `Denied: ${action} needs the '${error.permission}' permission`,
+          {
+            permission: error.permission,
+          },
+        ),
       );
     }
     throw error;
@@ -67,7 +93,9 @@ export async function notifySessionChanged(deps: Dependencies, session: SessionI
   const now = deps.clock.now();
   await Promise.all([
     deps.notifier.toTechnician(session.technicianId, { type: 'session.updated', session: toSessionView(session, now) }),
-    session.pageConnectionId ? deps.notifier.toConnection(session.pageConnectionId, { type: 'session.state', session: toCustomerState(session, now) }) : undefined,
+    session.pageConnectionId
+      ? deps.notifier.toConnection(session.pageConnectionId, { type: 'session.state', session: toCustomerState(session, now) })
+      : undefined,
   ]);
 }
 
@@ -103,7 +131,10 @@ export async function createSession(
     technicianUsername: technician.username,
     technicianDisplayName: technician.displayName,
   };
-  const inserted = await deps.store.insertSession(session, logEntry(now, 'created', actors.technician(technician), `Session created for "${customerName}"`));
+  const inserted = await deps.store.insertSession(
+    session,
+    logEntry(now, 'created', actors.technician(technician), `Session created for "${customerName}"`),
+  );
   if (inserted === 'exists') {
     // A random id never collides; a derived one does when the same create is retried.
     if (!idempotencyKey) throw new Error(`session id ${session.id} is already taken`);
@@ -198,17 +229,32 @@ export async function generatePin(deps: Dependencies, technician: Technician, se
  * Where the technician's group asks for it, Start carries the two digits the
  * customer reads out: someone who guessed a PIN cannot be started into.
  */
-async function checkVerificationCode(deps: Dependencies, technician: Technician, session: SessionItem, given: string | undefined): Promise<void> {
+async function checkVerificationCode(
+  deps: Dependencies,
+  technician: Technician,
+  session: SessionItem,
+  given: string | undefined,
+): Promise<void> {
   if (given === undefined && !(await deps.permissions.requiresVerificationCode(technician))) return;
   if (given !== undefined && given === session.verificationCode) return;
   await deps.store.appendLog(
     session.id,
-    logEntry(deps.clock.now(), 'verification_failed', actors.technician(technician), given === undefined ? 'Start refused: the verification code is required' : 'Start refused: the verification code did not match'),
+    logEntry(
+      deps.clock.now(),
+      'verification_failed',
+      actors.technician(technician),
+      given === undefined ? 'Start refused: the verification code is required' : 'Start refused: the verification code did not match',
+    ),
   );
   throw new VerificationCodeMismatch();
 }
 
-export async function startSession(deps: Dependencies, technician: Technician, sessionId: string, verificationCode?: string): Promise<SessionView> {
+export async function startSession(
+  deps: Dependencies,
+  technician: Technician,
+  sessionId: string,
+  verificationCode?: string,
+): Promise<SessionView> {
   const session = await loadOwnedSession(deps, technician, sessionId, 'start');
   const now = deps.clock.now();
   const current = effectiveStatus(session, now).status;
@@ -254,7 +300,13 @@ export async function finishSession(
   if (!fromStatuses.includes(session.status)) throw invalidTransition('close the session', effective.status);
   const closeReason = session.closeReason ?? effective.reason ?? reason;
   const change: SessionChange = {
-    set: { status: 'closed', closedAt: session.closedAt ?? now.toISOString(), closeReason, updatedAt: now.toISOString(), statusChangedAt: now.toISOString() },
+    set: {
+      status: 'closed',
+      closedAt: session.closedAt ?? now.toISOString(),
+      closeReason,
+      updatedAt: now.toISOString(),
+      statusChangedAt: now.toISOString(),
+    },
     remove: ['deadlineAt', 'pinHash', 'ticketHash'],
   };
   const who = actor.kind === 'customer' ? 'The customer' : (actor.name ?? 'The technician');
@@ -307,10 +359,16 @@ function unsweptEnding(deps: Dependencies, session: SessionItem): SessionLogEntr
   const effective = effectiveStatus(session, deps.clock.now());
   if (effective.status === session.status || !session.deadlineAt) return [];
   return [
-    logEntry(new Date(session.deadlineAt), effective.status === 'expired' ? 'expired' : 'timed_out', actors.system(), `Session ${describeStatus(effective.status)}`, {
-      reason: effective.reason,
-      provisional: true,
-    }),
+    logEntry(
+      new Date(session.deadlineAt),
+      effective.status === 'expired' ? 'expired' : 'timed_out',
+      actors.system(),
+      `Session ${describeStatus(effective.status)}`,
+      {
+        reason: effective.reason,
+        provisional: true,
+      },
+    ),
   ];
 }
 
@@ -368,4 +426,3 @@ export async function describeTechnician(deps: Dependencies, technician: Technic
   ]);
   return { ...technician, groups: [...technician.groups], permissions, verificationCodeAtStart };
 }
-

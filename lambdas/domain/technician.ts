@@ -43,7 +43,7 @@ export function parseGroupsClaim(value: unknown): string[] {
 export function technicianFromClaims(claims: Claims | undefined): Technician {
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub.length === 0) throw new Unauthorized();
-  const username = typeof claims?.['cognito:username'] === 'string' ? (claims['cognito:username']) : sub;
+  const username = typeof claims?.['cognito:username'] === 'string' ? claims['cognito:username'] : sub;
   const name = claims?.name;
   return {
     id: sub,

@@ -40,9 +40,15 @@ export async function sweepTimeouts(deps: Dependencies): Promise<SweepResult> {
       sessionId: session.id,
       expected: { status: [session.status], deadlinePassedAt: nowIso },
       patch: change,
-      log: logEntry(new Date(session.deadlineAt), timeout.becomes === 'expired' ? 'expired' : 'timed_out', actors.system(), `Session ${describeStatus(timeout.becomes)} (${timeout.reason.replaceAll('_', ' ')})`, {
-        reason: timeout.reason,
-      }),
+      log: logEntry(
+        new Date(session.deadlineAt),
+        timeout.becomes === 'expired' ? 'expired' : 'timed_out',
+        actors.system(),
+        `Session ${describeStatus(timeout.becomes)} (${timeout.reason.replaceAll('_', ' ')})`,
+        {
+          reason: timeout.reason,
+        },
+      ),
       with: session.ticketHash ? [{ write: 'delete-token', token: { kind: 'ticket', hash: session.ticketHash } }] : [],
     });
     if (lost(result)) {

@@ -101,7 +101,13 @@ export function eventIdOf(item: Pick<LogItemImage, 'pk' | 'sk'>): string {
 export function eventFromLogItem(item: LogItemImage, session: SessionSummary): SessionEventDetail | undefined {
   const mapping = Object.hasOwn(eventCatalogue, item.type) ? eventCatalogue[item.type] : undefined;
   if (!mapping) return undefined;
-  const entry: SessionLogEntry = { at: item.at, type: item.type as SessionLogEntry['type'], actor: item.actor, message: item.message, ...(item.details ? { details: item.details } : {}) };
+  const entry: SessionLogEntry = {
+    at: item.at,
+    type: item.type as SessionLogEntry['type'],
+    actor: item.actor,
+    message: item.message,
+    ...(item.details ? { details: item.details } : {}),
+  };
   const data: Record<string, unknown> = {};
   for (const field of mapping.fields) if (item.details?.[field] !== undefined) data[field] = item.details[field];
   return {

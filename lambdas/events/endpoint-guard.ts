@@ -72,7 +72,8 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, '', 0);
     const bad = addresses.find((candidate) => isForbiddenAddress(candidate.address));
-    if (bad) return callback(new EndpointRefused(`${hostname} resolves to a private, loopback or link-local address (${bad.address})`), '', 0);
+    if (bad)
+      return callback(new EndpointRefused(`${hostname} resolves to a private, loopback or link-local address (${bad.address})`), '', 0);
     if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
     const first = addresses[0];
     if (!first) return callback(new EndpointRefused(`${hostname} has no address`), '', 0);
@@ -84,10 +85,13 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
 export async function resolvesToPublicAddresses(url: URL): Promise<void> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) !== 0) {
-    if (isForbiddenAddress(host)) throw new EndpointRefused(`the webhook URL points to a private, loopback or link-local address (${host})`);
+    if (isForbiddenAddress(host))
+      throw new EndpointRefused(`the webhook URL points to a private, loopback or link-local address (${host})`);
     return;
   }
   await new Promise<void>((resolve, reject) => {
-    guardedLookup(host, { all: true }, (error) => (error ? reject(error instanceof EndpointRefused ? error : new EndpointRefused(`${host} does not resolve`)) : resolve()));
+    guardedLookup(host, { all: true }, (error) =>
+      error ? reject(error instanceof EndpointRefused ? error : new EndpointRefused(`${host} does not resolve`)) : resolve(),
+    );
   });
 }

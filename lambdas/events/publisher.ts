@@ -42,7 +42,10 @@ export async function publishToBus(records: readonly DynamoDBRecord[], deps: Pub
       failedAt = 0;
     }
     if (failedAt >= 0) {
-      deps.logger.warn('Session events not published; the batch is retried from the first one', { event: 'events_publish_retry', published: start + failedAt });
+      deps.logger.warn('Session events not published; the batch is retried from the first one', {
+        event: 'events_publish_retry',
+        published: start + failedAt,
+      });
       return { batchItemFailures: [{ itemIdentifier: chunk[failedAt]!.sequenceNumber }] };
     }
   }

@@ -28,7 +28,12 @@ export function webhookTransport(options: { readonly allowPrivate: boolean; read
         target,
         {
           method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'pin-remote-support-webhooks/1' },
+          headers: {
+            ...headers,
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            'user-agent': 'pin-remote-support-webhooks/1',
+          },
           timeout: options.timeoutMs ?? ATTEMPT_TIMEOUT_MS,
           ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
         },

@@ -50,12 +50,17 @@ export interface NewWebhook {
 }
 
 /** Registers an endpoint; in AWS (`allowPrivate` false) one that resolves to a private address is refused. */
-export async function registerWebhook(store: WebhookStore, input: NewWebhook, options: { allowPrivate: boolean; now: Date; knownEventTypes: readonly string[] }): Promise<WebhookItem> {
+export async function registerWebhook(
+  store: WebhookStore,
+  input: NewWebhook,
+  options: { allowPrivate: boolean; now: Date; knownEventTypes: readonly string[] },
+): Promise<WebhookItem> {
   const url = checkWebhookUrl(input.url, options.allowPrivate);
   if (!options.allowPrivate) await resolvesToPublicAddresses(url);
   const unknown = (input.events ?? []).filter((type) => !options.knownEventTypes.includes(type));
   if (unknown.length > 0) throw new Error(`unknown event type ${unknown.join(', ')}; known: ${options.knownEventTypes.join(', ')}`);
-  if (input.secret !== undefined && !isWebhookSecret(input.secret)) throw new Error('the secret must look like whsec_<base64 of at least 16 bytes>');
+  if (input.secret !== undefined && !isWebhookSecret(input.secret))
+    throw new Error('the secret must look like whsec_<base64 of at least 16 bytes>');
   const webhook: WebhookItem = {
     id: `wh_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
     url: url.href,
@@ -141,19 +146,38 @@ export async function retryDueDeliveries(deps: WebhookDependencies): Promise<num
 async function attempt(delivery: DeliveryItem, webhook: WebhookItem, deps: WebhookDependencies): Promise<void> {
   const now = deps.clock.now();
   const timestamp = Math.floor(now.getTime() / 1000);
-  const outcome = await deps.transport(webhook.url, signatureHeaders(signingSecrets(webhook, now), delivery.eventId, timestamp, delivery.body), delivery.body);
+  const outcome = await deps.transport(
+    webhook.url,
+    signatureHeaders(signingSecrets(webhook, now), delivery.eventId, timestamp, delivery.body),
+    delivery.body,
+  );
   const attempts = delivery.attempts + 1;
   const at = deps.clock.now().toISOString();
   if (!outcome.error) {
-    await deps.store.recordAttempt(delivery, { status: 'delivered', attempts, at, ...(outcome.statusCode !== undefined ? { statusCode: outcome.statusCode } : {}) });
+    await deps.store.recordAttempt(delivery, {
+      status: 'delivered',
+      attempts,
+      at,
+      ...(outcome.statusCode !== undefined ? { statusCode: outcome.statusCode } : {}),
+    });
     return;
   }
   const waitSeconds = deps.retrySchedule[attempts - 1];
-  const base = { attempts, at, error: outcome.error.slice(0, 300), ...(outcome.statusCode !== undefined ? { statusCode: outcome.statusCode } : {}) };
+  const base = {
+    attempts,
+    at,
+    error: outcome.error.slice(0, 300),
+    ...(outcome.statusCode !== undefined ? { statusCode: outcome.statusCode } : {}),
+  };
   if (waitSeconds !== undefined) {
     const nextAttemptAt = new Date(deps.clock.now().getTime() + waitSeconds * 1000).toISOString();
     await deps.store.recordAttempt(delivery, { ...base, status: 'pending', nextAttemptAt });
-    deps.logger.warn('Webhook delivery failed; retrying later', { event: 'webhook_attempt_failed', webhookId: webhook.id, attempts, nextAttemptAt });
+    deps.logger.warn('Webhook delivery failed; retrying later', {
+      event: 'webhook_attempt_failed',
+      webhookId: webhook.id,
+      attempts,
+      nextAttemptAt,
+    });
     return;
   }
   await deps.store.recordAttempt(delivery, { ...base, status: 'failed' });

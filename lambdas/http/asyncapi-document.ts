@@ -16,7 +16,10 @@ const connectedBy = {
 } as const;
 
 /** Who sends each client action, and what the service answers besides an `error` on refusal. */
-const clientActions: Record<keyof typeof clientMessages, { readonly from: readonly (keyof typeof connectedBy)[]; readonly answer?: string }> = {
+const clientActions: Record<
+  keyof typeof clientMessages,
+  { readonly from: readonly (keyof typeof connectedBy)[]; readonly answer?: string }
+> = {
   hello: { from: ['applet'], answer: 'session.state' },
   chat: { from: ['technician', 'applet', 'page'] },
   end: { from: ['applet'] },
@@ -72,9 +75,24 @@ export function asyncApiDocument() {
   }
 
   const securitySchemes = {
-    technicianToken: { type: 'httpApiKey', name: 'token', in: 'query', description: "The console: the technician's JWT (Cognito ID token)" },
-    appletTicket: { type: 'httpApiKey', name: 'ticket', in: 'query', description: "The support app: the ticket in its file name, then the single-use resume ticket of the last session.state" },
-    progressToken: { type: 'httpApiKey', name: 'progress', in: 'query', description: "The PIN page: the progress token from POST /api/pin/redeem" },
+    technicianToken: {
+      type: 'httpApiKey',
+      name: 'token',
+      in: 'query',
+      description: "The console: the technician's JWT (Cognito ID token)",
+    },
+    appletTicket: {
+      type: 'httpApiKey',
+      name: 'ticket',
+      in: 'query',
+      description: 'The support app: the ticket in its file name, then the single-use resume ticket of the last session.state',
+    },
+    progressToken: {
+      type: 'httpApiKey',
+      name: 'progress',
+      in: 'query',
+      description: 'The PIN page: the progress token from POST /api/pin/redeem',
+    },
   };
 
   return {

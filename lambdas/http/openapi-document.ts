@@ -34,20 +34,41 @@ interface Operation {
 
 /** Per-route summaries, bodies and answers (schemas from contracts/); paths and auth come from the route table. */
 const operations: Record<string, Operation> = {
-  'get-me': { summary: 'The signed-in technician, their groups and permissions', success: [200, 'The technician', meResponseSchema], errors: [401] },
+  'get-me': {
+    summary: 'The signed-in technician, their groups and permissions',
+    success: [200, 'The technician', meResponseSchema],
+    errors: [401],
+  },
   'create-session': {
     summary: 'Create a session for a customer ("New session")',
-    parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'A retried create with the same key answers the same session', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' } }],
+    parameters: [
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'A retried create with the same key answers the same session',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
+      },
+    ],
     requestBody: { schema: createSessionRequestSchema },
     success: [201, 'The new session', sessionResponseSchema],
     errors: [400, 401, 403, 413],
   },
-  'list-sessions': { summary: "The caller's open sessions, newest first", success: [200, 'Sessions', sessionListResponseSchema], errors: [401] },
+  'list-sessions': {
+    summary: "The caller's open sessions, newest first",
+    success: [200, 'Sessions', sessionListResponseSchema],
+    errors: [401],
+  },
   'get-session': { summary: 'One session', success: [200, 'The session', sessionResponseSchema], errors: [400, 401, 404] },
   'get-session-log': {
     summary: "One page of the session's log, oldest first; read again with `cursor` while `hasMore`",
     parameters: [
-      { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: logPage.maxLimit, default: logPage.defaultLimit } },
+      {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        schema: { type: 'integer', minimum: 1, maximum: logPage.maxLimit, default: logPage.defaultLimit },
+      },
       { name: 'cursor', in: 'query', required: false, description: 'From the previous page', schema: { type: 'string' } },
     ],
     success: [200, 'Log entries', logPageSchema],
@@ -64,7 +85,11 @@ const operations: Record<string, Operation> = {
     success: [200, 'The active session', sessionResponseSchema],
     errors: [400, 401, 404, 409],
   },
-  'close-session': { summary: 'Close the session', success: [200, 'The closed session', sessionResponseSchema], errors: [400, 401, 404, 409] },
+  'close-session': {
+    summary: 'Close the session',
+    success: [200, 'The closed session', sessionResponseSchema],
+    errors: [400, 401, 404, 409],
+  },
   'redeem-pin': {
     summary: 'The customer redeems a PIN ("Connect to technician")',
     requestBody: { schema: redeemPinRequestSchema },
@@ -87,10 +112,15 @@ const operations: Record<string, Operation> = {
     errors: [401, 409],
   },
   openapi: { summary: 'This document', success: [200, 'OpenAPI 3 document', anyDocument], errors: [] },
-  asyncapi: { summary: 'The WebSocket API: every message in both directions', success: [200, 'AsyncAPI 3 document', anyDocument], errors: [] },
+  asyncapi: {
+    summary: 'The WebSocket API: every message in both directions',
+    success: [200, 'AsyncAPI 3 document', anyDocument],
+    errors: [],
+  },
 };
 
-const schemaOrRef = (schema: z.ZodMiniType | typeof anyDocument) => (schema === anyDocument ? anyDocument : schemaRef(schema as z.ZodMiniType));
+const schemaOrRef = (schema: z.ZodMiniType | typeof anyDocument) =>
+  schema === anyDocument ? anyDocument : schemaRef(schema as z.ZodMiniType);
 
 const errorDescriptions: Record<number, string> = {
   400: 'validation_failed',
@@ -109,7 +139,12 @@ export function openApiDocument() {
     const operation = operations[route.name];
     if (!operation) throw new Error(`No OpenAPI description for route ${route.name}`);
     const parameters = [
-      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } })),
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+        name: match[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
       ...(operation.parameters ?? []),
     ];
     const [status, description, schema] = operation.success;
@@ -118,10 +153,17 @@ export function openApiDocument() {
       operationId: route.name,
       summary: operation.summary,
       ...(route.auth === 'technician'
-        ? { security: [{ technicianJwt: [] }, ...(route.clientScope ? [{ integrationClient: [`${RESOURCE_SERVER}/${route.clientScope}`] }] : [])] }
+        ? {
+            security: [
+              { technicianJwt: [] },
+              ...(route.clientScope ? [{ integrationClient: [`${RESOURCE_SERVER}/${route.clientScope}`] }] : []),
+            ],
+          }
         : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
-      ...(operation.requestBody ? { requestBody: { required: !operation.requestBody.optional, content: jsonContent(schemaRef(operation.requestBody.schema)) } } : {}),
+      ...(operation.requestBody
+        ? { requestBody: { required: !operation.requestBody.optional, content: jsonContent(schemaRef(operation.requestBody.schema)) } }
+        : {}),
       responses: {
         [status]: { description, content: jsonContent(schemaOrRef(schema)) },
         ...Object.fromEntries(operation.errors.map((code) => [code, error(errorDescriptions[code] ?? 'error')])),

@@ -1,4 +1,9 @@
-import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Clock } from '#domain/clock';
 import { tokenExpired } from '#domain/live-connections';
 import type { EventLogger, Notifier } from '#domain/notifier';
@@ -52,7 +57,9 @@ export class ConnectionsNotifier implements Notifier {
   /** Consoles whose token expired get nothing more: they are closed (the console signs in again and reconnects). */
   async toTechnician(technicianId: string, message: ServerMessage, exceptConnectionId?: string): Promise<void> {
     const now = this.clock.now();
-    const connections = (await this.store.technicianConnections(technicianId)).filter(({ connectionId }) => connectionId !== exceptConnectionId);
+    const connections = (await this.store.technicianConnections(technicianId)).filter(
+      ({ connectionId }) => connectionId !== exceptConnectionId,
+    );
     await Promise.all(
       connections.map(async ({ connectionId, tokenExpiresAt }) => {
         if (!tokenExpired(tokenExpiresAt, now)) return void (await this.toConnection(connectionId, message));

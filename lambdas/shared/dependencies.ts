@@ -15,7 +15,10 @@ let built: Dependencies | undefined;
 let builtTable: Table | undefined;
 
 function iceServersFromEnvironment(env: NodeJS.ProcessEnv): IceServerProvider {
-  const channels = (env[environmentVariables.signalingChannelArns] ?? '').split(',').map((arn) => arn.trim()).filter(Boolean);
+  const channels = (env[environmentVariables.signalingChannelArns] ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter(Boolean);
   if (channels.length > 0) return kinesisIceServers(channels, env.AWS_REGION);
   return staticIceServers(env[environmentVariables.iceServers], env[environmentVariables.iceTransportPolicy]);
 }
@@ -29,7 +32,10 @@ export function dependencies(): Dependencies {
   const config = loadConfig();
   const table = tableFromEnvironment();
   const store: SessionStore = new DynamoStore(table);
-  const managementClient = new ApiGatewayManagementApiClient({ endpoint: process.env[environmentVariables.managementEndpoint], maxAttempts: 2 });
+  const managementClient = new ApiGatewayManagementApiClient({
+    endpoint: process.env[environmentVariables.managementEndpoint],
+    maxAttempts: 2,
+  });
   const created: Dependencies = {
     store,
     config,

@@ -58,7 +58,12 @@ export function errorResponse(error: unknown): Result {
     logger.warn('Storage throttled or timed out', { event: 'storage_unavailable', errorName: errorNameOf(error.cause) });
     return json(503, { error: { code: 'unavailable', message: 'The service is busy. Try again in a moment.' } }, { 'retry-after': '2' });
   }
-  logger.error('Unhandled error', { event: 'unhandled_error', errorName: (error as Error)?.name, errorMessage: (error as Error)?.message, stack: (error as Error)?.stack });
+  logger.error('Unhandled error', {
+    event: 'unhandled_error',
+    errorName: (error as Error)?.name,
+    errorMessage: (error as Error)?.message,
+    stack: (error as Error)?.stack,
+  });
   return json(500, internalErrorBody);
 }
 
@@ -112,7 +117,10 @@ async function requestFrom(event: Event): Promise<HttpRequest> {
     pathParameters: event.pathParameters ?? {},
     queryParameters: event.queryStringParameters ?? {},
     headers,
-    client: { ip: viewerIp ?? event.requestContext?.http?.sourceIp ?? 'unknown', userAgent: event.requestContext?.http?.userAgent ?? headers['user-agent'] },
+    client: {
+      ip: viewerIp ?? event.requestContext?.http?.sourceIp ?? 'unknown',
+      userAgent: event.requestContext?.http?.userAgent ?? headers['user-agent'],
+    },
   };
 }
 
@@ -137,7 +145,12 @@ export interface TechnicianRouteOptions {
 }
 
 /** The technician the request acts as: the token's, or the one an integration client acts for. */
-async function requestingTechnician(event: Event, request: HttpRequest, deps: Dependencies, options: TechnicianRouteOptions): Promise<Technician> {
+async function requestingTechnician(
+  event: Event,
+  request: HttpRequest,
+  deps: Dependencies,
+  options: TechnicianRouteOptions,
+): Promise<Technician> {
   const claims = event.requestContext?.authorizer?.jwt?.claims;
   const client = clientFromClaims(claims);
   if (!client) return technicianFromClaims(claims);
@@ -150,7 +163,10 @@ async function requestingTechnician(event: Event, request: HttpRequest, deps: De
 }
 
 /** A technician route: API Gateway's JWT authorizer has verified the token; the claims name the technician. */
-export function technicianRoute(handle: (request: TechnicianRequest, deps: Dependencies) => Promise<HttpResponse>, options: TechnicianRouteOptions = {}) {
+export function technicianRoute(
+  handle: (request: TechnicianRequest, deps: Dependencies) => Promise<HttpResponse>,
+  options: TechnicianRouteOptions = {},
+) {
   return async (event: Event, _context?: Context): Promise<Result> => {
     try {
       const request = await requestFrom(event);

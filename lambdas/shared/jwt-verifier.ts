@@ -11,7 +11,10 @@ export function jwtVerifierFromEnvironment(env: Readonly<Record<string, string |
   const issuer = env[environmentVariables.jwtIssuer];
   const audience = env[environmentVariables.jwtAudience];
   if (!issuer || !audience) throw new Error(`${environmentVariables.jwtIssuer} and ${environmentVariables.jwtAudience} must be set`);
-  const keys = createRemoteJWKSet(new URL(`${issuer.replace(/\/$/, '')}/.well-known/jwks.json`), { cooldownDuration: 30_000, timeoutDuration: 3_000 });
+  const keys = createRemoteJWKSet(new URL(`${issuer.replace(/\/$/, '')}/.well-known/jwks.json`), {
+    cooldownDuration: 30_000,
+    timeoutDuration: 3_000,
+  });
   return async (token: string): Promise<JWTPayload> => {
     const { payload } = await jwtVerify(token, keys, { issuer, audience, clockTolerance: 5 });
     if (payload.token_use !== undefined && payload.token_use !== 'id') throw new Error('not an ID token');

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ChannelRole, GetSignalingChannelEndpointCommand, KinesisVideoClient, type ResourceEndpointListItem } from '@aws-sdk/client-kinesis-video';
+import {
+  ChannelRole,
+  GetSignalingChannelEndpointCommand,
+  KinesisVideoClient,
+  type ResourceEndpointListItem,
+} from '@aws-sdk/client-kinesis-video';
 import { GetIceServerConfigCommand, KinesisVideoSignalingClient } from '@aws-sdk/client-kinesis-video-signaling';
 import type { IceServerProvider } from '#domain/ice-servers';
 import type { IceConfiguration } from '#contracts/schemas/screen';
@@ -27,7 +32,9 @@ export function kinesisIceServers(channelArns: readonly string[], region: string
           }),
         )
         .then((result) => {
-          const https = (result.ResourceEndpointList ?? []).find((item: ResourceEndpointListItem) => item.Protocol === 'HTTPS')?.ResourceEndpoint;
+          const https = (result.ResourceEndpointList ?? []).find(
+            (item: ResourceEndpointListItem) => item.Protocol === 'HTTPS',
+          )?.ResourceEndpoint;
           if (!https) throw new Error('Kinesis Video Streams returned no HTTPS endpoint for the signaling channel');
           return https;
         });

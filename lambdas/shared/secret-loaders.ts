@@ -68,11 +68,13 @@ export function originVerifySecretLoader(
     if (!arn) return [];
     const current = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: 'AWSCURRENT' }));
     if (!current.SecretString) throw new Error(`The secret named by ${arnName} is empty`);
-    const previous = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: 'AWSPREVIOUS' })).catch((error: unknown) => {
-      // A secret that was never rotated has no previous version.
-      if ((error as Error).name === 'ResourceNotFoundException') return undefined;
-      throw error;
-    });
+    const previous = await client
+      .send(new GetSecretValueCommand({ SecretId: arn, VersionStage: 'AWSPREVIOUS' }))
+      .catch((error: unknown) => {
+        // A secret that was never rotated has no previous version.
+        if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+        throw error;
+      });
     return [current.SecretString, previous?.SecretString]
       .filter((value): value is string => Boolean(value))
       .map((value) => secretBytes(value, arnName, 16));

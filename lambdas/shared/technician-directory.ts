@@ -1,4 +1,9 @@
-import { AdminGetUserCommand, AdminListGroupsForUserCommand, CognitoIdentityProviderClient, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  CognitoIdentityProviderClient,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { TechnicianDirectory } from '#domain/integration-clients';
 import { getLocalTechnician } from '#storage/directory';
 import type { Table } from '#storage/dynamo-client';

@@ -20,7 +20,8 @@ export function parseClientMessage(body: string | undefined): ClientMessage {
     throw new ValidationFailed('The message is not valid JSON.');
   }
   // Signaling must fit one API Gateway frame (32 KB), so no side can depend on a gateway reassembling more.
-  if ((raw as { action?: unknown } | null)?.action === 'screen' && Buffer.byteLength(body ?? '') > maxFrameBytes) throw new PayloadTooLarge(maxFrameBytes);
+  if ((raw as { action?: unknown } | null)?.action === 'screen' && Buffer.byteLength(body ?? '') > maxFrameBytes)
+    throw new PayloadTooLarge(maxFrameBytes);
   const parsed = clientMessageSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`);
@@ -74,7 +75,12 @@ export async function tellSender(deps: Dependencies, connectionId: string, error
     code = 'unavailable';
     message = 'The service is busy. Try again in a moment.';
   } else {
-    logger.error('Unhandled WebSocket error', { event: 'unhandled_error', errorName: (error as Error)?.name, errorMessage: (error as Error)?.message, stack: (error as Error)?.stack });
+    logger.error('Unhandled WebSocket error', {
+      event: 'unhandled_error',
+      errorName: (error as Error)?.name,
+      errorMessage: (error as Error)?.message,
+      stack: (error as Error)?.stack,
+    });
   }
   await deps.notifier.toConnection(connectionId, { type: 'error', code, message });
   if (error instanceof TokenExpired) await deps.notifier.disconnect(connectionId);

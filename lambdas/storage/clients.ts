@@ -18,7 +18,12 @@ const CLIENTS_PARTITION = 'CLIENTS';
 const clientKey = (clientId: string) => ({ pk: CLIENTS_PARTITION, sk: `CLIENT#${clientId}` });
 
 export async function putIntegrationClient(table: Table, client: IntegrationClient): Promise<void> {
-  await table.client.send(new PutCommand({ TableName: table.name, Item: { ...clientKey(client.clientId), kind: 'client', ...client, groups: [...client.groups] } }));
+  await table.client.send(
+    new PutCommand({
+      TableName: table.name,
+      Item: { ...clientKey(client.clientId), kind: 'client', ...client, groups: [...client.groups] },
+    }),
+  );
 }
 
 export async function getIntegrationClient(table: Table, clientId: string): Promise<IntegrationClient | undefined> {
@@ -30,9 +35,18 @@ export async function getIntegrationClient(table: Table, clientId: string): Prom
 
 export async function listIntegrationClients(table: Table): Promise<IntegrationClient[]> {
   const result = await table.client.send(
-    new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': CLIENTS_PARTITION }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': CLIENTS_PARTITION },
+      ConsistentRead: true,
+    }),
   );
-  return (result.Items ?? []).map((item) => ({ clientId: String(item.clientId), name: String(item.name), groups: Array.isArray(item.groups) ? item.groups.map(String) : [] }));
+  return (result.Items ?? []).map((item) => ({
+    clientId: String(item.clientId),
+    name: String(item.name),
+    groups: Array.isArray(item.groups) ? item.groups.map(String) : [],
+  }));
 }
 
 export async function deleteIntegrationClient(table: Table, clientId: string): Promise<void> {

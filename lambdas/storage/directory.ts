@@ -43,7 +43,13 @@ export async function putGroup(table: Table, group: Group): Promise<void> {
   await table.client.send(
     new PutCommand({
       TableName: table.name,
-      Item: { ...keys.group(group.name), kind: 'group', name: group.name, permissions: group.permissions, ...(group.settings ? { settings: group.settings } : {}) },
+      Item: {
+        ...keys.group(group.name),
+        kind: 'group',
+        name: group.name,
+        permissions: group.permissions,
+        ...(group.settings ? { settings: group.settings } : {}),
+      },
     }),
   );
 }

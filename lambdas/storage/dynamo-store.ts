@@ -1,4 +1,12 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { getIntegrationClient, type IntegrationClient } from './clients.ts';
 import { allOf, conditions, type Condition } from './conditions.ts';
@@ -71,7 +79,8 @@ function withCondition(condition: Condition) {
 function expectationConditions<S extends StoredSession>(expected: Expectation<S>): Condition[] {
   const parts: Condition[] = [{ expression: 'attribute_exists(pk)' }];
   if (expected.status) parts.push(conditions.attributeIn('status', expected.status));
-  for (const [attribute, value] of Object.entries(expected.attributes ?? {})) parts.push(conditions.attributeAbsentOrEquals(attribute, value));
+  for (const [attribute, value] of Object.entries(expected.attributes ?? {}))
+    parts.push(conditions.attributeAbsentOrEquals(attribute, value));
   if (expected.deadlineNotPassedAt !== undefined) parts.push(conditions.deadlineNotPassed(expected.deadlineNotPassedAt));
   if (expected.deadlinePassedAt !== undefined) parts.push(conditions.deadlinePassed(expected.deadlinePassedAt));
   return parts;
@@ -90,7 +99,9 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
   }
 
   async getSession(id: string): Promise<S | undefined> {
-    const result = await guarded(this.table.client.send(new GetCommand({ TableName: this.name, Key: keys.session(id), ConsistentRead: true })));
+    const result = await guarded(
+      this.table.client.send(new GetCommand({ TableName: this.name, Key: keys.session(id), ConsistentRead: true })),
+    );
     return result.Item ? sessionFromItem<S>(result.Item) : undefined;
   }
 
@@ -154,7 +165,11 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
 
   async transition(transition: Transition<S, E>): Promise<TransitionResult> {
     const companions = (transition.with ?? []).map((write) => this.companion(write, transition.sessionId));
-    const items: TransactItem[] = [...companions, this.sessionUpdate(transition), ...(transition.log ? [this.logPut(transition.sessionId, transition.log)] : [])];
+    const items: TransactItem[] = [
+      ...companions,
+      this.sessionUpdate(transition),
+      ...(transition.log ? [this.logPut(transition.sessionId, transition.log)] : []),
+    ];
     try {
       await this.transact(items);
       return { outcome: 'won' };
@@ -162,7 +177,8 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
       const reasons = cancellationReasons(error);
       if (!reasons) throw classified(error);
       const session = reasons[companions.length];
-      if (session?.code === 'ConditionalCheckFailed') return session.itemExisted ? { outcome: 'lost', because: 'session' } : { outcome: 'gone' };
+      if (session?.code === 'ConditionalCheckFailed')
+        return session.itemExisted ? { outcome: 'lost', because: 'session' } : { outcome: 'gone' };
       if (reasons.some((reason) => reason.code === 'ConditionalCheckFailed')) return { outcome: 'lost', because: 'companion' };
       if (reasons.some((reason) => reason.code === 'TransactionConflict')) return { outcome: 'lost', because: 'conflict' };
       throw classified(error);
@@ -189,7 +205,9 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
         UpdateExpression: built.expression,
         ConditionExpression: condition.expression,
         ExpressionAttributeNames: { ...built.names, ...condition.names },
-        ...(Object.keys({ ...built.values, ...condition.values }).length ? { ExpressionAttributeValues: { ...built.values, ...condition.values } } : {}),
+        ...(Object.keys({ ...built.values, ...condition.values }).length
+          ? { ExpressionAttributeValues: { ...built.values, ...condition.values } }
+          : {}),
         // Tells a session that changed from one that does not exist.
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
@@ -307,19 +325,29 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
   }
 
   async getToken(token: TokenRef): Promise<TokenItem | undefined> {
-    const result = await guarded(this.table.client.send(new GetCommand({ TableName: this.name, Key: tokenKey(token), ConsistentRead: true })));
+    const result = await guarded(
+      this.table.client.send(new GetCommand({ TableName: this.name, Key: tokenKey(token), ConsistentRead: true })),
+    );
     return result.Item as TokenItem | undefined;
   }
 
   async getPin(pinHash: string): Promise<PinItem | undefined> {
-    const result = await guarded(this.table.client.send(new GetCommand({ TableName: this.name, Key: keys.pin(pinHash), ConsistentRead: true })));
+    const result = await guarded(
+      this.table.client.send(new GetCommand({ TableName: this.name, Key: keys.pin(pinHash), ConsistentRead: true })),
+    );
     return result.Item as PinItem | undefined;
   }
 
   async releaseToken(token: TokenRef, sessionId: string): Promise<boolean> {
     try {
       await guarded(
-        this.table.client.send(new DeleteCommand({ TableName: this.name, Key: tokenKey(token), ...withCondition(conditions.attributeEquals('sessionId', sessionId)) })),
+        this.table.client.send(
+          new DeleteCommand({
+            TableName: this.name,
+            Key: tokenKey(token),
+            ...withCondition(conditions.attributeEquals('sessionId', sessionId)),
+          }),
+        ),
       );
       return true;
     } catch (error) {
@@ -330,7 +358,11 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
 
   async reserveAttempt(counter: CounterRef, limit: number, expiresAtEpoch: number): Promise<number | undefined> {
     try {
-      const result = await guarded(this.table.client.send(new UpdateCommand({ ...this.counterReserve(counter, limit, expiresAtEpoch).Update, ReturnValues: 'UPDATED_NEW' })));
+      const result = await guarded(
+        this.table.client.send(
+          new UpdateCommand({ ...this.counterReserve(counter, limit, expiresAtEpoch).Update, ReturnValues: 'UPDATED_NEW' }),
+        ),
+      );
       return Number(result.Attributes?.count ?? 1);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
@@ -339,7 +371,9 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
   }
 
   async readCounter(counter: CounterRef): Promise<number> {
-    const result = await guarded(this.table.client.send(new GetCommand({ TableName: this.name, Key: counterKey(counter), ConsistentRead: true })));
+    const result = await guarded(
+      this.table.client.send(new GetCommand({ TableName: this.name, Key: counterKey(counter), ConsistentRead: true })),
+    );
     return Number(result.Item?.count ?? 0);
   }
 
@@ -398,11 +432,29 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
   }
 
   async getConnection(connectionId: string): Promise<ConnectionItem | undefined> {
-    const result = await guarded(this.table.client.send(new GetCommand({ TableName: this.name, Key: keys.connection(connectionId), ConsistentRead: true })));
+    const result = await guarded(
+      this.table.client.send(new GetCommand({ TableName: this.name, Key: keys.connection(connectionId), ConsistentRead: true })),
+    );
     if (!result.Item) return undefined;
     // The stored map is read as the connection record here and only here.
-    const { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt, tokenExpiresAt } = result.Item as ConnectionItem;
-    return { connectionId: id, role, technicianId, technicianDisplayName, sessionId, connectedAt, ...(typeof tokenExpiresAt === 'number' ? { tokenExpiresAt } : {}) };
+    const {
+      connectionId: id,
+      role,
+      technicianId,
+      technicianDisplayName,
+      sessionId,
+      connectedAt,
+      tokenExpiresAt,
+    } = result.Item as ConnectionItem;
+    return {
+      connectionId: id,
+      role,
+      technicianId,
+      technicianDisplayName,
+      sessionId,
+      connectedAt,
+      ...(typeof tokenExpiresAt === 'number' ? { tokenExpiresAt } : {}),
+    };
   }
 
   async deleteConnection(connectionId: string): Promise<void> {

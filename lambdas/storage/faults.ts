@@ -62,7 +62,10 @@ export interface CancellationReason {
 export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
   if (error instanceof TransactionCanceledException || (error as { name?: string })?.name === 'TransactionCanceledException') {
     const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-    return reasons.map((reason) => ({ code: reason.Code ?? 'None', itemExisted: reason.Item !== undefined && Object.keys(reason.Item).length > 0 }));
+    return reasons.map((reason) => ({
+      code: reason.Code ?? 'None',
+      itemExisted: reason.Item !== undefined && Object.keys(reason.Item).length > 0,
+    }));
   }
   return undefined;
 }

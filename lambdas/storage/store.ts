@@ -161,7 +161,11 @@ export interface Store<S extends StoredSession, E extends StoredLogEntry> {
    * Takes one from a budget and, while it lasts, writes the entry (if any), in
    * one call: false when the budget is spent and nothing was written.
    */
-  appendLogWithinBudget(sessionId: string, entry: E | undefined, budget: { readonly counter: CounterRef; readonly limit: number; readonly expiresAtEpoch: number }): Promise<boolean>;
+  appendLogWithinBudget(
+    sessionId: string,
+    entry: E | undefined,
+    budget: { readonly counter: CounterRef; readonly limit: number; readonly expiresAtEpoch: number },
+  ): Promise<boolean>;
 
   getToken(token: TokenRef): Promise<TokenItem | undefined>;
   getPin(pinHash: string): Promise<PinItem | undefined>;

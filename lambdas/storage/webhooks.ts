@@ -74,7 +74,9 @@ export class WebhookStore {
   constructor(readonly table: Table) {}
 
   async putWebhook(webhook: WebhookItem): Promise<void> {
-    await this.table.client.send(new PutCommand({ TableName: this.table.name, Item: { ...webhookKey(webhook.id), kind: 'webhook', ...webhook } }));
+    await this.table.client.send(
+      new PutCommand({ TableName: this.table.name, Item: { ...webhookKey(webhook.id), kind: 'webhook', ...webhook } }),
+    );
   }
 
   async getWebhook(id: string): Promise<WebhookItem | undefined> {
@@ -103,7 +105,9 @@ export class WebhookStore {
 
   /** @returns false when there was no such webhook. */
   async deleteWebhook(id: string): Promise<boolean> {
-    const result = await this.table.client.send(new DeleteCommand({ TableName: this.table.name, Key: webhookKey(id), ReturnValues: 'ALL_OLD' }));
+    const result = await this.table.client.send(
+      new DeleteCommand({ TableName: this.table.name, Key: webhookKey(id), ReturnValues: 'ALL_OLD' }),
+    );
     return result.Attributes !== undefined;
   }
 
@@ -152,7 +156,9 @@ export class WebhookStore {
   }
 
   async getDelivery(webhookId: string, eventId: string): Promise<DeliveryItem | undefined> {
-    const result = await this.table.client.send(new GetCommand({ TableName: this.table.name, Key: deliveryKey(webhookId, eventId), ConsistentRead: true }));
+    const result = await this.table.client.send(
+      new GetCommand({ TableName: this.table.name, Key: deliveryKey(webhookId, eventId), ConsistentRead: true }),
+    );
     return result.Item ? strip<DeliveryItem>(result.Item) : undefined;
   }
 

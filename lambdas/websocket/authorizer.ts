@@ -23,7 +23,12 @@ function originAllowed(headers: Record<string, string | undefined> | null): bool
   return origin === undefined || allowedOrigins.includes(origin.replace(/\/$/, ''));
 }
 
-function policy(event: APIGatewayRequestAuthorizerEvent, effect: 'Allow' | 'Deny', principalId: string, context?: Record<string, string>): APIGatewayAuthorizerResult {
+function policy(
+  event: APIGatewayRequestAuthorizerEvent,
+  effect: 'Allow' | 'Deny',
+  principalId: string,
+  context?: Record<string, string>,
+): APIGatewayAuthorizerResult {
   return {
     principalId,
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: event.methodArn }] },
@@ -31,7 +36,8 @@ function policy(event: APIGatewayRequestAuthorizerEvent, effect: 'Allow' | 'Deny
   };
 }
 
-const allow = (event: APIGatewayRequestAuthorizerEvent, principalId: string, context: Record<string, string>) => policy(event, 'Allow', principalId, context);
+const allow = (event: APIGatewayRequestAuthorizerEvent, principalId: string, context: Record<string, string>) =>
+  policy(event, 'Allow', principalId, context);
 
 /**
  * A refusal is an answer, not a failure: API Gateway turns a Deny policy into 403, while a throw
@@ -71,7 +77,8 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   }
   if (query.ticket) {
     const grant = await sessionForTicket(dependencies(), query.ticket);
-    if (grant) return allow(event, `applet:${grant.sessionId}`, { role: 'applet', sessionId: grant.sessionId, ticketHash: grant.ticketHash });
+    if (grant)
+      return allow(event, `applet:${grant.sessionId}`, { role: 'applet', sessionId: grant.sessionId, ticketHash: grant.ticketHash });
     logger.info('WebSocket ticket refused', { event: 'websocket_ticket_refused' });
   }
   if (query.progress) {

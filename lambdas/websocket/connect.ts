@@ -40,7 +40,12 @@ export const handler = async (event: ConnectEvent): Promise<APIGatewayProxyResul
       return { statusCode: 200 };
     }
     if (context.role === 'applet' && context.sessionId && context.ticketHash) {
-      await appletConnected(deps, connectionId, { sessionId: context.sessionId, ticketHash: context.ticketHash }, { ip: event.requestContext.identity?.sourceIp });
+      await appletConnected(
+        deps,
+        connectionId,
+        { sessionId: context.sessionId, ticketHash: context.ticketHash },
+        { ip: event.requestContext.identity?.sourceIp },
+      );
       return { statusCode: 200 };
     }
     if (context.role === 'page' && context.sessionId) {
@@ -50,7 +55,11 @@ export const handler = async (event: ConnectEvent): Promise<APIGatewayProxyResul
     return { statusCode: 401 };
   } catch (error) {
     if (error instanceof DomainError) return { statusCode: error.httpStatus };
-    logger.error('WebSocket connect failed', { event: 'unhandled_error', errorName: (error as Error).name, errorMessage: (error as Error).message });
+    logger.error('WebSocket connect failed', {
+      event: 'unhandled_error',
+      errorName: (error as Error).name,
+      errorMessage: (error as Error).message,
+    });
     return { statusCode: 500 };
   }
 };

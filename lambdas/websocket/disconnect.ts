@@ -7,7 +7,11 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
   try {
     await disconnected(dependencies(), event.requestContext.connectionId);
   } catch (error) {
-    logger.error('WebSocket disconnect cleanup failed', { event: 'unhandled_error', errorName: (error as Error).name, errorMessage: (error as Error).message });
+    logger.error('WebSocket disconnect cleanup failed', {
+      event: 'unhandled_error',
+      errorName: (error as Error).name,
+      errorMessage: (error as Error).message,
+    });
   }
   return { statusCode: 200 };
 };

@@ -1,4 +1,6 @@
 import { screenSignal } from '#domain/live-connections';
 import { messageRoute } from '#shared/websocket';
 
-export const handler = messageRoute('screen', (message, connectionId, deps) => screenSignal(deps, connectionId, message.sessionId, message.signal));
+export const handler = messageRoute('screen', (message, connectionId, deps) =>
+  screenSignal(deps, connectionId, message.sessionId, message.signal),
+);

@@ -79,7 +79,8 @@ export class Auth extends Construct {
     if (props.mfa === 'optional') {
       Validations.of(this.userPool).acknowledge({
         id: 'AwsSolutions-COG2',
-        reason: 'MFA (TOTP) is offered to every technician; requiring it is one option away (-c mfa=required), left to the operator because it needs an authenticator app for each technician.',
+        reason:
+          'MFA (TOTP) is offered to every technician; requiring it is one option away (-c mfa=required), left to the operator because it needs an authenticator app for each technician.',
       });
     }
 
@@ -97,7 +98,10 @@ export class Auth extends Construct {
    */
   addIntegrationClient(): UserPoolClient {
     const read = new ResourceServerScope({ scopeName: 'sessions.read', scopeDescription: "Read a technician's sessions and their logs" });
-    const write = new ResourceServerScope({ scopeName: 'sessions.write', scopeDescription: 'Create sessions and PIN codes for a technician, and close them' });
+    const write = new ResourceServerScope({
+      scopeName: 'sessions.write',
+      scopeDescription: 'Create sessions and PIN codes for a technician, and close them',
+    });
     const resourceServer = new UserPoolResourceServer(this, 'IntegrationApi', {
       userPool: this.userPool,
       identifier: RESOURCE_SERVER,

@@ -73,21 +73,59 @@ export class Monitoring extends Construct {
       this.alarms.push(errors, throttles);
     }
 
-    const alarm = (alarmId: string, description: string, metric: IMetric, threshold: number, missing = TreatMissingData.NOT_BREACHING, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) =>
+    const alarm = (
+      alarmId: string,
+      description: string,
+      metric: IMetric,
+      threshold: number,
+      missing = TreatMissingData.NOT_BREACHING,
+      comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    ) =>
       this.alarms.push(
-        new Alarm(this, alarmId, { alarmDescription: description, metric, threshold, evaluationPeriods: 1, comparisonOperator: comparison, treatMissingData: missing }),
+        new Alarm(this, alarmId, {
+          alarmDescription: description,
+          metric,
+          threshold,
+          evaluationPeriods: 1,
+          comparisonOperator: comparison,
+          treatMissingData: missing,
+        }),
       );
     const fiveMinutes = { period: Duration.minutes(5) };
     const httpApiMetric = (metricName: string, statistic: string) =>
       new Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: { ApiId: props.httpApi.apiId }, statistic, ...fiveMinutes });
     alarm('HttpApi5xx', 'The HTTP API answered 5xx (a handler failed or API Gateway could not reach it)', httpApiMetric('5xx', 'Sum'), 5);
-    alarm('HttpApiLatency', `The HTTP API's p99 latency exceeded ${httpApiLatencyAlarmMs} ms`, httpApiMetric('Latency', 'p99'), httpApiLatencyAlarmMs, TreatMissingData.NOT_BREACHING, ComparisonOperator.GREATER_THAN_THRESHOLD);
+    alarm(
+      'HttpApiLatency',
+      `The HTTP API's p99 latency exceeded ${httpApiLatencyAlarmMs} ms`,
+      httpApiMetric('Latency', 'p99'),
+      httpApiLatencyAlarmMs,
+      TreatMissingData.NOT_BREACHING,
+      ComparisonOperator.GREATER_THAN_THRESHOLD,
+    );
     const webSocketMetric = (metricName: string) =>
-      new Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: { ApiId: props.webSocketApi.apiId, Stage: props.webSocketStageName }, statistic: 'Sum', ...fiveMinutes });
-    alarm('WebSocketIntegrationErrors', 'WebSocket route integrations failed (API Gateway could not run a handler)', webSocketMetric('IntegrationError'), 5);
+      new Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiId: props.webSocketApi.apiId, Stage: props.webSocketStageName },
+        statistic: 'Sum',
+        ...fiveMinutes,
+      });
+    alarm(
+      'WebSocketIntegrationErrors',
+      'WebSocket route integrations failed (API Gateway could not run a handler)',
+      webSocketMetric('IntegrationError'),
+      5,
+    );
     alarm('WebSocketExecutionErrors', 'WebSocket API execution errors', webSocketMetric('ExecutionError'), 5);
     const tableMetric = (metricName: string) =>
-      new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: props.table.tableName }, statistic: 'Sum', ...fiveMinutes });
+      new Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap: { TableName: props.table.tableName },
+        statistic: 'Sum',
+        ...fiveMinutes,
+      });
     alarm('TableReadThrottles', 'DynamoDB throttled reads on the table or an index', tableMetric('ReadThrottleEvents'), 1);
     alarm('TableWriteThrottles', 'DynamoDB throttled writes on the table or an index', tableMetric('WriteThrottleEvents'), 1);
     alarm('TableSystemErrors', 'DynamoDB answered with internal errors (5xx)', tableMetric('SystemErrors'), 1);
@@ -101,7 +139,14 @@ export class Monitoring extends Construct {
         statistic: 'Average',
         ...fiveMinutes,
       });
-      alarm('CloudFront5xx', 'More than 5 % of the site’s responses were 5xx', cloudFront5xx, 5, TreatMissingData.NOT_BREACHING, ComparisonOperator.GREATER_THAN_THRESHOLD);
+      alarm(
+        'CloudFront5xx',
+        'More than 5 % of the site’s responses were 5xx',
+        cloudFront5xx,
+        5,
+        TreatMissingData.NOT_BREACHING,
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+      );
     }
     // Missing data is a stopped sweeper: sessions would never time out.
     const sweepWindow = Duration.minutes(Math.max(5, props.sweeper.everyMinutes * 3));

@@ -18,7 +18,9 @@ export class ScheduledJobs extends Construct {
         schedule: Schedule.rate(Duration.minutes(job.everyMinutes)),
       });
       // A missed run is caught up by the next one; retrying an old sweep only adds load.
-      rule.addTarget(new LambdaFunction(handlers.get(job.name).function, { retryAttempts: 0, maxEventAge: Duration.minutes(job.everyMinutes) }));
+      rule.addTarget(
+        new LambdaFunction(handlers.get(job.name).function, { retryAttempts: 0, maxEventAge: Duration.minutes(job.everyMinutes) }),
+      );
       rules.set(job.name, rule);
     }
     this.rules = rules;

@@ -90,7 +90,8 @@ export class ServiceFunction extends Construct {
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (added by tracing: ACTIVE) support no resource-level permissions; nothing else in this role is wildcarded.',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords (added by tracing: ACTIVE) support no resource-level permissions; nothing else in this role is wildcarded.',
     });
   }
 
@@ -125,7 +126,10 @@ export class ServiceFunction extends Construct {
    */
   bindSignalingChannels(channelArns: readonly string[]): this {
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig'], resources: [...channelArns] }),
+      new PolicyStatement({
+        actions: ['kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig'],
+        resources: [...channelArns],
+      }),
     );
     return this;
   }
@@ -137,7 +141,8 @@ export class ServiceFunction extends Construct {
     const apiRef = nagRef(stage.api.node.defaultChild as CfnResource);
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:${partition}:execute-api:${region}:${account}:${apiRef}/${stage.stageName}/*/@connections/*]`,
-      reason: 'Posting to a WebSocket client needs the connection id in the ARN; ids are only known at run time. Scoped to this API and stage, @connections only.',
+      reason:
+        'Posting to a WebSocket client needs the connection id in the ARN; ids are only known at run time. Scoped to this API and stage, @connections only.',
     });
     return this;
   }
@@ -152,17 +157,21 @@ export class ServiceFunction extends Construct {
   bindTechnicianDirectory(userPool: IUserPool): this {
     this.function.addEnvironment(USER_POOL_ID, userPool.userPoolId);
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'], resources: [userPool.userPoolArn] }),
+      new PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
+        resources: [userPool.userPoolArn],
+      }),
     );
     return this;
   }
-
 }
 
 function codeProps(props: ServiceFunctionProps): Partial<ConstructorParameters<typeof NodejsFunction>[2]> {
   if (props.codeMode === 'placeholder') {
     return {
-      code: Code.fromInline(`exports.handler = async () => { throw new Error('placeholder for ${props.declaration.name}: synthesized without bundling'); };`),
+      code: Code.fromInline(
+        `exports.handler = async () => { throw new Error('placeholder for ${props.declaration.name}: synthesized without bundling'); };`,
+      ),
       handler: 'index.handler',
     };
   }

@@ -60,7 +60,8 @@ export class StreamConsumers extends Construct {
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of the stream consumers; it holds stream positions to replay, and an alarm fires on its first message.',
+      reason:
+        'This queue is itself the dead-letter destination of the stream consumers; it holds stream positions to replay, and an alarm fires on its first message.',
     });
     if (!props.table.tableStreamArn) throw new Error('the table has no stream; session events are derived from it');
     for (const consumer of props.consumers) {
@@ -77,13 +78,19 @@ export class StreamConsumers extends Construct {
           // Per-key order holds with parallel batches: records of one session stay on one shard, in order.
           parallelizationFactor: 4,
           onFailure: new SqsDlq(this.deadLetterQueue),
-          filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') as unknown, dynamodb: { NewImage: { kind: { S: FilterRule.isEqual('log') as unknown } } } })],
+          filters: [
+            FilterCriteria.filter({
+              eventName: FilterRule.isEqual('INSERT') as unknown,
+              dynamodb: { NewImage: { kind: { S: FilterRule.isEqual('log') as unknown } } },
+            }),
+          ],
         }),
       );
     }
     this.alarms.push(
       new Alarm(this, 'StreamFailuresAlarm', {
-        alarmDescription: 'Session events could not be published or handed to webhooks for 24 hours: replay the positions in the dead-letter queue',
+        alarmDescription:
+          'Session events could not be published or handed to webhooks for 24 hours: replay the positions in the dead-letter queue',
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
         threshold: 1,
         evaluationPeriods: 1,

@@ -50,7 +50,14 @@ export const appletBundleKey = 'applet/RemoteSupport.cjs';
  * language. Host is never forwarded (API Gateway routes by its own host name); Authorization
  * travels through the cache policy, the only way CloudFront forwards it.
  */
-export const apiForwardedHeaders = ['CloudFront-Viewer-Address', 'Content-Type', 'User-Agent', 'Origin', 'Accept', 'Accept-Language'] as const;
+export const apiForwardedHeaders = [
+  'CloudFront-Viewer-Address',
+  'Content-Type',
+  'User-Agent',
+  'Origin',
+  'Accept',
+  'Accept-Language',
+] as const;
 export const siteConfigKey = 'config.json';
 const edgeDirectory = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'edge');
 
@@ -158,7 +165,9 @@ export class Site extends Construct {
     });
 
     const bucketOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket, {
-      originAccessControl: new S3OriginAccessControl(this, 'OriginAccess', { originAccessControlName: accountUniqueName(this, 'site', 64) }),
+      originAccessControl: new S3OriginAccessControl(this, 'OriginAccess', {
+        originAccessControlName: accountUniqueName(this, 'site', 64),
+      }),
     });
     const apiOriginRequest = new OriginRequestPolicy(this, 'ApiOriginRequest', {
       originRequestPolicyName: accountUniqueName(this, 'api-origin-request', 128),
@@ -237,18 +246,23 @@ export class Site extends Construct {
     if (!webAclArn) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR2',
-        reason: 'WAF costs at least $5/month plus $1/rule and is opt-in (-c enableWaf=true or -c webAclArn=...); PIN redemption is rate-limited per client and globally by the service itself.',
+        reason:
+          'WAF costs at least $5/month plus $1/rule and is opt-in (-c enableWaf=true or -c webAclArn=...); PIN redemption is rate-limited per client and globally by the service itself.',
       });
     }
     if (!props.domainName) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
-        reason: 'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose TLS policy CloudFront fixes; with -c domainName the policy is TLSv1.2_2021.',
+        reason:
+          'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose TLS policy CloudFront fixes; with -c domainName the policy is TLSv1.2_2021.',
       });
     }
 
     if (props.hostedZone && props.domainName) {
-      const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZone.id, zoneName: props.hostedZone.name });
+      const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+        hostedZoneId: props.hostedZone.id,
+        zoneName: props.hostedZone.name,
+      });
       const target = RecordTarget.fromAlias(new CloudFrontTarget(this.distribution));
       new ARecord(this, 'AliasV4', { zone, recordName: props.domainName, target });
       new AaaaRecord(this, 'AliasV6', { zone, recordName: props.domainName, target });
@@ -308,7 +322,9 @@ export class Site extends Construct {
           `rebuild them: npm run build:apps -- --server ${this.origin} --ws-url <WebSocketUrl output>`,
       );
     }
-    Annotations.of(this).addInfo(`support apps built for ${manifest.serverConfig.httpOrigin} (${manifest.serverConfig.webSocketUrl}): ${manifest.apps.map((app) => `${app.platform} ${app.signature}`).join(', ')}`);
+    Annotations.of(this).addInfo(
+      `support apps built for ${manifest.serverConfig.httpOrigin} (${manifest.serverConfig.webSocketUrl}): ${manifest.apps.map((app) => `${app.platform} ${app.signature}`).join(', ')}`,
+    );
     return new BucketDeployment(this, 'DeployApps', {
       sources: [Source.asset(path.join(appsDirectory, gzipDirectoryName))],
       destinationBucket: this.bucket,

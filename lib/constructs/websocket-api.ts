@@ -48,7 +48,11 @@ export class WebSocketApi extends Construct {
     return `${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
   }
 
-  addRoutes(routes: readonly WebSocketRoute[], authorizerDeclaration: HandlerDeclaration, functions: ReadonlyMap<string, ServiceFunction>): void {
+  addRoutes(
+    routes: readonly WebSocketRoute[],
+    authorizerDeclaration: HandlerDeclaration,
+    functions: ReadonlyMap<string, ServiceFunction>,
+  ): void {
     const lookup = (name: string): ServiceFunction => {
       const found = functions.get(name);
       if (!found) throw new Error(`no function for WebSocket handler ${name}`);
@@ -56,7 +60,9 @@ export class WebSocketApi extends Construct {
     };
     // No identity source: the token arrives as ?token= or the ticket as ?ticket=, and either one
     // suffices, so API Gateway must call the authorizer on every $connect (this also disables caching).
-    const authorizer = new WebSocketLambdaAuthorizer('ConnectAuthorizer', lookup(authorizerDeclaration.name).function, { identitySource: [] });
+    const authorizer = new WebSocketLambdaAuthorizer('ConnectAuthorizer', lookup(authorizerDeclaration.name).function, {
+      identitySource: [],
+    });
     for (const route of routes) {
       const created = this.api.addRoute(route.routeKey, {
         integration: new WebSocketLambdaIntegration(`${route.name}-integration`, lookup(route.name).function),

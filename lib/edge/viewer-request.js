@@ -8,7 +8,8 @@
 // - /console/ and other directory URIs: S3 has no index documents behind OAC.
 var APPLET_BUNDLE_URI = '/applet/RemoteSupport.cjs';
 var APPLET_DOWNLOAD = /^\/applet\/([A-Za-z][A-Za-z0-9-]{0,40}_[A-Za-z0-9_-]{22,64}\.cjs)$/;
-var APP_DOWNLOAD = /^\/applet\/(windows-x64|macos-arm64|macos-x64|linux-x64|linux-arm64)\/([A-Za-z][A-Za-z0-9-]{0,40}_[A-Za-z0-9_-]{22,64}(\.exe)?)$/;
+var APP_DOWNLOAD =
+  /^\/applet\/(windows-x64|macos-arm64|macos-x64|linux-x64|linux-arm64)\/([A-Za-z][A-Za-z0-9-]{0,40}_[A-Za-z0-9_-]{22,64}(\.exe)?)$/;
 var FILE_NAME_HEADER = 'x-applet-file-name';
 
 // eslint-disable-next-line @typescript-eslint/no-unused-vars

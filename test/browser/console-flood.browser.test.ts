@@ -44,7 +44,11 @@ afterAll(async () => {
 function floodLines(): ChatLine[] {
   return Array.from({ length: LINES }, (_, index) => {
     const from = index % 2 === 0 ? 'customer' : 'technician';
-    return { from, name: from === 'customer' ? 'Flood Customer' : 'Alice Adler', text: `${index}:`.padEnd(LINE_LENGTH, String.fromCharCode(97 + (index % 26))) };
+    return {
+      from,
+      name: from === 'customer' ? 'Flood Customer' : 'Alice Adler',
+      text: `${index}:`.padEnd(LINE_LENGTH, String.fromCharCode(97 + (index % 26))),
+    };
   });
 }
 
@@ -59,7 +63,9 @@ function watchLogReads(page: Page, sessionId: string): LogRead[] {
   page.on('response', (response) => {
     const url = new URL(response.url());
     if (url.pathname !== `/api/sessions/${sessionId}/log` || response.request().method() !== 'GET') return;
-    void response.json().then((body: { entries: unknown[] }) => reads.push({ cursor: url.searchParams.get('cursor'), entries: body.entries.length }));
+    void response
+      .json()
+      .then((body: { entries: unknown[] }) => reads.push({ cursor: url.searchParams.get('cursor'), entries: body.entries.length }));
   });
   return reads;
 }
@@ -102,14 +108,19 @@ describe('console with a long session log', () => {
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Flood Customer', exact: true }) });
     await row.getByRole('button', { name: 'Flood Customer' }).click();
     const panel = page.getByRole('tabpanel', { name: 'Flood Customer' });
-    await panel.locator('.chat-messages .message').nth(LINES - 1).waitFor({ state: 'attached', timeout: 60_000 });
+    await panel
+      .locator('.chat-messages .message')
+      .nth(LINES - 1)
+      .waitFor({ state: 'attached', timeout: 60_000 });
     // The view scrolls to the newest line; let the frame that shows it finish.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
     expect(await panel.locator('.chat-messages .message').count()).toBe(LINES);
 
     const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     const longest = Math.max(0, ...longTasks);
-    console.log(`long tasks (ms): ${longTasks.map(Math.round).join(" ")}; longest ${Math.round(longest)} ms, total ${Math.round(longTasks.reduce((sum, task) => sum + task, 0))} ms`);
+    console.log(
+      `long tasks (ms): ${longTasks.map(Math.round).join(' ')}; longest ${Math.round(longest)} ms, total ${Math.round(longTasks.reduce((sum, task) => sum + task, 0))} ms`,
+    );
     expect(longest).toBeLessThanOrEqual(LONGEST_TASK_MS);
     expect(problems).toEqual([]);
     await context.close();
@@ -121,7 +132,11 @@ describe('console with a long session log', () => {
     await writeChatLines(
       runtime.dynamoDbCredentialsFile,
       session.id,
-      Array.from({ length: EARLIER_LINES }, (_, index) => ({ from: 'customer' as const, name: 'Log Follower', text: `earlier line ${index}` })),
+      Array.from({ length: EARLIER_LINES }, (_, index) => ({
+        from: 'customer' as const,
+        name: 'Log Follower',
+        text: `earlier line ${index}`,
+      })),
     );
 
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
@@ -151,22 +166,32 @@ describe('console with a long session log', () => {
 
     // API Gateway drops idle connections; the local gateway's @connections DELETE does the same.
     const access = await readCredentialsFile(runtime.dynamoDbCredentialsFile);
-    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: access.endpoint, region: access.region, credentials: access }));
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: access.endpoint, region: access.region, credentials: access }),
+    );
     try {
-      const me = (await (await fetch(`${runtime.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { technician: { id: string } };
+      const me = (await (await fetch(`${runtime.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        technician: { id: string };
+      };
       // A scan reads 1 MB per page and the flooded log fills several: follow the pages (bounded).
       const connections: Record<string, unknown>[] = [];
       let startKey: Record<string, unknown> | undefined;
       for (let scanned = 0; scanned < 100; scanned += 1) {
         const answer = await documents.send(
-          new ScanCommand({ TableName: access.table, FilterExpression: 'kind = :kind AND technicianId = :technician', ExpressionAttributeValues: { ':kind': 'connection', ':technician': me.technician.id }, ExclusiveStartKey: startKey }),
+          new ScanCommand({
+            TableName: access.table,
+            FilterExpression: 'kind = :kind AND technicianId = :technician',
+            ExpressionAttributeValues: { ':kind': 'connection', ':technician': me.technician.id },
+            ExclusiveStartKey: startKey,
+          }),
         );
         connections.push(...(answer.Items ?? []));
         startKey = answer.LastEvaluatedKey;
         if (!startKey) break;
       }
       expect(connections.length).toBeGreaterThan(0);
-      for (const connection of connections) await fetch(`${runtime.url}/@connections/${encodeURIComponent(String(connection.connectionId))}`, { method: 'DELETE' });
+      for (const connection of connections)
+        await fetch(`${runtime.url}/@connections/${encodeURIComponent(String(connection.connectionId))}`, { method: 'DELETE' });
     } finally {
       documents.destroy();
     }
@@ -178,13 +203,19 @@ describe('console with a long session log', () => {
 
     const added = LIVE_EVENTS + 1;
     // Bodies are read asynchronously; the last answer may still be on its way to this side.
-    await eventually(async () => expect(reads.slice(firstReads).reduce((sum, read) => sum + read.entries, 0)).toBe(added), { timeoutMs: 5_000 });
+    await eventually(async () => expect(reads.slice(firstReads).reduce((sum, read) => sum + read.entries, 0)).toBe(added), {
+      timeoutMs: 5_000,
+    });
     const later = reads.slice(firstReads);
     expect(later.length).toBeGreaterThanOrEqual(added);
     expect(later.filter((read) => read.cursor === null)).toEqual([]);
     // Each new entry travelled once (the pages carry no row twice) and each read started at the cursor.
     // The rows shown before the events are the very same nodes, in the same place.
-    const firstRowsKept = await page.evaluate((count) => [...document.querySelectorAll<HTMLElement>('.session-log li')].slice(0, count).every((item) => item.dataset.shownBefore === 'yes'), SHOWN_AT_FIRST);
+    const firstRowsKept = await page.evaluate(
+      (count) =>
+        [...document.querySelectorAll<HTMLElement>('.session-log li')].slice(0, count).every((item) => item.dataset.shownBefore === 'yes'),
+      SHOWN_AT_FIRST,
+    );
     expect(firstRowsKept).toBe(true);
     expect(await page.locator('.session-log li[data-shown-before]').count()).toBe(SHOWN_AT_FIRST);
     expect(problems).toEqual([]);

@@ -58,7 +58,11 @@ describe('console time-outs with the real runtime', () => {
 
     // Decision 0004: an expired session can get a fresh PIN from its session view.
     // A malformed redeem loads the redeem handler now, so its cold start cannot eat the fresh PIN's three seconds.
-    const warmUp = await fetch(`${runtime.url}/api/pin/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const warmUp = await fetch(`${runtime.url}/api/pin/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(warmUp.status).toBe(400);
     await row.getByRole('button', { name: 'Short PIN' }).click();
     const panel = page.getByRole('tabpanel', { name: 'Short PIN' });
@@ -68,7 +72,11 @@ describe('console time-outs with the real runtime', () => {
     await statusCell(page, 'Short PIN', 'PIN code issued').waitFor();
 
     // Redeemed, but the applet never connects: the connecting time-out ends it.
-    const redeemed = await fetch(`${runtime.url}/api/pin/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin }) });
+    const redeemed = await fetch(`${runtime.url}/api/pin/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin }),
+    });
     expect(redeemed.status).toBe(200);
     await statusCell(page, 'Short PIN', 'Timed out').waitFor({ timeout: 15_000 });
     expect(await panel.locator('.session-status').innerText()).toMatch(/^Status: Timed out for \d+:\d\d$/);

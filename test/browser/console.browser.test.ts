@@ -54,7 +54,9 @@ async function openConsole(displayName: string, options: BrowserContextOptions =
   await page.goto(`${runtime.url}/console/`);
   const signInName = options.locale?.startsWith('de') ? `Als ${displayName} anmelden` : `Sign in as ${displayName}`;
   await page.getByRole('button', { name: signInName }).click();
-  await page.getByRole('heading', { level: 1, name: options.locale?.startsWith('de') ? 'Technikerkonsole' : 'Technician console' }).waitFor();
+  await page
+    .getByRole('heading', { level: 1, name: options.locale?.startsWith('de') ? 'Technikerkonsole' : 'Technician console' })
+    .waitFor();
   return { page, problems };
 }
 
@@ -63,7 +65,9 @@ function sessionRow(page: Page, customerName: string): Locator {
 }
 
 async function expectStatus(page: Page, customerName: string, status: string, timeout = 15_000): Promise<void> {
-  await sessionRow(page, customerName).locator('td.status', { hasText: new RegExp(`^${status}$`) }).waitFor({ timeout });
+  await sessionRow(page, customerName)
+    .locator('td.status', { hasText: new RegExp(`^${status}$`) })
+    .waitFor({ timeout });
 }
 
 async function expectNoAxeViolations(page: Page): Promise<void> {
@@ -128,7 +132,9 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     // Bob, side by side: his group may create sessions but not PIN codes, and he is told so.
     await bob.page.getByRole('toolbar', { name: 'Session' }).getByRole('button', { name: 'New session' }).click();
     const bobDialog = bob.page.getByRole('dialog', { name: 'Create new session' });
-    await bobDialog.getByText('You cannot create PIN codes: your group (Helpdesk) is not allowed to use the PIN-code connection method.').waitFor();
+    await bobDialog
+      .getByText('You cannot create PIN codes: your group (Helpdesk) is not allowed to use the PIN-code connection method.')
+      .waitFor();
     expect(await bobDialog.getByRole('button', { name: 'Create PIN code' }).count()).toBe(0);
     await saveScreenshot(bob.page, 'docs/screenshots/console-no-pin-permission.png');
     await expectNoAxeViolations(bob.page);
@@ -180,7 +186,9 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     await expectStatus(page, 'Max Mustermann', 'Waiting', 20_000).catch((error: unknown) => {
       throw new Error(`console never showed Waiting; applet output:\n${applet.output()}`, { cause: error });
     });
-    const arrival = page.getByRole('list', { name: 'Waiting customers' }).getByText('Max Mustermann is waiting. Select the session and click Start.');
+    const arrival = page
+      .getByRole('list', { name: 'Waiting customers' })
+      .getByText('Max Mustermann is waiting. Select the session and click Start.');
     await arrival.waitFor();
     expect(await page.title()).toBe('(1) Technician console');
     expect(await startButton.isEnabled()).toBe(true);
@@ -233,9 +241,12 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     const toolbar = carol.page.getByRole('toolbar', { name: 'Sitzung' });
     const newSession = toolbar.getByRole('button', { name: 'Neue Sitzung' });
     expect(await newSession.getAttribute('aria-disabled')).toBe('true');
-    const explanation = 'Sie können keine Sitzungen erstellen: Ihre Technikergruppe (Observers) ist nicht berechtigt, private Sitzungen zu starten.';
+    const explanation =
+      'Sie können keine Sitzungen erstellen: Ihre Technikergruppe (Observers) ist nicht berechtigt, private Sitzungen zu starten.';
     await carol.page.getByText(explanation).waitFor();
-    expect(await newSession.evaluate((button) => document.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent)).toContain(explanation);
+    expect(
+      await newSession.evaluate((button) => document.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent),
+    ).toContain(explanation);
     // Reachable and operable by keyboard, but it opens nothing: the explanation is the answer.
     await newSession.focus();
     await carol.page.keyboard.press('Enter');
@@ -277,7 +288,11 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     await eventually(async () => expect(await focused()).toBe('Neue Sitzung'));
     await expectStatus(page, 'Erika Musterfrau', 'PIN-Code ausgegeben');
 
-    const redeemed = await fetch(`${runtime.url}/api/pin/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin }) });
+    const redeemed = await fetch(`${runtime.url}/api/pin/redeem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin }),
+    });
     expect(redeemed.status).toBe(200);
     await expectStatus(page, 'Erika Musterfrau', 'Verbindung wird hergestellt');
     expect(await sessionRow(page, 'Erika Musterfrau').getByRole('button', { name: 'Starten' }).isDisabled()).toBe(true);
@@ -303,13 +318,21 @@ describe('technician console with the real runtime, PIN page and applet', () => 
 
     // API Gateway drops idle connections; the local gateway's @connections DELETE does the same.
     const access = await readCredentialsFile(runtime.dynamoDbCredentialsFile);
-    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: access.endpoint, region: access.region, credentials: access }));
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: access.endpoint, region: access.region, credentials: access }),
+    );
     const { Items: connections = [] } = await documents.send(
-      new ScanCommand({ TableName: 'remote-support', FilterExpression: 'kind = :kind AND technicianId = :technician', ExpressionAttributeValues: { ':kind': 'connection', ':technician': technician.id } }),
+      new ScanCommand({
+        TableName: 'remote-support',
+        FilterExpression: 'kind = :kind AND technicianId = :technician',
+        ExpressionAttributeValues: { ':kind': 'connection', ':technician': technician.id },
+      }),
     );
     expect(connections.length).toBeGreaterThan(0);
     for (const connection of connections) {
-      const dropped = await fetch(`${runtime.url}/@connections/${encodeURIComponent(String(connection.connectionId))}`, { method: 'DELETE' });
+      const dropped = await fetch(`${runtime.url}/@connections/${encodeURIComponent(String(connection.connectionId))}`, {
+        method: 'DELETE',
+      });
       expect(dropped.status).toBeLessThan(300);
     }
     await page.getByText(/^Live updates interrupted\. Reconnecting in \d+ s…$/).waitFor();
@@ -346,7 +369,9 @@ describe('technician console with the real runtime, PIN page and applet', () => 
     const token = await getToken(runtime.url, 'bob');
     const names = Array.from({ length: 100 }, (_, index) => `Kunde ${String(index + 1).padStart(3, '0')}`);
     for (let batch = 0; batch < names.length; batch += 50) {
-      await Promise.all(names.slice(batch, batch + 50).map((customerName) => technicianCall(token, 'POST', '/api/sessions', { customerName })));
+      await Promise.all(
+        names.slice(batch, batch + 50).map((customerName) => technicianCall(token, 'POST', '/api/sessions', { customerName })),
+      );
     }
     const bob = await openConsole('Bob Becker');
     const { page } = bob;
@@ -358,7 +383,9 @@ describe('technician console with the real runtime, PIN page and applet', () => 
 
     // The click handler re-sorts and moves the rows synchronously; style and layout follow in the next frame.
     const sortTime = await page.evaluate(() => {
-      const button = [...document.querySelectorAll<HTMLButtonElement>('button.sort')].find((candidate) => candidate.textContent?.startsWith('Customer'));
+      const button = [...document.querySelectorAll<HTMLButtonElement>('button.sort')].find((candidate) =>
+        candidate.textContent?.startsWith('Customer'),
+      );
       const begin = performance.now();
       button?.click();
       void document.body.offsetHeight;

@@ -26,7 +26,11 @@ afterAll(async () => {
 
 async function livePin(): Promise<string> {
   const headers = { authorization: `Bearer ${technicianToken}`, 'content-type': 'application/json' };
-  const created = await fetch(`${runtime.url}/api/sessions`, { method: 'POST', headers, body: JSON.stringify({ customerName: 'Error Path' }) });
+  const created = await fetch(`${runtime.url}/api/sessions`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ customerName: 'Error Path' }),
+  });
   const { session } = (await created.json()) as { session: { id: string } };
   const generated = await fetch(`${runtime.url}/api/sessions/${session.id}/pin`, { method: 'POST', headers });
   return ((await generated.json()) as { pin: string }).pin;
@@ -35,7 +39,10 @@ async function livePin(): Promise<string> {
 /** `running`: page time flows but can be moved on; `paused`: it moves only when the test says so. */
 type PageClock = 'real' | 'running' | 'paused';
 
-async function openPage(clock: PageClock = 'real', webSocketUrl?: string): Promise<{ page: Page; redeemRequests: string[]; problems: string[] }> {
+async function openPage(
+  clock: PageClock = 'real',
+  webSocketUrl?: string,
+): Promise<{ page: Page; redeemRequests: string[]; problems: string[] }> {
   const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
   if (webSocketUrl) await page.route('**/config.json', (route) => route.fulfill({ json: { apiBaseUrl: '/api', webSocketUrl } }));
@@ -75,7 +82,8 @@ async function advanceClockUntil(page: Page, condition: () => Promise<boolean>, 
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id);
 
 // The browser reports failed requests and refused WebSocket handshakes on the console itself; those are the point here.
-const unexpected = (problems: string[]) => problems.filter((line) => !line.includes('Failed to load resource') && !/WebSocket connection to .* failed/.test(line));
+const unexpected = (problems: string[]) =>
+  problems.filter((line) => !line.includes('Failed to load resource') && !/WebSocket connection to .* failed/.test(line));
 
 async function stubRedeem(page: Page, answer: (route: Route) => Promise<void>): Promise<void> {
   await page.route('**/api/pin/redeem', answer);
@@ -119,7 +127,11 @@ describe('PIN page error paths', () => {
   it('counts down Retry-After on too many attempts, then lets the customer try again', async () => {
     const { page, problems } = await openPage('paused');
     await stubRedeem(page, (route) =>
-      route.fulfill({ status: 429, headers: { 'retry-after': '3' }, json: { error: { code: 'too_many_attempts', message: 'Too many attempts.' } } }),
+      route.fulfill({
+        status: 429,
+        headers: { 'retry-after': '3' },
+        json: { error: { code: 'too_many_attempts', message: 'Too many attempts.' } },
+      }),
     );
     await submit(page, '123456');
     await errorShown(page, 'Too many attempts. Please wait 3 seconds, then try again.');

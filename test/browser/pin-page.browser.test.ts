@@ -110,7 +110,10 @@ describe('PIN page with the real runtime and applet', () => {
     expect((await stat(appletFile)).size).toBeGreaterThan(1000);
 
     // Run exactly what the page tells the customer to run, taken from its copy button.
-    await page.getByRole('button', { name: `Copy: node ${fileName}` }).first().click();
+    await page
+      .getByRole('button', { name: `Copy: node ${fileName}` })
+      .first()
+      .click();
     await page.locator('#copy-status', { hasText: 'Command copied.' }).waitFor({ state: 'attached' });
     const copiedCommand = await page.evaluate(() => navigator.clipboard.readText());
     expect(copiedCommand).toBe(`node ${fileName}`);

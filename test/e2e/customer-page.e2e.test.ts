@@ -25,7 +25,12 @@ async function open(query: string): Promise<TestSocket> {
 }
 
 async function logTypes(sessionId: string): Promise<{ type: string; details?: Record<string, unknown>; message: string }[]> {
-  const log = await api<{ entries: { type: string; details?: Record<string, unknown>; message: string }[] }>(runtime.url, 'GET', `/api/sessions/${sessionId}/log`, alice);
+  const log = await api<{ entries: { type: string; details?: Record<string, unknown>; message: string }[] }>(
+    runtime.url,
+    'GET',
+    `/api/sessions/${sessionId}/log`,
+    alice,
+  );
   return log.body.entries;
 }
 
@@ -58,7 +63,10 @@ describe('the PIN page follows its session by push', () => {
     const session = await redeemedSession(runtime.url, alice, 'Push Erika');
     const page = await open(`progress=${session.progressToken}`);
     page.send({ action: 'follow' });
-    expect((await page.next(isState('connecting'))).session).toMatchObject({ id: session.sessionId, technician: { displayName: 'Alice Adler' } });
+    expect((await page.next(isState('connecting'))).session).toMatchObject({
+      id: session.sessionId,
+      technician: { displayName: 'Alice Adler' },
+    });
     // The applet arrives: the page hears "waiting" with no request of its own.
     const applet = await open(`ticket=${session.ticket}`);
     const waiting = await page.next(isState('waiting'));
@@ -68,7 +76,12 @@ describe('the PIN page follows its session by push', () => {
     expect(code).toMatch(/^[0-9]{2}$/);
     expect((appletState.session as { verificationCode?: string }).verificationCode).toBe(code);
     expect((waiting.session as { via?: string }).via).toBe('app');
-    const viewed = await api<{ session: { verificationCode?: string; customer?: { via?: string } } }>(runtime.url, 'GET', `/api/sessions/${session.sessionId}`, alice);
+    const viewed = await api<{ session: { verificationCode?: string; customer?: { via?: string } } }>(
+      runtime.url,
+      'GET',
+      `/api/sessions/${session.sessionId}`,
+      alice,
+    );
     expect(viewed.body.session).toMatchObject({ verificationCode: code, customer: { via: 'app' } });
 
     await api(runtime.url, 'POST', `/api/sessions/${session.sessionId}/start`, alice);
@@ -94,9 +107,15 @@ describe('Continue in the browser', () => {
     const waiting = await page.next(isState('waiting'));
     expect(waiting.session).toMatchObject({ via: 'browser', verificationCode: expect.stringMatching(/^[0-9]{2}$/) });
     const update = await console.next(
-      (m) => m.type === 'session.updated' && (m.session as { id: string; status: string }).id === session.sessionId && (m.session as { status: string }).status === 'waiting',
+      (m) =>
+        m.type === 'session.updated' &&
+        (m.session as { id: string; status: string }).id === session.sessionId &&
+        (m.session as { status: string }).status === 'waiting',
     );
-    expect(update.session).toMatchObject({ customer: { via: 'browser', connected: true }, verificationCode: (waiting.session as { verificationCode: string }).verificationCode });
+    expect(update.session).toMatchObject({
+      customer: { via: 'browser', connected: true },
+      verificationCode: (waiting.session as { verificationCode: string }).verificationCode,
+    });
     expect((await logTypes(session.sessionId)).map((entry) => entry.type)).toContain('browser_joined');
     await expect(open(`ticket=${session.ticket}`)).rejects.toThrow(/403/);
   });
@@ -108,7 +127,12 @@ describe('Continue in the browser', () => {
     expect((await page.next(isError())).code).toBe('forbidden');
     page.send({ action: 'end', sessionId: session.sessionId });
     await page.next(isError('not_found'));
-    const viewed = await api<{ session: { status: string; customer?: { systemInfo?: unknown } } }>(runtime.url, 'GET', `/api/sessions/${session.sessionId}`, alice);
+    const viewed = await api<{ session: { status: string; customer?: { systemInfo?: unknown } } }>(
+      runtime.url,
+      'GET',
+      `/api/sessions/${session.sessionId}`,
+      alice,
+    );
     expect(viewed.body.session.status).toBe('connecting');
     expect(viewed.body.session.customer?.systemInfo).toBeUndefined();
   });
@@ -132,7 +156,11 @@ describe('verification code at Start', () => {
     const access = await readCredentialsFile(runtime.dynamoDbCredentialsFile);
     const client = new DynamoDBClient({ endpoint: access.endpoint, region: access.region, credentials: access });
     const table = { client: DynamoDBDocumentClient.from(client), name: access.table };
-    await putGroup(table, { name: 'Support', permissions: { privateSessions: true, pinCode: true }, settings: { verificationCodeAtStart: true } });
+    await putGroup(table, {
+      name: 'Support',
+      permissions: { privateSessions: true, pinCode: true },
+      settings: { verificationCodeAtStart: true },
+    });
     try {
       const session = await redeemedSession(runtime.url, alice, 'Code Erika');
       const page = await open(`progress=${session.progressToken}`);
@@ -144,8 +172,12 @@ describe('verification code at Start', () => {
       const withoutCode = await api<{ error: { code: string } }>(runtime.url, 'POST', `/api/sessions/${session.sessionId}/start`, alice);
       expect(withoutCode.status).toBe(409);
       expect(withoutCode.body.error.code).toBe('verification_code_mismatch');
-      expect((await api(runtime.url, 'POST', `/api/sessions/${session.sessionId}/start`, alice, { verificationCode: wrong })).status).toBe(409);
-      expect((await api(runtime.url, 'POST', `/api/sessions/${session.sessionId}/start`, alice, { verificationCode: code })).status).toBe(200);
+      expect((await api(runtime.url, 'POST', `/api/sessions/${session.sessionId}/start`, alice, { verificationCode: wrong })).status).toBe(
+        409,
+      );
+      expect((await api(runtime.url, 'POST', `/api/sessions/${session.sessionId}/start`, alice, { verificationCode: code })).status).toBe(
+        200,
+      );
       expect((await logTypes(session.sessionId)).filter((entry) => entry.type === 'verification_failed')).toHaveLength(2);
     } finally {
       await putGroup(table, { name: 'Support', permissions: { privateSessions: true, pinCode: true } });
@@ -160,7 +192,11 @@ describe('screen-view signaling stays between the two sides of one active sessio
     const session = await activeBrowserSession('Signal Erika');
     const console = await open(`token=${alice}`);
     console.send(request(session.sessionId));
-    expect(await session.page.next((m) => m.type === 'screen')).toMatchObject({ from: 'technician', signal: { kind: 'request' }, technician: { displayName: 'Alice Adler' } });
+    expect(await session.page.next((m) => m.type === 'screen')).toMatchObject({
+      from: 'technician',
+      signal: { kind: 'request' },
+      technician: { displayName: 'Alice Adler' },
+    });
     session.page.send({ action: 'screen', sessionId: session.sessionId, signal: { kind: 'decline' } });
     await console.next((m) => m.type === 'screen' && (m.signal as { kind: string }).kind === 'decline');
     console.send(request(session.sessionId));
@@ -170,7 +206,13 @@ describe('screen-view signaling stays between the two sides of one active sessio
     session.page.send({ action: 'screen', sessionId: session.sessionId, signal: { kind: 'stop' } });
     await console.next((m) => m.type === 'screen' && (m.signal as { kind: string }).kind === 'stop');
     const screenEntries = (await logTypes(session.sessionId)).filter((entry) => entry.type.startsWith('screen_'));
-    expect(screenEntries.map((entry) => entry.type)).toEqual(['screen_requested', 'screen_declined', 'screen_requested', 'screen_shared', 'screen_stopped']);
+    expect(screenEntries.map((entry) => entry.type)).toEqual([
+      'screen_requested',
+      'screen_declined',
+      'screen_requested',
+      'screen_shared',
+      'screen_stopped',
+    ]);
     expect(screenEntries.at(-1)?.details).toEqual({ by: 'customer' });
   });
 

@@ -60,7 +60,13 @@ class ConsoleSocket {
     const seen = this.messages.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching WebSocket message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.type))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`no matching WebSocket message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.type))}`),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
     });
   }
@@ -80,13 +86,18 @@ class AppletProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
   static run(file: string): AppletProcess {
-    return new AppletProcess(spawn(process.execPath, [file, '--yes'], { cwd: path.dirname(file), env: { ...process.env, LANG: 'en_US.UTF-8' } }));
+    return new AppletProcess(
+      spawn(process.execPath, [file, '--yes'], { cwd: path.dirname(file), env: { ...process.env, LANG: 'en_US.UTF-8' } }),
+    );
   }
   waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
     const seen = this.lines.find((line) => pattern.test(line));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`applet printed no line matching ${pattern} within ${timeoutMs} ms:\n${this.lines.join('\n')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`applet printed no line matching ${pattern} within ${timeoutMs} ms:\n${this.lines.join('\n')}`)),
+        timeoutMs,
+      );
       this.waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
     });
   }
@@ -117,12 +128,11 @@ describe('a PIN session from "New session" to "Closed"', () => {
     await console_.next(isSessionUpdate(id, 'pending'));
 
     // 3. The customer enters the PIN
-    const redeemed = await api<{ sessionId: string; technician: { displayName: string }; applet: { downloadUrl: string; fileName: string } }>(
-      'POST',
-      '/api/pin/redeem',
-      undefined,
-      { pin: pin.body.pin },
-    );
+    const redeemed = await api<{
+      sessionId: string;
+      technician: { displayName: string };
+      applet: { downloadUrl: string; fileName: string };
+    }>('POST', '/api/pin/redeem', undefined, { pin: pin.body.pin });
     expect(redeemed.status).toBe(200);
     expect(redeemed.body).toMatchObject({ sessionId: id, technician: { displayName: 'Alice Adler' } });
     await console_.next(isSessionUpdate(id, 'connecting'));
@@ -143,7 +153,12 @@ describe('a PIN session from "New session" to "Closed"', () => {
     const listed = await api<{ sessions: SessionView[] }>('GET', '/api/sessions', token);
     const inList = listed.body.sessions.find((session) => session.id === id);
     expect(inList?.status).toBe('waiting');
-    expect(inList?.customer?.systemInfo).toMatchObject({ os: expect.any(String), arch: os.arch(), cpus: os.cpus().length, hostname: os.hostname() });
+    expect(inList?.customer?.systemInfo).toMatchObject({
+      os: expect.any(String),
+      arch: os.arch(),
+      cpus: os.cpus().length,
+      hostname: os.hostname(),
+    });
 
     // 6. Start: the customer is told the technician joined
     const started = await api<{ session: SessionView }>('POST', `/api/sessions/${id}/start`, token);
@@ -198,7 +213,9 @@ describe('a PIN session from "New session" to "Closed"', () => {
     expect(reused).toEqual({ status: 404, body: { error: { code: 'pin_invalid', message: expect.any(String) } } });
 
     const forged = new WebSocket(`${runtime.wsUrl}?ticket=${'A'.repeat(32)}`);
-    const status = await new Promise<number>((resolve) => forged.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)));
+    const status = await new Promise<number>((resolve) =>
+      forged.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
+    );
     expect(status).toBe(403);
 
     const bobs = await api<{ session: SessionView }>('POST', '/api/sessions', bob, { customerName: 'Moritz' });

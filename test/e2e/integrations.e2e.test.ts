@@ -34,7 +34,12 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function api<T>(method: string, route: string, token?: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
+async function api<T>(
+  method: string,
+  route: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; body: T; headers: Headers }> {
   const response = await fetch(`${runtime.url}${route}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -44,7 +49,10 @@ async function api<T>(method: string, route: string, token?: string, body?: unkn
 }
 
 async function clientToken(clientId: string, scope?: string): Promise<string> {
-  const response = await api<{ access_token: string; token_type: string }>('POST', '/dev/client-token', undefined, { clientId, ...(scope ? { scope } : {}) });
+  const response = await api<{ access_token: string; token_type: string }>('POST', '/dev/client-token', undefined, {
+    clientId,
+    ...(scope ? { scope } : {}),
+  });
   expect(response.status).toBe(200);
   expect(response.body.token_type).toBe('Bearer');
   return response.body.access_token;
@@ -52,14 +60,18 @@ async function clientToken(clientId: string, scope?: string): Promise<string> {
 
 async function admin(...argv: string[]): Promise<string> {
   const out: string[] = [];
-  const code = await runAdmin([...argv, '--target', 'local', '--credentials-file', runtime.dynamoDbCredentialsFile], { out: (line) => out.push(line), err: (line) => out.push(line) });
+  const code = await runAdmin([...argv, '--target', 'local', '--credentials-file', runtime.dynamoDbCredentialsFile], {
+    out: (line) => out.push(line),
+    err: (line) => out.push(line),
+  });
   explained(out.join('\n'), () => expect(code).toBe(0));
   return out.join('\n');
 }
 
 const verifier = () => new Webhook(secret);
 const eventOf = (request: ReceivedWebhook) => (verifier().verify(request.body, request.headers) as { data: SessionEventDetail }).data;
-const ofSession = (sessionId: string) => (requests: readonly ReceivedWebhook[]) => requests.filter((request) => eventOf(request).session.id === sessionId);
+const ofSession = (sessionId: string) => (requests: readonly ReceivedWebhook[]) =>
+  requests.filter((request) => eventOf(request).session.id === sessionId);
 
 describe('session events as signed webhooks', () => {
   it('delivers every event of a whole session once each, in order, with valid signatures', async () => {
@@ -84,12 +96,23 @@ describe('session events as signed webhooks', () => {
     await receiver.waitFor((requests) => ofSession(id)(requests).some((request) => eventOf(request).type === 'session.closed'));
     const requests = ofSession(id)(receiver.requests);
     const types = requests.map((request) => eventOf(request).type).filter((type) => type !== 'session.applet_disconnected');
-    expect(types).toEqual(['session.created', 'session.pin_generated', 'session.redeemed', 'session.waiting', 'session.started', 'session.closed']);
+    expect(types).toEqual([
+      'session.created',
+      'session.pin_generated',
+      'session.redeemed',
+      'session.waiting',
+      'session.started',
+      'session.closed',
+    ]);
     const ids = requests.map((request) => request.headers['webhook-id']);
     expect(new Set(ids).size).toBe(ids.length);
     for (const request of requests) {
       expect(request.headers['webhook-signature']).toMatch(/^v1,/);
-      expect(eventOf(request)).toMatchObject({ schemaVersion: 1, eventId: request.headers['webhook-id'], session: { id, customerName: 'Erika Mustermann', technician: { username: 'alice' } } });
+      expect(eventOf(request)).toMatchObject({
+        schemaVersion: 1,
+        eventId: request.headers['webhook-id'],
+        session: { id, customerName: 'Erika Mustermann', technician: { username: 'alice' } },
+      });
     }
     expect(receiver.requests.map((request) => request.body).join('\n')).not.toContain(pin.body.pin);
     expect(eventOf(requests.at(-1)!).data).toEqual({ reason: 'technician_closed' });
@@ -109,7 +132,9 @@ describe('session events as signed webhooks', () => {
 
     // The delivery log an admin reads: delivered on the third attempt, nothing left to retry.
     const webhooks = JSON.parse(await admin('webhooks', 'list', '--json')) as { webhooks: { id: string }[] };
-    const log = JSON.parse(await admin('webhooks', 'deliveries', webhooks.webhooks[0]!.id, '--json')) as { deliveries: Record<string, unknown>[] };
+    const log = JSON.parse(await admin('webhooks', 'deliveries', webhooks.webhooks[0]!.id, '--json')) as {
+      deliveries: Record<string, unknown>[];
+    };
     const delivery = log.deliveries.find((entry) => entry.eventId === attempts[0]!.headers['webhook-id']);
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 204 });
     expect(delivery?.nextAttemptAt).toBeUndefined();
@@ -119,7 +144,10 @@ describe('session events as signed webhooks', () => {
 describe('the integration API (client credentials)', () => {
   it('creates a session and a PIN for alice, logged with the client as actor', async () => {
     const token = await clientToken('helpdesk-demo');
-    const created = await api<{ session: SessionView }>('POST', '/api/sessions', token, { customerName: 'Ticket 4711', technician: 'alice' });
+    const created = await api<{ session: SessionView }>('POST', '/api/sessions', token, {
+      customerName: 'Ticket 4711',
+      technician: 'alice',
+    });
     expect(created.status).toBe(201);
     expect(created.body.session.technician).toMatchObject({ username: 'alice', displayName: 'Alice Adler' });
     const id = created.body.session.id;
@@ -141,13 +169,18 @@ describe('the integration API (client credentials)', () => {
 
   it('cannot act for a technician of a group it is not allowed for, nor without naming one', async () => {
     const token = await clientToken('helpdesk-demo');
-    const forBob = await api<{ error: { code: string; message: string } }>('POST', '/api/sessions', token, { customerName: 'Ticket 1', technician: 'bob' });
+    const forBob = await api<{ error: { code: string; message: string } }>('POST', '/api/sessions', token, {
+      customerName: 'Ticket 1',
+      technician: 'bob',
+    });
     expect(forBob.status).toBe(403);
     expect(forBob.body.error.message).toContain('may not act for technician "bob"');
     const nobody = await api<{ error: { code: string } }>('POST', '/api/sessions', token, { customerName: 'Ticket 2' });
     expect(nobody.status).toBe(400);
     // A session of bob's, looked at by the client: refused the same way.
-    const bobs = await api<{ session: SessionView }>('POST', '/api/sessions', await getToken(runtime.url, 'bob'), { customerName: 'Bob customer' });
+    const bobs = await api<{ session: SessionView }>('POST', '/api/sessions', await getToken(runtime.url, 'bob'), {
+      customerName: 'Bob customer',
+    });
     expect((await api('GET', `/api/sessions/${bobs.body.session.id}`, token)).status).toBe(403);
     // Routes the client has no scope for: the list is the console's.
     expect((await api('GET', '/api/sessions', token)).status).toBe(403);
@@ -155,7 +188,10 @@ describe('the integration API (client credentials)', () => {
 
   it('needs the write scope to create, and a token the runtime issued', async () => {
     const readOnly = await clientToken('helpdesk-demo', 'remote-support/sessions.read');
-    const refused = await api<{ error: { message: string } }>('POST', '/api/sessions', readOnly, { customerName: 'Ticket 3', technician: 'alice' });
+    const refused = await api<{ error: { message: string } }>('POST', '/api/sessions', readOnly, {
+      customerName: 'Ticket 3',
+      technician: 'alice',
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.error.message).toContain('remote-support/sessions.write');
     expect((await api('POST', '/dev/client-token', undefined, { clientId: 'stranger' })).status).toBe(404);

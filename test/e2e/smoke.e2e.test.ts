@@ -20,7 +20,10 @@ afterAll(async () => {
 
 function runSmoke(args: readonly string[]): Promise<{ code: number | null; lines: string[] }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', ...args], { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', ...args], {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -51,7 +54,9 @@ describe('npm run smoke', () => {
   it('says in plain words that a technician without the PIN permission cannot run a session', async () => {
     const { code, lines } = await runSmoke(['--url', `${runtime.url}/`, '--username', 'bob']);
     expect(lines).toContain(
-      lines.find((line) => line.startsWith('FAIL generate PIN: generating a PIN: expected HTTP 201, got 403') && line.includes('lacks a permission')),
+      lines.find(
+        (line) => line.startsWith('FAIL generate PIN: generating a PIN: expected HTTP 201, got 403') && line.includes('lacks a permission'),
+      ),
     );
     expect(lines.at(-1)).toBe('smoke test FAILED');
     expect(code).toBe(1);
@@ -66,7 +71,9 @@ describe('npm run smoke', () => {
     });
     const unreachable = await runSmoke(['--url', `http://127.0.0.1:${closedPort}/`, '--username', 'alice']);
     expect(unreachable.code).toBe(1);
-    expect(unreachable.lines[0]).toBe(`FAIL site config: cannot reach the site at http://127.0.0.1:${closedPort}/config.json (ECONNREFUSED). Is the URL right and the deployment up?`);
+    expect(unreachable.lines[0]).toBe(
+      `FAIL site config: cannot reach the site at http://127.0.0.1:${closedPort}/config.json (ECONNREFUSED). Is the URL right and the deployment up?`,
+    );
     const missing = await runSmoke(['--username', 'alice']);
     expect(missing.code).toBe(2);
     expect(missing.lines[0]).toMatch(/^smoke: --url is missing/);

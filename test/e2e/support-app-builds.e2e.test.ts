@@ -47,6 +47,8 @@ describe('an executable that is not an app', () => {
     const facts = inspectExecutable(plainNode);
     expect(facts?.fuseFlipped).toBe(false);
     expect(problemsWithApp('linux-x64', facts)).toContain('linux-x64: the SEA fuse is not flipped');
-    expect(problemsWithApp('windows-x64', inspectExecutable(Buffer.from('MZ not really')))).toEqual(['windows-x64: not a PE, Mach-O or ELF executable']);
+    expect(problemsWithApp('windows-x64', inspectExecutable(Buffer.from('MZ not really')))).toEqual([
+      'windows-x64: not a PE, Mach-O or ELF executable',
+    ]);
   });
 });

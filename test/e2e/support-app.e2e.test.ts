@@ -73,7 +73,11 @@ describe('the linux-x64 support app', () => {
     await app.waitFor(/^connecting to 127\.0\.0\.1:\d+$/);
     await app.waitFor(/^status: waiting$/);
     await app.waitFor(/^Bitte warten: Ihr Techniker tritt der Sitzung gleich bei\.$/);
-    const waiting = await api<{ sessions: { id: string; status: string; customer?: { systemInfo?: { nodeVersion?: string } } }[] }>('GET', '/api/sessions', token);
+    const waiting = await api<{ sessions: { id: string; status: string; customer?: { systemInfo?: { nodeVersion?: string } } }[] }>(
+      'GET',
+      '/api/sessions',
+      token,
+    );
     const session = waiting.sessions.find((candidate) => candidate.id === id);
     expect(session?.status).toBe('waiting');
     // The app's own Node, not the one running these tests.

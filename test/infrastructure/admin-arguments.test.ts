@@ -6,8 +6,17 @@ const local = { DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' };
 
 describe('admin CLI arguments', () => {
   it('parses technician creation with groups against the local runtime', () => {
-    const invocation = parseAdminArguments(['technicians', 'create', 'dave', '--name', 'Dave Dietz', '--group', 'Support', '--group', 'Helpdesk'], local);
-    expect(invocation.command).toEqual({ kind: 'technicians-create', username: 'dave', email: undefined, displayName: 'Dave Dietz', groups: ['Support', 'Helpdesk'] });
+    const invocation = parseAdminArguments(
+      ['technicians', 'create', 'dave', '--name', 'Dave Dietz', '--group', 'Support', '--group', 'Helpdesk'],
+      local,
+    );
+    expect(invocation.command).toEqual({
+      kind: 'technicians-create',
+      username: 'dave',
+      email: undefined,
+      displayName: 'Dave Dietz',
+      groups: ['Support', 'Helpdesk'],
+    });
     expect(invocation.target).toEqual({ kind: 'local', endpoint: 'http://127.0.0.1:8000', table: 'remote-support' });
   });
 
@@ -31,7 +40,11 @@ describe('admin CLI arguments', () => {
   });
 
   it('accepts add-to-group at the top level too', () => {
-    expect(parseAdminArguments(['add-to-group', 'bob', 'Support'], local).command).toEqual({ kind: 'technicians-add-to-group', username: 'bob', group: 'Support' });
+    expect(parseAdminArguments(['add-to-group', 'bob', 'Support'], local).command).toEqual({
+      kind: 'technicians-add-to-group',
+      username: 'bob',
+      group: 'Support',
+    });
   });
 
   it('targets a deployed stack when one is named, with the region from the option or the environment', () => {
@@ -45,7 +58,10 @@ describe('admin CLI arguments', () => {
       stack: 'RemoteSupport',
       region: 'eu-central-1',
     });
-    expect(parseAdminArguments(['groups', 'list'], { REMOTE_SUPPORT_STACK: 'Other' }).target).toMatchObject({ kind: 'aws', stack: 'Other' });
+    expect(parseAdminArguments(['groups', 'list'], { REMOTE_SUPPORT_STACK: 'Other' }).target).toMatchObject({
+      kind: 'aws',
+      stack: 'Other',
+    });
   });
 
   it.each([
@@ -58,7 +74,10 @@ describe('admin CLI arguments', () => {
     [['groups', 'put', 'G', '--email', 'a@b.de'], '--email does not apply'],
     [['groups', 'list', '--target', 'cloud'], '--target must be local or aws'],
     [['groups', 'list', '--bogus'], "Unknown option '--bogus'"],
-    [['groups', 'list', '--target', 'aws', '--endpoint', 'http://x:1'], '--endpoint, --table and --credentials-file apply to --target local'],
+    [
+      ['groups', 'list', '--target', 'aws', '--endpoint', 'http://x:1'],
+      '--endpoint, --table and --credentials-file apply to --target local',
+    ],
     [['groups', 'list', '--credentials-file', '/tmp/c.json', '--table', 't1x'], 'drop --endpoint and --table'],
     [['groups', 'list', '--stack', 'S', '--region', 'mars'], '--region "mars" is not an AWS region'],
   ])('rejects %j with a message naming the problem', (argv, message) => {
@@ -71,8 +90,14 @@ describe('admin CLI arguments', () => {
   });
 
   it("takes the local runtime's endpoint, table and key from its credentials file", () => {
-    expect(parseAdminArguments(['groups', 'list', '--credentials-file', '/tmp/run/credentials.json'], {}).target).toEqual({ kind: 'local', credentialsFile: '/tmp/run/credentials.json' });
-    expect(parseAdminArguments(['groups', 'list'], { DYNAMODB_LOCAL_CREDENTIALS_FILE: '/tmp/c.json', ...local }).target).toEqual({ kind: 'local', credentialsFile: '/tmp/c.json' });
+    expect(parseAdminArguments(['groups', 'list', '--credentials-file', '/tmp/run/credentials.json'], {}).target).toEqual({
+      kind: 'local',
+      credentialsFile: '/tmp/run/credentials.json',
+    });
+    expect(parseAdminArguments(['groups', 'list'], { DYNAMODB_LOCAL_CREDENTIALS_FILE: '/tmp/c.json', ...local }).target).toEqual({
+      kind: 'local',
+      credentialsFile: '/tmp/c.json',
+    });
   });
 
   it('exits 2 with usage on bad input and 0 with usage on --help, touching no backend', async () => {

@@ -76,12 +76,16 @@ describe('admin CLI against a deployed stack (AWS SDK mocked)', () => {
     cognito.on(CreateGroupCommand).rejects(cognitoError(GroupExistsException, 'exists'));
     documents.on(PutCommand).resolves({});
     expect((await admin('groups', 'put', 'Helpdesk', '--private-sessions')).code).toBe(0);
-    expect(documents).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ permissions: { privateSessions: true, pinCode: false } }) });
+    expect(documents).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ permissions: { privateSessions: true, pinCode: false } }),
+    });
   });
 
   it('lists Cognito groups with their stored permissions; a group without a row has none', async () => {
     cognito.on(ListGroupsCommand).resolves({ Groups: [{ GroupName: 'Support' }, { GroupName: 'Visitors' }] });
-    documents.on(ScanCommand).resolves({ Items: [{ kind: 'group', name: 'Support', permissions: { privateSessions: true, pinCode: true } }] });
+    documents
+      .on(ScanCommand)
+      .resolves({ Items: [{ kind: 'group', name: 'Support', permissions: { privateSessions: true, pinCode: true } }] });
     const listed = await admin('groups', 'list');
     expect(listed).toMatchObject({ code: 0, out: 'Support  privateSessions, pinCode\nVisitors  (no permissions)' });
   });
@@ -91,9 +95,22 @@ describe('admin CLI against a deployed stack (AWS SDK mocked)', () => {
     cognito.on(AdminCreateUserCommand).resolves({ User: { Username: 'alice', UserStatus: 'FORCE_CHANGE_PASSWORD' } });
     cognito.on(AdminAddUserToGroupCommand).resolves({});
 
-    const result = await admin('technicians', 'create', 'alice', '--email', 'alice@example.com', '--name', 'Alice Adler', '--group', 'Support');
+    const result = await admin(
+      'technicians',
+      'create',
+      'alice',
+      '--email',
+      'alice@example.com',
+      '--name',
+      'Alice Adler',
+      '--group',
+      'Support',
+    );
 
-    expect(result).toMatchObject({ code: 0, out: 'created alice  "Alice Adler"  <alice@example.com>  groups: Support  [FORCE_CHANGE_PASSWORD]' });
+    expect(result).toMatchObject({
+      code: 0,
+      out: 'created alice  "Alice Adler"  <alice@example.com>  groups: Support  [FORCE_CHANGE_PASSWORD]',
+    });
     expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
       UserPoolId: userPoolId,
       Username: 'alice',
@@ -104,11 +121,18 @@ describe('admin CLI against a deployed stack (AWS SDK mocked)', () => {
         { Name: 'name', Value: 'Alice Adler' },
       ],
     });
-    expect(cognito).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, { UserPoolId: userPoolId, Username: 'alice', GroupName: 'Support' });
+    expect(cognito).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, {
+      UserPoolId: userPoolId,
+      Username: 'alice',
+      GroupName: 'Support',
+    });
   });
 
   it('refuses to create a technician without e-mail, in a missing group, or twice', async () => {
-    expect(await admin('technicians', 'create', 'bob')).toMatchObject({ code: 1, err: expect.stringContaining('--email is required in AWS') });
+    expect(await admin('technicians', 'create', 'bob')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('--email is required in AWS'),
+    });
 
     cognito.on(GetGroupCommand).rejects(cognitoError(ResourceNotFoundException, 'no group'));
     expect(await admin('technicians', 'create', 'bob', '--email', 'bob@example.com', '--group', 'Ghosts')).toMatchObject({
@@ -118,7 +142,10 @@ describe('admin CLI against a deployed stack (AWS SDK mocked)', () => {
     expect(cognito).not.toHaveReceivedCommand(AdminCreateUserCommand);
 
     cognito.on(AdminCreateUserCommand).rejects(cognitoError(UsernameExistsException, 'exists'));
-    expect(await admin('technicians', 'create', 'bob', '--email', 'bob@example.com')).toMatchObject({ code: 1, err: 'admin: technician "bob" exists already' });
+    expect(await admin('technicians', 'create', 'bob', '--email', 'bob@example.com')).toMatchObject({
+      code: 1,
+      err: 'admin: technician "bob" exists already',
+    });
   });
 
   it('lists technicians with their groups and deletes one', async () => {
@@ -139,6 +166,9 @@ describe('admin CLI against a deployed stack (AWS SDK mocked)', () => {
 
   it('explains a missing stack instead of dumping the SDK error', async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(new Error('Stack with id Nope does not exist'));
-    expect(await admin('groups', 'list')).toMatchObject({ code: 1, err: 'admin: no stack "RemoteSupport" in eu-central-1; pass --stack and --region' });
+    expect(await admin('groups', 'list')).toMatchObject({
+      code: 1,
+      err: 'admin: no stack "RemoteSupport" in eu-central-1; pass --stack and --region',
+    });
   });
 });

@@ -31,7 +31,9 @@ function cloudFrontNames(resources: Record<string, Resource>): string[] {
   return configs.flatMap(([type, key]) => ofType(resources, type).map((resource) => (resource.Properties[key] as { Name: string }).Name));
 }
 
-function distributionOf(resources: Record<string, Resource>): { Origins: { OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[] } {
+function distributionOf(resources: Record<string, Resource>): {
+  Origins: { OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[];
+} {
   return ofType(resources, 'AWS::CloudFront::Distribution')[0]!.Properties.DistributionConfig as never;
 }
 
@@ -45,7 +47,11 @@ describe('origin-verify rotation', () => {
   it('a new secret version changes the distribution, so the deploy hands CloudFront the new value', () => {
     const rotated = resourcesOf(synthesize({ originVerifySecretVersion: '6f1c2a9e-0a11-4c1e-9a57-a11ce0000042' }));
     const header = (resources: Record<string, Resource>) =>
-      JSON.stringify(distributionOf(resources).Origins.flatMap((origin) => origin.OriginCustomHeaders ?? []).find((h) => h.HeaderName === 'x-origin-verify')!.HeaderValue);
+      JSON.stringify(
+        distributionOf(resources)
+          .Origins.flatMap((origin) => origin.OriginCustomHeaders ?? [])
+          .find((h) => h.HeaderName === 'x-origin-verify')!.HeaderValue,
+      );
     expect(header(rotated)).toContain(':SecretString:::6f1c2a9e-0a11-4c1e-9a57-a11ce0000042}}');
     expect(header(rotated)).not.toEqual(header(standard));
     expect(header(standard)).toMatch(/\{\{resolve:secretsmanager:/);
@@ -105,7 +111,9 @@ describe('names valid and unique in any account', () => {
   }, 120_000);
 
   it('names the two APIs apart, after the stack', () => {
-    const names = ofType(standard, 'AWS::ApiGatewayV2::Api').map((api) => api.Properties.Name).sort();
+    const names = ofType(standard, 'AWS::ApiGatewayV2::Api')
+      .map((api) => api.Properties.Name)
+      .sort();
     expect(names).toEqual(['RemoteSupport-http', 'RemoteSupport-websocket']);
   });
 
@@ -119,7 +127,8 @@ describe('names valid and unique in any account', () => {
 describe('what operations expects', () => {
   it('raises alarms for API 5xx and latency, DynamoDB throttles and system errors, and a sweeper that stopped', () => {
     const alarms = ofType(standard, 'AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties);
-    const byMetric = (namespace: string, metricName: string) => alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === metricName);
+    const byMetric = (namespace: string, metricName: string) =>
+      alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === metricName);
     expect(byMetric('AWS/ApiGateway', '5xx')).toHaveLength(1);
     expect(byMetric('AWS/ApiGateway', 'Latency')).toHaveLength(1);
     expect(byMetric('AWS/DynamoDB', 'SystemErrors')).toHaveLength(1);
@@ -155,7 +164,12 @@ describe('what operations expects', () => {
     const tags = JSON.stringify(table.Properties);
     for (const expected of ['pin-remote-support', '"team"', '"support"', '"cost-center"', '"42"']) expect(tags).toContain(expected);
     const fn = ofType(tagged, 'AWS::Lambda::Function')[0]!;
-    expect(fn.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'project', Value: 'pin-remote-support' }, { Key: 'team', Value: 'support' }]));
+    expect(fn.Properties.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'project', Value: 'pin-remote-support' },
+        { Key: 'team', Value: 'support' },
+      ]),
+    );
   }, 120_000);
 
   it('turns termination protection on when asked', () => {
@@ -181,19 +195,29 @@ describe('what operations expects', () => {
     );
     const records = ofType(withZone, 'AWS::Route53::RecordSet').map((record) => record.Properties);
     expect(records.map((record) => record.Type).sort()).toEqual(['A', 'AAAA']);
-    for (const record of records) expect(record).toMatchObject({ Name: 'support.example.com.', HostedZoneId: 'Z0123456789ABCDEFGHIJ', AliasTarget: expect.any(Object) });
+    for (const record of records)
+      expect(record).toMatchObject({
+        Name: 'support.example.com.',
+        HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+        AliasTarget: expect.any(Object),
+      });
   }, 120_000);
 
   it('grants no DynamoDB action nobody calls', () => {
     const actions = ofType(standard, 'AWS::IAM::Policy').flatMap((policy) =>
-      (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((statement) => [statement.Action].flat()),
+      (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((statement) =>
+        [statement.Action].flat(),
+      ),
     );
     expect(actions).not.toContain('dynamodb:BatchWriteItem');
     expect(actions).not.toContain('dynamodb:ConditionCheckItem');
   });
 
   it('uses the current CDK feature flags', () => {
-    const recommended = JSON.parse(readFileSync('node_modules/aws-cdk-lib/recommended-feature-flags.json', 'utf8')) as Record<string, unknown>;
+    const recommended = JSON.parse(readFileSync('node_modules/aws-cdk-lib/recommended-feature-flags.json', 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const context = (JSON.parse(readFileSync('cdk.json', 'utf8')) as { context: Record<string, unknown> }).context;
     const missing = Object.keys(recommended).filter((flag) => !(flag in context));
     expect(missing).toEqual([]);

@@ -10,7 +10,12 @@ const optionsOf = (context: Record<string, unknown>) => deploymentOptionsFromCon
 describe('deployment options', () => {
   it('defaults to the service defaults and retains data', () => {
     expect(optionsOf({})).toEqual(defaultDeploymentOptions);
-    expect(defaultDeploymentOptions).toMatchObject({ pinValidityMinutes: 10, connectingTimeoutMinutes: 10, waitingTimeoutMinutes: 60, removalPolicy: 'retain' });
+    expect(defaultDeploymentOptions).toMatchObject({
+      pinValidityMinutes: 10,
+      connectingTimeoutMinutes: 10,
+      waitingTimeoutMinutes: 60,
+      removalPolicy: 'retain',
+    });
   });
 
   it('reads context values given as strings, as `cdk deploy -c` passes them', () => {
@@ -64,10 +69,14 @@ describe('optional features in the template', () => {
       }),
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: ['https://support.example.com/console/'] });
-    expect((template.toJSON() as { Outputs: Record<string, { Value: unknown }> }).Outputs.PinPageUrl?.Value).toBe('https://support.example.com/');
+    expect((template.toJSON() as { Outputs: Record<string, { Value: unknown }> }).Outputs.PinPageUrl?.Value).toBe(
+      'https://support.example.com/',
+    );
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^websocket-authorizer '),
-      Environment: { Variables: Match.objectLike({ ALLOWED_ORIGINS: { 'Fn::Join': ['', ['https://support.example.com,https://', Match.anyValue()]] } }) },
+      Environment: {
+        Variables: Match.objectLike({ ALLOWED_ORIGINS: { 'Fn::Join': ['', ['https://support.example.com,https://', Match.anyValue()]] } }),
+      },
     });
   });
 
@@ -83,7 +92,9 @@ describe('optional features in the template', () => {
     const { template } = synthesized;
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'CLOUDFRONT',
-      Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP' } }, Action: { Block: {} } })]),
+      Rules: Match.arrayWith([
+        Match.objectLike({ Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP' } }, Action: { Block: {} } }),
+      ]),
     });
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({ WebACLId: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebAcl'), 'Arn'] } }),

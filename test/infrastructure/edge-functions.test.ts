@@ -29,8 +29,16 @@ const viewerRequest = loadEdgeFunction('viewer-request.js');
 const viewerResponse = loadEdgeFunction('viewer-response.js');
 const ticket = 'q7Yw2m_Kx9-ZrP4tLb8sVn3aHc5dFe1g';
 
-function requestEvent(uri: string, headers: Headers = {}): { version: string; context: { eventType: string }; viewer: { ip: string }; request: EdgeRequest } {
-  return { version: '1.0', context: { eventType: 'viewer-request' }, viewer: { ip: '198.51.100.7' }, request: { method: 'GET', uri, headers, querystring: {} } };
+function requestEvent(
+  uri: string,
+  headers: Headers = {},
+): { version: string; context: { eventType: string }; viewer: { ip: string }; request: EdgeRequest } {
+  return {
+    version: '1.0',
+    context: { eventType: 'viewer-request' },
+    viewer: { ip: '198.51.100.7' },
+    request: { method: 'GET', uri, headers, querystring: {} },
+  };
 }
 
 describe('viewer-request function', () => {
@@ -43,19 +51,25 @@ describe('viewer-request function', () => {
   });
 
   it('drops a name header sent by the viewer and leaves other applet paths alone', () => {
-    const result = viewerRequest(requestEvent('/applet/RemoteSupport.cjs', { 'x-applet-file-name': { value: 'evil"; x=.cjs' } })) as EdgeRequest;
+    const result = viewerRequest(
+      requestEvent('/applet/RemoteSupport.cjs', { 'x-applet-file-name': { value: 'evil"; x=.cjs' } }),
+    ) as EdgeRequest;
     expect(result.uri).toBe('/applet/RemoteSupport.cjs');
     expect(result.headers['x-applet-file-name']).toBeUndefined();
   });
 
   it('does not rename names with a short ticket or path tricks', () => {
-    for (const uri of ['/applet/RemoteSupport_short.cjs', '/applet/../RemoteSupport_' + ticket + '.cjs', '/applet/Remote_Support_x.cjs.map']) {
+    for (const uri of [
+      '/applet/RemoteSupport_short.cjs',
+      '/applet/../RemoteSupport_' + ticket + '.cjs',
+      '/applet/Remote_Support_x.cjs.map',
+    ]) {
       const result = viewerRequest(requestEvent(uri)) as EdgeRequest;
       explained(uri, () => expect(result.uri).toBe(uri));
     }
   });
 
-  it('maps each platform\'s app download to that platform\'s one object, keeping the ticket-bearing name', () => {
+  it("maps each platform's app download to that platform's one object, keeping the ticket-bearing name", () => {
     for (const platform of ['windows-x64', 'macos-arm64', 'macos-x64', 'linux-x64', 'linux-arm64']) {
       const fileName = appletFileName('RemoteSupport', ticket, platform);
       const result = viewerRequest(requestEvent(`/applet/${platform}/${fileName}`)) as EdgeRequest;
@@ -65,7 +79,12 @@ describe('viewer-request function', () => {
   });
 
   it('does not rename an app whose name does not fit its platform or path', () => {
-    for (const uri of [`/applet/linux-x64/RemoteSupport_${ticket}.exe`, `/applet/windows-x64/RemoteSupport_${ticket}.cjs`, `/applet/amiga/RemoteSupport_${ticket}`, `/applet/linux-x64/../RemoteSupport_${ticket}`]) {
+    for (const uri of [
+      `/applet/linux-x64/RemoteSupport_${ticket}.exe`,
+      `/applet/windows-x64/RemoteSupport_${ticket}.cjs`,
+      `/applet/amiga/RemoteSupport_${ticket}`,
+      `/applet/linux-x64/../RemoteSupport_${ticket}`,
+    ]) {
       const result = viewerRequest(requestEvent(uri));
       explained(uri, () => expect('uri' in result ? result.headers['x-applet-file-name'] : undefined).toBeUndefined());
     }
@@ -81,8 +100,16 @@ describe('viewer-request function', () => {
 });
 
 describe('viewer-response function', () => {
-  const response = (statusCode: number): EdgeResponse => ({ statusCode, headers: { 'content-type': { value: 'application/octet-stream' } } });
-  const responseEvent = (request: EdgeRequest, statusCode = 200) => ({ version: '1.0', context: { eventType: 'viewer-response' }, request, response: response(statusCode) });
+  const response = (statusCode: number): EdgeResponse => ({
+    statusCode,
+    headers: { 'content-type': { value: 'application/octet-stream' } },
+  });
+  const responseEvent = (request: EdgeRequest, statusCode = 200) => ({
+    version: '1.0',
+    context: { eventType: 'viewer-response' },
+    request,
+    response: response(statusCode),
+  });
 
   it('saves the bundle under the requested name, taken from the request function header', () => {
     const fileName = appletFileName('RemoteSupport', ticket);
@@ -103,7 +130,9 @@ describe('viewer-response function', () => {
 
   it('also works from the original URI when CloudFront passes the unmodified request', () => {
     const fileName = appletFileName('Support-Tool', ticket);
-    const result = viewerResponse(responseEvent({ method: 'GET', uri: `/applet/${fileName}`, headers: {}, querystring: {} })) as EdgeResponse;
+    const result = viewerResponse(
+      responseEvent({ method: 'GET', uri: `/applet/${fileName}`, headers: {}, querystring: {} }),
+    ) as EdgeResponse;
     expect(result.headers['content-disposition']!.value).toBe(`attachment; filename="${fileName}"`);
   });
 

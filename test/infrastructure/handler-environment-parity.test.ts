@@ -66,19 +66,23 @@ function asStackNames(variables: Record<string, string>): string[] {
 }
 
 describe('each handler’s environment, template versus local runtime', () => {
-  it.each(declarations.map((declaration) => [declaration.name, declaration] as const))('%s gets the same variables in both', (_, declaration) => {
-    const inTemplate = Object.keys(templateVariables(declaration.name))
-      .filter((name) => !stackOnlyVariables.includes(name))
-      .sort();
-    expect(asStackNames(runtimeVariables(declaration))).toEqual(inTemplate);
-  });
+  it.each(declarations.map((declaration) => [declaration.name, declaration] as const))(
+    '%s gets the same variables in both',
+    (_, declaration) => {
+      const inTemplate = Object.keys(templateVariables(declaration.name))
+        .filter((name) => !stackOnlyVariables.includes(name))
+        .sort();
+      expect(asStackNames(runtimeVariables(declaration))).toEqual(inTemplate);
+    },
+  );
 
   it('gives the tunables the same values in both', () => {
     const tunables = serviceEnvironment(defaultDeploymentOptions);
     for (const declaration of declarations) {
       const inTemplate = templateVariables(declaration.name);
       const local = runtimeVariables(declaration);
-      for (const name of Object.keys(tunables)) explained(`${declaration.name} ${name}`, () => expect([inTemplate[name], local[name]]).toEqual([tunables[name], tunables[name]]));
+      for (const name of Object.keys(tunables))
+        explained(`${declaration.name} ${name}`, () => expect([inTemplate[name], local[name]]).toEqual([tunables[name], tunables[name]]));
     }
   });
 

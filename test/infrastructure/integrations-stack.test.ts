@@ -29,7 +29,9 @@ describe('session events', () => {
 
   it('creates the bus and lets only the publisher put events on it', () => {
     synthesized.template.resourceCountIs('AWS::Events::EventBus', 1);
-    const putters = ofType('AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties.PolicyDocument).includes('events:PutEvents'));
+    const putters = ofType('AWS::IAM::Policy').filter(([, policy]) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('events:PutEvents'),
+    );
     expect(putters).toHaveLength(1);
     expect(JSON.stringify(putters[0]![1].Properties.PolicyDocument)).toContain('SessionEventsBus');
   });
@@ -39,14 +41,16 @@ describe('session events', () => {
     expect(mappings).toHaveLength(streamConsumers.length);
     for (const consumer of streamConsumers) {
       const mapping = mappings.find((candidate) => JSON.stringify(candidate.FunctionName).includes(functionLogicalId(consumer.name)));
-      explained(consumer.name, () => expect(mapping).toMatchObject({
-        StartingPosition: 'LATEST',
-        BatchSize: consumer.batchSize,
-        BisectBatchOnFunctionError: true,
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-        MaximumRecordAgeInSeconds: 86400,
-        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/StreamFailures/), 'Arn'] } } },
-      }));
+      explained(consumer.name, () =>
+        expect(mapping).toMatchObject({
+          StartingPosition: 'LATEST',
+          BatchSize: consumer.batchSize,
+          BisectBatchOnFunctionError: true,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          MaximumRecordAgeInSeconds: 86400,
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/StreamFailures/), 'Arn'] } } },
+        }),
+      );
       const filter = JSON.parse((mapping!.FilterCriteria as { Filters: { Pattern: string }[] }).Filters[0]!.Pattern) as unknown;
       expect(filter).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: ['log'] } } } });
     }
@@ -54,7 +58,10 @@ describe('session events', () => {
   });
 
   it('alarms on the dead-letter queue and on a webhook disabled after persistent failure', () => {
-    synthesized.template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.event = "webhook_disabled" }', MetricName: Match.absent() });
+    synthesized.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.event = "webhook_disabled" }',
+      MetricName: Match.absent(),
+    });
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
     expect(alarms.filter((alarm) => alarm.MetricName === 'WebhooksDisabled').length).toBe(2);
     expect(alarms.some((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);

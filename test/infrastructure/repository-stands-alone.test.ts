@@ -12,7 +12,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  * numbered issue they cannot open. Built from pieces so this file does not
  * match itself.
  */
-const pointers = [new RegExp(['SPEC', '\\s+section'].join(''), 'i'), new RegExp(['SPEC', '\\.md'].join('')), new RegExp(['\\bissue', '\\s+#?\\d+'].join(''), 'i')];
+const pointers = [
+  new RegExp(['SPEC', '\\s+section'].join(''), 'i'),
+  new RegExp(['SPEC', '\\.md'].join('')),
+  new RegExp(['\\bissue', '\\s+#?\\d+'].join(''), 'i'),
+];
 
 /** Tracked and new files alike (what a commit would hold), without ignored ones such as node_modules. */
 function repositoryFiles(): string[] {

@@ -70,7 +70,9 @@ describe('functions from the route table', () => {
       const env = (functionOf(declaration.name)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
       const isStreamAction = (action: string) => /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/.test(action);
-      const tableStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:') && !isStreamAction(action)));
+      const tableStatements = statements.filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:') && !isStreamAction(action)),
+      );
       if (needs.table === 'none') {
         explained(declaration.name, () => expect(tableStatements).toHaveLength(0));
         explained(declaration.name, () => expect(env[environmentVariables.tableName]).toBeUndefined());
@@ -88,12 +90,16 @@ describe('functions from the route table', () => {
       // One resource per secret (CDK merges statements with the same action into one).
       const secretResources = secretStatements.flatMap((statement) => [statement.Resource].flat());
       explained(declaration.name, () => expect(secretResources.length).toBe((needs.pinSecret ? 1 : 0) + (needs.viewerAddress ? 1 : 0)));
-      explained(declaration.name, () => expect(env[environmentVariables.originVerifySecretArn] !== undefined).toBe(needs.viewerAddress === true));
+      explained(declaration.name, () =>
+        expect(env[environmentVariables.originVerifySecretArn] !== undefined).toBe(needs.viewerAddress === true),
+      );
       explained(declaration.name, () => expect(env[environmentVariables.pinSecretArn] !== undefined).toBe(needs.pinSecret === true));
 
       const connectionStatements = statements.filter((statement) => actionsOf(statement).includes('execute-api:ManageConnections'));
       explained(declaration.name, () => expect(connectionStatements.length).toBe(needs.postsToConnections ? 1 : 0));
-      explained(declaration.name, () => expect(env[environmentVariables.managementEndpoint] !== undefined).toBe(needs.postsToConnections === true));
+      explained(declaration.name, () =>
+        expect(env[environmentVariables.managementEndpoint] !== undefined).toBe(needs.postsToConnections === true),
+      );
       if (needs.postsToConnections) {
         expect(JSON.stringify(connectionStatements[0]!.Resource)).toMatch(/\/live\/\*\/@connections\/\*"/);
       }
@@ -104,11 +110,15 @@ describe('functions from the route table', () => {
 
       const eventStatements = statements.filter((statement) => actionsOf(statement).includes('events:PutEvents'));
       explained(declaration.name, () => expect(eventStatements.length).toBe(needs.publishesEvents ? 1 : 0));
-      const directoryStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('cognito-idp:')));
+      const directoryStatements = statements.filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('cognito-idp:')),
+      );
       const actsForClients = 'clientScope' in declaration && declaration.clientScope !== undefined;
-      explained(declaration.name, () => expect(directoryStatements.map((statement) => actionsOf(statement).sort())).toEqual(
-        actsForClients ? [['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']] : [],
-      ));
+      explained(declaration.name, () =>
+        expect(directoryStatements.map((statement) => actionsOf(statement).sort())).toEqual(
+          actsForClients ? [['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']] : [],
+        ),
+      );
       // The event source mapping adds reading the table's stream to the stream consumers, nothing else.
       const streamStatements = statements.filter((statement) => actionsOf(statement).some(isStreamAction));
       const isConsumer = streamConsumers.some((consumer) => consumer.name === declaration.name);
@@ -116,21 +126,36 @@ describe('functions from the route table', () => {
       const queueStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('sqs:')));
       explained(declaration.name, () => expect(queueStatements.length > 0).toBe(isConsumer));
 
-      
       const channelStatements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('kinesisvideo:')));
       explained(declaration.name, () => expect(channelStatements.length).toBe(needs.iceServers ? 1 : 0));
-      explained(declaration.name, () => expect(env[environmentVariables.signalingChannelArns] !== undefined).toBe(needs.iceServers === true));
+      explained(declaration.name, () =>
+        expect(env[environmentVariables.signalingChannelArns] !== undefined).toBe(needs.iceServers === true),
+      );
       if (needs.iceServers) {
         // Read-only, on the stack's own channels: no wildcard, no channel created, connected to or written.
-        expect(actionsOf(channelStatements[0]!).sort()).toEqual(['kinesisvideo:GetIceServerConfig', 'kinesisvideo:GetSignalingChannelEndpoint']);
+        expect(actionsOf(channelStatements[0]!).sort()).toEqual([
+          'kinesisvideo:GetIceServerConfig',
+          'kinesisvideo:GetSignalingChannelEndpoint',
+        ]);
         const resources = [channelStatements[0]!.Resource].flat();
         expect(resources).toHaveLength(screenViewChannelCount);
         expect(JSON.stringify(resources)).not.toContain('*');
       }
 
-      const known = new Set([...tableStatements, ...secretStatements, ...connectionStatements, ...eventStatements, ...directoryStatements, ...streamStatements, ...queueStatements, ...channelStatements]);
+      const known = new Set([
+        ...tableStatements,
+        ...secretStatements,
+        ...connectionStatements,
+        ...eventStatements,
+        ...directoryStatements,
+        ...streamStatements,
+        ...queueStatements,
+        ...channelStatements,
+      ]);
       const rest = statements.filter((statement) => !known.has(statement)).map((statement) => actionsOf(statement).sort().join(','));
-      explained(declaration.name, () => expect(rest.sort()).toEqual(['logs:CreateLogStream,logs:PutLogEvents', 'xray:PutTelemetryRecords,xray:PutTraceSegments']));
+      explained(declaration.name, () =>
+        expect(rest.sort()).toEqual(['logs:CreateLogStream,logs:PutLogEvents', 'xray:PutTelemetryRecords,xray:PutTraceSegments']),
+      );
     }
   });
 
@@ -159,7 +184,9 @@ describe('functions from the route table', () => {
 
   it('lets only the site origin open the WebSocket from a browser', () => {
     const env = (functionOf(webSocketAuthorizer.name)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(env[environmentVariables.allowedOrigins]).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^SiteDistribution/), 'DomainName'] }]] });
+    expect(env[environmentVariables.allowedOrigins]).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^SiteDistribution/), 'DomainName'] }]],
+    });
   });
 
   it('runs each scheduled job on its EventBridge rate', () => {
@@ -185,7 +212,9 @@ describe('storage', () => {
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
-      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true }),
+      ],
       GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,
         KeySchema: [
@@ -215,7 +244,10 @@ describe('APIs', () => {
     }
     const openHttpRoutes = routes.filter((route) => route.AuthorizationType === 'NONE' && String(route.RouteKey).includes(' /api/'));
     expect(openHttpRoutes.map((route) => route.RouteKey).sort()).toEqual(
-      httpRoutes.filter((route) => route.auth === 'public').map((route) => `${route.method} ${route.path}`).sort(),
+      httpRoutes
+        .filter((route) => route.auth === 'public')
+        .map((route) => `${route.method} ${route.path}`)
+        .sort(),
     );
     expect(openHttpRoutes.map((route) => route.RouteKey)).toContain('POST /api/pin/redeem');
   });
@@ -225,7 +257,9 @@ describe('APIs', () => {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-central-1.amazonaws.com/', { Ref: Match.stringLikeRegexp('^AuthTechnicians') }]] },
+        Issuer: {
+          'Fn::Join': ['', ['https://cognito-idp.eu-central-1.amazonaws.com/', { Ref: Match.stringLikeRegexp('^AuthTechnicians') }]],
+        },
         // Console ID tokens by `aud`, the helpdesk client's access tokens by `client_id`.
         Audience: [{ Ref: Match.stringLikeRegexp('Console') }, { Ref: Match.stringLikeRegexp('Helpdesk') }],
       },
@@ -253,17 +287,26 @@ describe('APIs', () => {
     for (const route of webSocketRoutes) {
       const found = routes.filter((candidate) => candidate.RouteKey === route.routeKey);
       explained(route.routeKey, () => expect(found).toHaveLength(1));
-      if (route.routeKey === '$connect') expect(found[0]).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+      if (route.routeKey === '$connect')
+        expect(found[0]).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
       else expect(found[0]!.AuthorizationType ?? 'NONE').toBe('NONE');
     }
-    synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
+    synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
   });
 });
 
 describe('site', () => {
   it('keeps the bucket private: public access blocked, TLS enforced, CloudFront reads through OAC', () => {
     synthesized.template.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
     });
     synthesized.template.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -307,7 +350,9 @@ describe('site', () => {
 
   it('proves the /api/* path with an origin-verify header resolved from Secrets Manager, never a literal', () => {
     const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
-    const origins = (distribution.Properties.DistributionConfig as { Origins: { OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[] }).Origins;
+    const origins = (
+      distribution.Properties.DistributionConfig as { Origins: { OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[] }
+    ).Origins;
     const headers = origins.flatMap((origin) => origin.OriginCustomHeaders ?? []);
     expect(headers.map((header) => header.HeaderName)).toEqual(['x-origin-verify']);
     expect(JSON.stringify(headers[0]!.HeaderValue)).toMatch(/\{\{resolve:secretsmanager:/);
@@ -319,10 +364,7 @@ describe('site', () => {
         CacheBehaviors: Match.arrayWith([
           Match.objectLike({
             PathPattern: '/applet/*',
-            FunctionAssociations: [
-              Match.objectLike({ EventType: 'viewer-request' }),
-              Match.objectLike({ EventType: 'viewer-response' }),
-            ],
+            FunctionAssociations: [Match.objectLike({ EventType: 'viewer-request' }), Match.objectLike({ EventType: 'viewer-response' })],
           }),
         ]),
       }),
@@ -334,7 +376,15 @@ describe('site', () => {
     const headers = (policy.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> })
       .SecurityHeadersConfig;
     const csp = JSON.stringify(headers.ContentSecurityPolicy!.ContentSecurityPolicy);
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self' https://"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'self' https://",
+    ]) {
       expect(csp).toContain(directive);
     }
     expect(csp).toMatch(/connect-src 'self' wss:\/\//);
@@ -342,10 +392,10 @@ describe('site', () => {
     expect(headers.ContentTypeOptions).toMatchObject({ Override: true });
     expect(headers.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
     expect(headers.ReferrerPolicy).toMatchObject({ ReferrerPolicy: 'no-referrer' });
-    const behaviors = (resources[ofType('AWS::CloudFront::Distribution')[0]![0]]!.Properties.DistributionConfig as {
+    const behaviors = resources[ofType('AWS::CloudFront::Distribution')[0]![0]]!.Properties.DistributionConfig as {
       DefaultCacheBehavior: Record<string, unknown>;
       CacheBehaviors: Record<string, unknown>[];
-    });
+    };
     for (const behavior of [behaviors.DefaultCacheBehavior, ...behaviors.CacheBehaviors]) {
       expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]![0] });
     }
@@ -390,14 +440,19 @@ describe('identity, alarms and outputs', () => {
 
   it('outputs what the operator and the admin CLI need', () => {
     const outputs = Object.keys(synthesized.template.toJSON().Outputs as object);
-    expect(outputs).toEqual(expect.arrayContaining(['PinPageUrl', 'ConsoleUrl', 'HttpApiUrl', 'WebSocketUrl', 'UserPoolId', 'ConsoleClientId', 'TableName']));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['PinPageUrl', 'ConsoleUrl', 'HttpApiUrl', 'WebSocketUrl', 'UserPoolId', 'ConsoleClientId', 'TableName']),
+    );
   });
 });
 
 describe('cdk-nag AwsSolutions', () => {
   it('reports no unacknowledged finding', () => {
     const report = new AwsSolutionsChecks().validateScope(synthesized.stack);
-    const findings = report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`);
+    const findings = report.violations.map(
+      (violation) =>
+        `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`,
+    );
     expect(findings).toEqual([]);
   });
 

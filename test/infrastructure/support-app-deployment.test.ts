@@ -33,7 +33,9 @@ describe('the support apps in AWS', () => {
   });
 
   it('tells redeem every download and its size', () => {
-    const redeem = Object.values(resources).find((resource) => resource.Type === 'AWS::Lambda::Function' && String(resource.Properties.Description).startsWith('redeem-pin ('));
+    const redeem = Object.values(resources).find(
+      (resource) => resource.Type === 'AWS::Lambda::Function' && String(resource.Properties.Description).startsWith('redeem-pin ('),
+    );
     const variables = (redeem?.Properties.Environment as { Variables: Record<string, string> }).Variables;
     expect(JSON.parse(variables[environmentVariables.appletDownloads]!)).toEqual([
       { platform: 'windows-x64', bytes: 87_312_640 },
@@ -47,10 +49,12 @@ describe('the support apps in AWS', () => {
     expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
   });
 
-  it('refuses apps built for another deployment\'s address', () => {
+  it("refuses apps built for another deployment's address", () => {
     const foreign = appsFixture('https://other.example.org');
     try {
-      expect(() => synthesize(customDomain, 'eu-central-1', foreign)).toThrow(/built for https:\/\/other\.example\.org, but this deployment is https:\/\/support\.example\.com/);
+      expect(() => synthesize(customDomain, 'eu-central-1', foreign)).toThrow(
+        /built for https:\/\/other\.example\.org, but this deployment is https:\/\/support\.example\.com/,
+      );
     } finally {
       rmSync(foreign, { recursive: true, force: true });
     }

@@ -21,14 +21,33 @@ export function siteFixture(): string {
 export function appsFixture(httpOrigin: string): string {
   const directory = mkdtempSync(path.join(tmpdir(), 'apps-fixture-'));
   const apps = [
-    { platform: 'windows-x64', path: 'windows-x64/RemoteSupport.exe', bytes: 87_312_640, gzipBytes: 34_000_000, sha256: 'a'.repeat(64), signature: 'authenticode' },
-    { platform: 'linux-x64', path: 'linux-x64/RemoteSupport', bytes: 125_045_952, gzipBytes: 42_700_000, sha256: 'b'.repeat(64), signature: 'unsigned' },
+    {
+      platform: 'windows-x64',
+      path: 'windows-x64/RemoteSupport.exe',
+      bytes: 87_312_640,
+      gzipBytes: 34_000_000,
+      sha256: 'a'.repeat(64),
+      signature: 'authenticode',
+    },
+    {
+      platform: 'linux-x64',
+      path: 'linux-x64/RemoteSupport',
+      bytes: 125_045_952,
+      gzipBytes: 42_700_000,
+      sha256: 'b'.repeat(64),
+      signature: 'unsigned',
+    },
   ];
   for (const app of apps) {
     mkdirSync(path.join(directory, 'gzip', path.dirname(app.path)), { recursive: true });
     writeFileSync(path.join(directory, 'gzip', app.path), 'stand-in');
   }
-  const manifest = { nodeVersion: '22.23.2', serverConfig: { httpOrigin, webSocketUrl: 'wss://abc.execute-api.eu-central-1.amazonaws.com/prod' }, builtAt: '2026-12-01T00:00:00Z', apps };
+  const manifest = {
+    nodeVersion: '22.23.2',
+    serverConfig: { httpOrigin, webSocketUrl: 'wss://abc.execute-api.eu-central-1.amazonaws.com/prod' },
+    builtAt: '2026-12-01T00:00:00Z',
+    apps,
+  };
   writeFileSync(path.join(directory, 'manifest.json'), JSON.stringify(manifest));
   return directory;
 }

@@ -7,7 +7,15 @@ const { admin, table } = adminWithTestTable();
 
 describe('admin CLI: webhooks', () => {
   it('adds, lists, rotates, shows the delivery log of, and removes an endpoint', async () => {
-    const added = await admin('webhooks', 'add', '--url', 'http://127.0.0.1:9999/hook', '--events', 'session.created,session.closed', '--json');
+    const added = await admin(
+      'webhooks',
+      'add',
+      '--url',
+      'http://127.0.0.1:9999/hook',
+      '--events',
+      'session.created,session.closed',
+      '--json',
+    );
     expect(added.code).toBe(0);
     const { webhook, secret } = JSON.parse(added.out) as { webhook: { id: string; events: string[] }; secret: string };
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
@@ -35,14 +43,23 @@ describe('admin CLI: webhooks', () => {
       code: 2,
       err: expect.stringContaining('unknown event type session.exploded'),
     });
-    expect(await admin('webhooks', 'add', '--url', 'ftp://example.com/hook')).toMatchObject({ code: 1, err: expect.stringContaining('must use https or http') });
+    expect(await admin('webhooks', 'add', '--url', 'ftp://example.com/hook')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('must use https or http'),
+    });
     expect(await admin('webhooks', 'list')).toMatchObject({ code: 0, out: 'no webhooks' });
   });
 
   it('lets an integration client act for the groups it is given', async () => {
-    expect(await admin('clients', 'put', '4hq1example', '--name', 'Zendesk', '--group', 'Support')).toMatchObject({ code: 0, out: 'saved 4hq1example  "Zendesk"  groups: Support' });
+    expect(await admin('clients', 'put', '4hq1example', '--name', 'Zendesk', '--group', 'Support')).toMatchObject({
+      code: 0,
+      out: 'saved 4hq1example  "Zendesk"  groups: Support',
+    });
     expect(await getIntegrationClient(table(), '4hq1example')).toEqual({ clientId: '4hq1example', name: 'Zendesk', groups: ['Support'] });
-    expect(await admin('clients', 'put', '4hq1example', '--name', 'Zendesk')).toMatchObject({ code: 2, err: expect.stringContaining('at least one --group') });
+    expect(await admin('clients', 'put', '4hq1example', '--name', 'Zendesk')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('at least one --group'),
+    });
     expect((await admin('clients', 'list')).out).toContain('4hq1example');
     expect(await admin('clients', 'remove', '4hq1example')).toMatchObject({ code: 0 });
     expect(await getIntegrationClient(table(), '4hq1example')).toBeUndefined();

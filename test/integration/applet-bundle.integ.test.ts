@@ -44,7 +44,10 @@ class Arrivals<T> {
   next(match: (item: T) => boolean = () => true, timeoutMs = waitMs): Promise<T> {
     return new Promise((resolve, reject) => {
       if (this.take(match, resolve)) return;
-      const timer = setTimeout(() => reject(new Error(`nothing matching arrived within ${timeoutMs} ms; got:\n${this.summarize(this.items)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`nothing matching arrived within ${timeoutMs} ms; got:\n${this.summarize(this.items)}`)),
+        timeoutMs,
+      );
       this.waiter = { match, resolve: (item) => (clearTimeout(timer), resolve(item)) };
     });
   }
@@ -116,7 +119,10 @@ class AppletRun {
   private readonly child: ChildProcessWithoutNullStreams;
 
   constructor(file: string, args: readonly string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [file, ...args], { cwd: path.dirname(file), env: { ...process.env, LANG: 'en_US.UTF-8', ...env } });
+    this.child = spawn(process.execPath, [file, ...args], {
+      cwd: path.dirname(file),
+      env: { ...process.env, LANG: 'en_US.UTF-8', ...env },
+    });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.stdout.push(line));
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
     this.exitCode = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
@@ -144,7 +150,10 @@ let server: FakeServer;
 
 async function downloadedApplet(fileName: string): Promise<string> {
   const file = path.join(workDir, fileName);
-  await writeFile(file, embedServerConfig(bundle, { httpOrigin: server.origin, webSocketUrl: `${server.origin.replace('http:', 'ws:')}/ws` }));
+  await writeFile(
+    file,
+    embedServerConfig(bundle, { httpOrigin: server.origin, webSocketUrl: `${server.origin.replace('http:', 'ws:')}/ws` }),
+  );
   return file;
 }
 
@@ -182,7 +191,9 @@ describe('applet bundle', () => {
   });
 
   it('runs a session: ticket from its name, hello, status and chat lines, chat once active, reconnect with the resume ticket, exit 0 on close', async () => {
-    const applet = new AppletRun(await downloadedApplet(`${appletFileName('RemoteSupport', flowTicket).replace('.cjs', '')} (1).cjs`), ['--yes']);
+    const applet = new AppletRun(await downloadedApplet(`${appletFileName('RemoteSupport', flowTicket).replace('.cjs', '')} (1).cjs`), [
+      '--yes',
+    ]);
 
     const first = await server.connections.next();
     expect(first.url.pathname).toBe('/ws');
@@ -216,7 +227,13 @@ describe('applet bundle', () => {
 
     send(first, { type: 'session.started', sessionId: 'sess-1', technician: { displayName: 'Alice Adler' } });
     await applet.line(/^status: active \(technician: Alice Adler\)$/);
-    send(first, { type: 'chat', sessionId: 'sess-1', from: 'technician', text: 'Guten Tag!\nWie kann ich helfen?', at: new Date().toISOString() });
+    send(first, {
+      type: 'chat',
+      sessionId: 'sess-1',
+      from: 'technician',
+      text: 'Guten Tag!\nWie kann ich helfen?',
+      at: new Date().toISOString(),
+    });
     await applet.line(/^chat from technician: Guten Tag! \/ Wie kann ich helfen\?$/);
     send(first, { type: 'error', code: 'validation_failed', message: 'text is too long' });
     await applet.line(/^error: validation_failed: text is too long$/);

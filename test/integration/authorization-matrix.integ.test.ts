@@ -79,7 +79,11 @@ interface Expected {
 /** The contract, cell by cell (own sessions are in `created`). */
 const ownExpectations: Record<string, Record<User, Expected>> = {
   'get-me': { alice: { status: 200 }, bob: { status: 200 }, carol: { status: 200 } },
-  'create-session': { alice: { status: 201 }, bob: { status: 201 }, carol: { status: 403, code: 'forbidden', permission: 'privateSessions' } },
+  'create-session': {
+    alice: { status: 201 },
+    bob: { status: 201 },
+    carol: { status: 403, code: 'forbidden', permission: 'privateSessions' },
+  },
   'list-sessions': { alice: { status: 200 }, bob: { status: 200 }, carol: { status: 200 } },
   'get-session': { alice: { status: 200 }, bob: { status: 200 }, carol: { status: 200 } },
   'get-session-log': { alice: { status: 200 }, bob: { status: 200 }, carol: { status: 200 } },
@@ -132,7 +136,11 @@ describe('own sessions: the group permissions decide', () => {
     if (expected.code) expect(body.error?.code).toBe(expected.code);
     if (expected.permission) expect(body.error?.message).toContain(`'${expected.permission}'`);
     if (name === 'get-me') {
-      const granted = { alice: { privateSessions: true, pinCode: true }, bob: { privateSessions: true, pinCode: false }, carol: { privateSessions: false, pinCode: false } }[user];
+      const granted = {
+        alice: { privateSessions: true, pinCode: true },
+        bob: { privateSessions: true, pinCode: false },
+        carol: { privateSessions: false, pinCode: false },
+      }[user];
       expect(body.technician).toMatchObject({ username: user, permissions: granted });
     }
     if (name === 'list-sessions') {
@@ -145,7 +153,7 @@ describe('own sessions: the group permissions decide', () => {
 
 describe('foreign sessions: 404 not_found, exactly like a session that does not exist', () => {
   const cells = sessionRoutes.flatMap((route) => users.map((user) => [route.name, user, route] as const));
-  it.each(cells)('%s as %s on %s\'s session', async (name, user, route) => {
+  it.each(cells)("%s as %s on %s's session", async (name, user, route) => {
     const owner = otherUser(user);
     const foreign = await ownSession(owner);
     const response = await call(route, foreign, tokens[user]);
@@ -159,13 +167,19 @@ describe('foreign sessions: 404 not_found, exactly like a session that does not 
     expect((ownerView.json as { session: { status: string } }).session.status).toBe('created');
     const log = await apiCall(runtime.url, 'GET', `/api/sessions/${foreign}/log`, { token: tokens[owner] });
     const denied = (log.json as { entries: { type: string; message: string }[] }).entries.filter((entry) => entry.type === 'denied');
-    explained(`${name} by ${user} should be logged as denied`, () => expect(denied.map((entry) => entry.message).join('\n')).toContain(user));
+    explained(`${name} by ${user} should be logged as denied`, () =>
+      expect(denied.map((entry) => entry.message).join('\n')).toContain(user),
+    );
   });
 
   it('list-sessions never lists a foreign session', async () => {
     const alices = await ownSession('alice');
     const bobs = await ownSession('bob');
-    for (const [user, foreign] of [['bob', alices], ['carol', alices], ['alice', bobs]] as const) {
+    for (const [user, foreign] of [
+      ['bob', alices],
+      ['carol', alices],
+      ['alice', bobs],
+    ] as const) {
       const response = await apiCall(runtime.url, 'GET', '/api/sessions', { token: tokens[user] });
       const ids = (response.json as { sessions: { id: string }[] }).sessions.map((session) => session.id);
       explained(`${user} must not see ${foreign}`, () => expect(ids).not.toContain(foreign));
@@ -213,14 +227,17 @@ describe('the technician side and the customer side stay apart', () => {
     expect(answer).toMatchObject({ type: 'error', code: 'forbidden' });
   });
 
-  it('a technician cannot end a session the customer\'s way, not even their own', async () => {
+  it("a technician cannot end a session the customer's way, not even their own", async () => {
     const answer = await answerTo(aliceSocket, { action: 'end', sessionId: active.id });
     expect(answer).toMatchObject({ type: 'error', code: 'not_found' });
   });
 
   it('another technician cannot chat into or end a foreign session, and the customer hears nothing', async () => {
     const appletFrom = active.applet!.received.length;
-    expect(await answerTo(bobSocket, { action: 'chat', sessionId: active.id, text: 'hi, I am your technician' })).toMatchObject({ type: 'error', code: 'not_found' });
+    expect(await answerTo(bobSocket, { action: 'chat', sessionId: active.id, text: 'hi, I am your technician' })).toMatchObject({
+      type: 'error',
+      code: 'not_found',
+    });
     expect(await answerTo(bobSocket, { action: 'end', sessionId: active.id })).toMatchObject({ type: 'error', code: 'not_found' });
     aliceSocket.send({ action: 'chat', sessionId: active.id, text: 'marker' });
     const next = await active.applet!.next((message) => message.type === 'chat', 10_000, appletFrom);
@@ -230,7 +247,10 @@ describe('the technician side and the customer side stay apart', () => {
   it('a ticket opens exactly its own session: the applet cannot chat into or end another one', async () => {
     const state = await answerTo(active.applet!, { action: 'hello', systemInfo: { os: 'linux' } });
     expect(state).toMatchObject({ type: 'session.state', session: { id: active.id } });
-    expect(await answerTo(active.applet!, { action: 'chat', sessionId: other.id, text: 'cross-talk' })).toMatchObject({ type: 'error', code: 'not_found' });
+    expect(await answerTo(active.applet!, { action: 'chat', sessionId: other.id, text: 'cross-talk' })).toMatchObject({
+      type: 'error',
+      code: 'not_found',
+    });
     expect(await answerTo(active.applet!, { action: 'end', sessionId: other.id })).toMatchObject({ type: 'error', code: 'not_found' });
     const view = await apiCall(runtime.url, 'GET', `/api/sessions/${other.id}`, { token: tokens.alice });
     expect((view.json as { session: { status: string } }).session.status).toBe('active');

@@ -27,7 +27,12 @@ afterAll(async () => {
 });
 
 function clientWith(accessKeyId: string, region = 'us-east-1'): DynamoDBClient {
-  return new DynamoDBClient({ endpoint: runtime.dynamoDb.endpoint, region, credentials: { accessKeyId, secretAccessKey: 'whatever' }, maxAttempts: 1 });
+  return new DynamoDBClient({
+    endpoint: runtime.dynamoDb.endpoint,
+    region,
+    credentials: { accessKeyId, secretAccessKey: 'whatever' },
+    maxAttempts: 1,
+  });
 }
 
 async function admin(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -45,7 +50,9 @@ describe("the local runtime's DynamoDB Local", () => {
       try {
         const { TableNames = [] } = await stranger.send(new ListTablesCommand({}));
         expect(TableNames).not.toContain(runtime.table.name);
-        await expect(stranger.send(new ScanCommand({ TableName: runtime.table.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+        await expect(stranger.send(new ScanCommand({ TableName: runtime.table.name }))).rejects.toMatchObject({
+          name: 'ResourceNotFoundException',
+        });
       } finally {
         stranger.destroy();
       }
@@ -56,7 +63,11 @@ describe("the local runtime's DynamoDB Local", () => {
     expect(statSync(credentialsFile).mode & 0o777).toBe(0o600);
     expect(statSync(path.dirname(credentialsFile)).mode & 0o077).toBe(0);
     const access = await readCredentialsFile(credentialsFile);
-    expect(access).toMatchObject({ endpoint: runtime.dynamoDb.endpoint, table: runtime.table.name, accessKeyId: expect.stringMatching(/^[A-Za-z0-9]{20,}$/) });
+    expect(access).toMatchObject({
+      endpoint: runtime.dynamoDb.endpoint,
+      table: runtime.table.name,
+      accessKeyId: expect.stringMatching(/^[A-Za-z0-9]{20,}$/),
+    });
     const owner = clientWith(access.accessKeyId);
     try {
       const { Count } = await owner.send(new ScanCommand({ TableName: runtime.table.name, Select: 'COUNT' }));
@@ -71,18 +82,34 @@ describe("the local runtime's DynamoDB Local", () => {
   it('lets the admin CLI in with the credentials file, and refuses the file once others may read it', async () => {
     const listed = await admin('technicians', 'list', '--json', '--credentials-file', credentialsFile);
     expect(listed.code).toBe(0);
-    expect((JSON.parse(listed.out) as { technicians: { username: string }[] }).technicians.map((technician: { username: string }) => technician.username)).toEqual(['alice', 'bob', 'carol']);
+    expect(
+      (JSON.parse(listed.out) as { technicians: { username: string }[] }).technicians.map(
+        (technician: { username: string }) => technician.username,
+      ),
+    ).toEqual(['alice', 'bob', 'carol']);
     chmodSync(credentialsFile, 0o644);
     try {
-      expect(await admin('technicians', 'list', '--credentials-file', credentialsFile)).toMatchObject({ code: 1, err: expect.stringContaining('must be 600') });
+      expect(await admin('technicians', 'list', '--credentials-file', credentialsFile)).toMatchObject({
+        code: 1,
+        err: expect.stringContaining('must be 600'),
+      });
     } finally {
       chmodSync(credentialsFile, 0o600);
     }
-    expect(await admin('technicians', 'list', '--credentials-file', path.join(siteDirectory, 'missing.json'))).toMatchObject({ code: 1, err: expect.stringContaining('no credentials file') });
+    expect(await admin('technicians', 'list', '--credentials-file', path.join(siteDirectory, 'missing.json'))).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('no credentials file'),
+    });
   });
 
   it('lets only its own origin open a technician socket by default', async () => {
-    const { token } = (await (await fetch(`${runtime.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"alice"}' })).json()) as { token: string };
+    const { token } = (await (
+      await fetch(`${runtime.url}/dev/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"username":"alice"}',
+      })
+    ).json()) as { token: string };
     const upgrade = (origin: string) =>
       new Promise<number>((resolve) => {
         const socket = new WebSocket(`${runtime.webSocketUrl}?token=${encodeURIComponent(token)}`, { origin });
@@ -99,4 +126,3 @@ describe("the local runtime's DynamoDB Local", () => {
     expect(existsSync(credentialsFile)).toBe(false);
   });
 });
-

@@ -46,13 +46,21 @@ export async function tableSnapshot(runtime: LocalRuntime, options: { ignoreConn
   const items: string[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await runtime.table.client.send(new ScanCommand({ TableName: runtime.table.name, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page = await runtime.table.client.send(
+      new ScanCommand({ TableName: runtime.table.name, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     for (const item of page.Items ?? []) {
       const pk = String(item.pk);
       if (pk.startsWith('RATE#')) continue;
       if (item.kind === 'log' && item.type === 'denied') continue;
       if (options.ignoreConnections && (pk.startsWith('CONN#') || String(item.sk).startsWith('CONN#'))) continue;
-      items.push(JSON.stringify(Object.keys(item).sort().map((name): [string, unknown] => [name, item[name]])));
+      items.push(
+        JSON.stringify(
+          Object.keys(item)
+            .sort()
+            .map((name): [string, unknown] => [name, item[name]]),
+        ),
+      );
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -87,7 +95,11 @@ export type GatewayMessage = 'Unauthorized' | 'Not Found';
  * Gateway's own `{"message"}` where the gateway answers before any handler),
  * with nothing internal in it.
  */
-export function expectCleanClientError(response: RawResponse, requestText: string, allowed: { statuses: readonly number[]; codes?: readonly string[]; gateway?: GatewayMessage }): void {
+export function expectCleanClientError(
+  response: RawResponse,
+  requestText: string,
+  allowed: { statuses: readonly number[]; codes?: readonly string[]; gateway?: GatewayMessage },
+): void {
   const context = `${response.status} ${response.text.slice(0, 400)} <- ${requestText.slice(0, 300)}`;
   explained(context, () => expect(response.status).toBeGreaterThanOrEqual(400));
   explained(context, () => expect(response.status).toBeLessThan(500));

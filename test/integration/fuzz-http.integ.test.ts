@@ -39,7 +39,9 @@ beforeAll(async () => {
   const [header, payload, signature] = tokens.alice!.split('.') as [string, string, string];
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
   const { privateKey } = (await generateKeyPair('ES256')) as { privateKey: CryptoKey };
-  const forgedKeySigned = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: (JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string }).kid }).sign(privateKey);
+  const forgedKeySigned = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: (JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string }).kid })
+    .sign(privateKey);
   Object.assign(badTokens, {
     expired: await runtime.gateway.identity.issueToken(alice, { issuedAt: now - 7200, lifetimeSeconds: 3600 }),
     notYetIssuedButExpired: await runtime.gateway.identity.issueToken(alice, { issuedAt: now - 3605, lifetimeSeconds: 1 }),
@@ -50,7 +52,9 @@ beforeAll(async () => {
     tamperedAudience: `${header}.${base64url({ ...claims, aud: 'another-app' })}.${signature}`,
     tamperedExpiry: `${header}.${base64url({ ...claims, exp: now + 86_400 * 365 })}.${signature}`,
     signedByAnotherKey: forgedKeySigned,
-    wrongIssuerAndAudience: await new SignJWT({ ...claims, iss: 'https://evil.example', aud: 'evil' }).setProtectedHeader({ alg: 'ES256' }).sign(privateKey),
+    wrongIssuerAndAudience: await new SignJWT({ ...claims, iss: 'https://evil.example', aud: 'evil' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign(privateKey),
     truncated: tokens.alice!.slice(0, -10),
     garbage: 'not-a-jwt',
     emptyParts: '..',
@@ -76,7 +80,13 @@ const technicianRoutes = httpRoutes.filter((route) => route.auth === 'technician
 
 /** Percent-encodes the UTF-8 bytes of any string, lone surrogates included (encodeURIComponent throws on those). */
 function encodeSegment(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return [...Buffer.from(text, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 }
 
 /** The path of a route with `id` put in raw (the caller decides how to encode it). */
@@ -94,7 +104,24 @@ const hostileId = fc.oneof(
 );
 
 const jsonish = fc.oneof(
-  fc.constantFrom('{', '}', '{"customerName":', '{"pin":012345}', "{'pin':'012345'}", '{"a":1,}', 'NaN', 'undefined', '[]', '[1,2]', 'null', 'true', '0', '"str"', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"x":1}}}'),
+  fc.constantFrom(
+    '{',
+    '}',
+    '{"customerName":',
+    '{"pin":012345}',
+    "{'pin':'012345'}",
+    '{"a":1,}',
+    'NaN',
+    'undefined',
+    '[]',
+    '[1,2]',
+    'null',
+    'true',
+    '0',
+    '"str"',
+    '{"__proto__":{"polluted":1}}',
+    '{"constructor":{"prototype":{"x":1}}}',
+  ),
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
   fc.constantFrom(...hostileStrings).map((text) => JSON.stringify(text)),
@@ -122,10 +149,23 @@ const bodyText = fc.oneof(
 const body = fc.oneof(
   { weight: 5, arbitrary: bodyText.map((text) => ({ text, bytes: Buffer.from(text, 'utf8') })) },
   // bytes that are not UTF-8 at all
-  { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({ text: Buffer.from(bytes).toString('latin1'), bytes: Buffer.from(bytes) })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .uint8Array({ minLength: 1, maxLength: 64 })
+      .map((bytes) => ({ text: Buffer.from(bytes).toString('latin1'), bytes: Buffer.from(bytes) })),
+  },
 );
 
-const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined);
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-16',
+  'text/plain',
+  'application/octet-stream',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  undefined,
+);
 
 /** What the handler would see: the gateway base64-encodes non-text bodies and the handler decodes them back as UTF-8. */
 function decodedJson(bytes: Buffer): unknown {
@@ -171,48 +211,61 @@ async function expectTableUnchanged(): Promise<void> {
 }
 
 describe('technician routes refuse every bad token at the authorizer', () => {
-  it.each(technicianRoutes.map((candidate) => [candidate.name, candidate] as const))('%s: 401 Unauthorized, table unchanged', async (_name, technicianRoute) => {
-    const authorization = fc.oneof(
-      fc.constantFrom(...Object.values(badTokens)).map((token) => `Bearer ${token}`),
-      fc.constantFrom(...Object.values(tokens)).map((token) => `Basic ${token}`),
-      fc.constantFrom('', 'Bearer', 'Bearer ', 'bearer', `Bearer ${tokens.alice} extra`, 'Bearer\u0001x'),
-      fc.string({ unit: 'grapheme-ascii', maxLength: 80 }).map((text) => `Bearer ${text}`),
-      fc.constant(undefined),
-    );
-    await fc.assert(
-      fc.asyncProperty(authorization, fc.constantFrom(...realIds()), body, async (header, id, payload) => {
-        const { response, requestText } = await send({
-          method: technicianRoute.method,
-          path: pathOf(technicianRoute, id),
-          headers: { 'content-type': 'application/json', ...(header === undefined ? {} : { authorization: header.replace(/[^\t\x20-\x7e\x80-\xff]/g, '') }) },
-          body: payload.bytes,
-        });
-        expectCleanClientError(response, requestText, { statuses: [401], gateway: 'Unauthorized' });
-        expect(response.headers['www-authenticate']).toMatch(/^Bearer /);
-      }),
-      { numRuns: 25 },
-    );
-    await expectTableUnchanged();
-  });
+  it.each(technicianRoutes.map((candidate) => [candidate.name, candidate] as const))(
+    '%s: 401 Unauthorized, table unchanged',
+    async (_name, technicianRoute) => {
+      const authorization = fc.oneof(
+        fc.constantFrom(...Object.values(badTokens)).map((token) => `Bearer ${token}`),
+        fc.constantFrom(...Object.values(tokens)).map((token) => `Basic ${token}`),
+        fc.constantFrom('', 'Bearer', 'Bearer ', 'bearer', `Bearer ${tokens.alice} extra`, 'Bearer\u0001x'),
+        fc.string({ unit: 'grapheme-ascii', maxLength: 80 }).map((text) => `Bearer ${text}`),
+        fc.constant(undefined),
+      );
+      await fc.assert(
+        fc.asyncProperty(authorization, fc.constantFrom(...realIds()), body, async (header, id, payload) => {
+          const { response, requestText } = await send({
+            method: technicianRoute.method,
+            path: pathOf(technicianRoute, id),
+            headers: {
+              'content-type': 'application/json',
+              ...(header === undefined ? {} : { authorization: header.replace(/[^\t\x20-\x7e\x80-\xff]/g, '') }),
+            },
+            body: payload.bytes,
+          });
+          expectCleanClientError(response, requestText, { statuses: [401], gateway: 'Unauthorized' });
+          expect(response.headers['www-authenticate']).toMatch(/^Bearer /);
+        }),
+        { numRuns: 25 },
+      );
+      await expectTableUnchanged();
+    },
+  );
 });
 
 describe('session routes with a valid token and hostile session ids', () => {
   const sessionRoutes = technicianRoutes.filter((candidate) => candidate.path.includes('{id}'));
-  it.each(sessionRoutes.map((candidate) => [candidate.name, candidate] as const))('%s: 400 validation_failed or 404 not_found', async (_name, sessionRoute) => {
-    await fc.assert(
-      fc.asyncProperty(hostileId, fc.constantFrom('alice', 'bob', 'carol'), body, async (id, user, payload) => {
-        const { response, requestText } = await send({
-          method: sessionRoute.method,
-          path: pathOf(sessionRoute, id),
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[user]}` },
-          body: payload.bytes,
-        });
-        expectCleanClientError(response, requestText, { statuses: [400, 404], codes: ['validation_failed', 'not_found'], gateway: 'Not Found' });
-      }),
-      { numRuns: NUM_RUNS },
-    );
-    await expectTableUnchanged();
-  });
+  it.each(sessionRoutes.map((candidate) => [candidate.name, candidate] as const))(
+    '%s: 400 validation_failed or 404 not_found',
+    async (_name, sessionRoute) => {
+      await fc.assert(
+        fc.asyncProperty(hostileId, fc.constantFrom('alice', 'bob', 'carol'), body, async (id, user, payload) => {
+          const { response, requestText } = await send({
+            method: sessionRoute.method,
+            path: pathOf(sessionRoute, id),
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[user]}` },
+            body: payload.bytes,
+          });
+          expectCleanClientError(response, requestText, {
+            statuses: [400, 404],
+            codes: ['validation_failed', 'not_found'],
+            gateway: 'Not Found',
+          });
+        }),
+        { numRuns: NUM_RUNS },
+      );
+      await expectTableUnchanged();
+    },
+  );
 });
 
 describe('create-session with hostile bodies', () => {
@@ -223,7 +276,11 @@ describe('create-session with hostile bodies', () => {
         const { response, requestText } = await send({
           method: 'POST',
           path: '/api/sessions',
-          headers: { ...(type ? { 'content-type': type } : {}), ...(key === undefined ? {} : { 'idempotency-key': key }), authorization: `Bearer ${tokens[user]}` },
+          headers: {
+            ...(type ? { 'content-type': type } : {}),
+            ...(key === undefined ? {} : { 'idempotency-key': key }),
+            authorization: `Bearer ${tokens[user]}`,
+          },
           body: payload.bytes,
         });
         expectCleanClientError(response, requestText, { statuses: [400, 403], codes: ['validation_failed', 'forbidden'] });
@@ -250,7 +307,10 @@ describe('redeem-pin with hostile bodies', () => {
           // spread over many loopback addresses so the per-client limit does not hide later answers behind 429
           localAddress: `127.0.${Math.floor(address / 200) + 1}.${(address % 200) + 2}`,
         });
-        expectCleanClientError(response, requestText, { statuses: [400, 404, 429], codes: ['validation_failed', 'pin_invalid', 'too_many_attempts'] });
+        expectCleanClientError(response, requestText, {
+          statuses: [400, 404, 429],
+          codes: ['validation_failed', 'pin_invalid', 'too_many_attempts'],
+        });
         if (response.status === 429) expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
       }),
       { numRuns: NUM_RUNS * 2 },
@@ -272,7 +332,10 @@ describe('redeem-pin with hostile bodies', () => {
             body: JSON.stringify({ pin: disguised }),
             localAddress: `127.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`,
           });
-          expectCleanClientError(response, requestText, { statuses: [400, 404, 429], codes: ['validation_failed', 'pin_invalid', 'too_many_attempts'] });
+          expectCleanClientError(response, requestText, {
+            statuses: [400, 404, 429],
+            codes: ['validation_failed', 'pin_invalid', 'too_many_attempts'],
+          });
         },
       ),
       { numRuns: NUM_RUNS },
@@ -285,7 +348,15 @@ describe('customer-progress with hostile tokens', () => {
   it('401 unauthorized for anything but a live progress token', async () => {
     const ticket = sessions.find((session) => session.redeemed)!.redeemed!.ticket;
     const header = fc.oneof(
-      fc.constantFrom(...Object.values(badTokens), ...Object.values(tokens), ticket, livePin(), ...hostileStrings.filter((text) => !text.includes('\r') && !text.includes('\n') && !text.includes(String.fromCharCode(0)))).map((token) => `Bearer ${token}`),
+      fc
+        .constantFrom(
+          ...Object.values(badTokens),
+          ...Object.values(tokens),
+          ticket,
+          livePin(),
+          ...hostileStrings.filter((text) => !text.includes('\r') && !text.includes('\n') && !text.includes(String.fromCharCode(0))),
+        )
+        .map((token) => `Bearer ${token}`),
       fc.string({ unit: 'grapheme-ascii', maxLength: 300 }).map((text) => `Bearer ${text}`),
       fc.constantFrom('', 'Bearer', 'Basic abc', `Bearer ${'A'.repeat(129)}`),
       fc.constant(undefined),
@@ -310,13 +381,26 @@ describe('requests no route takes', () => {
     const request = fc.record({
       method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
       path: fc.oneof(
-        fc.constantFrom('/api', '/api/', '/api/sessions/', '/api/sessions//pin', '/api/sessions/x/pin/extra', '/api/pin', '/api/pin/redeem/x', '/api/SESSIONS', '/api/me/..', '/api/%2e%2e/dev/token'),
+        fc.constantFrom(
+          '/api',
+          '/api/',
+          '/api/sessions/',
+          '/api/sessions//pin',
+          '/api/sessions/x/pin/extra',
+          '/api/pin',
+          '/api/pin/redeem/x',
+          '/api/SESSIONS',
+          '/api/me/..',
+          '/api/%2e%2e/dev/token',
+        ),
         fc.constantFrom(...hostileStrings).map((text) => `/api/${encodeSegment(text)}`),
       ),
     });
     await fc.assert(
       fc.asyncProperty(request, async ({ method, path }) => {
-        const known = httpRoutes.some((candidate) => candidate.method === method && new RegExp(`^${candidate.path.replace(/\{id\}/, '[^/]+')}$`).test(path));
+        const known = httpRoutes.some(
+          (candidate) => candidate.method === method && new RegExp(`^${candidate.path.replace(/\{id\}/, '[^/]+')}$`).test(path),
+        );
         fc.pre(!known);
         const { response, requestText } = await send({ method, path, headers: { authorization: `Bearer ${tokens.alice}` } });
         expectCleanClientError(response, requestText, { statuses: [400, 401, 404, 405], gateway: 'Not Found' });
@@ -332,7 +416,11 @@ describe('requests no route takes', () => {
       fc.asyncProperty(fc.constantFrom(...hostileStrings), fc.constantFrom(...Object.values(badTokens)), async (text, token) => {
         const path = `/api/openapi.json?q=${encodeSegment(text)}&__proto__[x]=1`;
         const forwardedFor = text.replace(/[^\x20-\x7e]/g, '');
-        const response = await rawRequest(runtime.url, { method: 'GET', path, headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': forwardedFor } });
+        const response = await rawRequest(runtime.url, {
+          method: 'GET',
+          path,
+          headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': forwardedFor },
+        });
         // Near or past the HTTP server's 16 KB header limit the request may never reach a route: then a 4xx, never a 5xx.
         const headerBytes = path.length + token.length + forwardedFor.length;
         if (headerBytes > 12 * 1024 && response.status !== 200) {
@@ -350,24 +438,33 @@ describe('requests no route takes', () => {
 describe('oversized bodies', () => {
   const oneMegabyte = `{"customerName":"${'x'.repeat(1024 * 1024)}","pin":"012345"}`;
   const seventeenKilobytes = `{"customerName":"${'x'.repeat(17 * 1024)}","pin":"${'1'.repeat(17 * 1024)}"}`;
-  it.each(httpRoutes.map((candidate) => [candidate.name, candidate] as const))('%s: 1 MB and 17 KB bodies are refused with 413 (or 401 before the body is read)', async (_name, httpRoute) => {
-    for (const payload of [oneMegabyte, seventeenKilobytes]) {
-      const { response, requestText } = await send({
-        method: httpRoute.method,
-        path: pathOf(httpRoute, sessions[0]!.id),
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.alice}` },
-        body: payload,
-      });
-      if (httpRoute.method === 'GET' && response.status === 200) continue; // GET handlers may ignore a body, as API Gateway lets them
-      expectCleanClientError(response, requestText, { statuses: [400, 401, 409, 413], codes: ['payload_too_large', 'validation_failed', 'unauthorized'] });
-    }
-    await expectTableUnchanged();
-  });
+  it.each(httpRoutes.map((candidate) => [candidate.name, candidate] as const))(
+    '%s: 1 MB and 17 KB bodies are refused with 413 (or 401 before the body is read)',
+    async (_name, httpRoute) => {
+      for (const payload of [oneMegabyte, seventeenKilobytes]) {
+        const { response, requestText } = await send({
+          method: httpRoute.method,
+          path: pathOf(httpRoute, sessions[0]!.id),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.alice}` },
+          body: payload,
+        });
+        if (httpRoute.method === 'GET' && response.status === 200) continue; // GET handlers may ignore a body, as API Gateway lets them
+        expectCleanClientError(response, requestText, {
+          statuses: [400, 401, 409, 413],
+          codes: ['payload_too_large', 'validation_failed', 'unauthorized'],
+        });
+      }
+      await expectTableUnchanged();
+    },
+  );
 });
 
 describe('after all that', () => {
   it('the seeded sessions still work: the live PIN redeems', async () => {
-    const response = await apiCall(runtime.url, 'POST', '/api/pin/redeem', { body: { pin: livePin() }, localAddress: `127.200.0.${(randomUUID().charCodeAt(0) % 200) + 2}` });
+    const response = await apiCall(runtime.url, 'POST', '/api/pin/redeem', {
+      body: { pin: livePin() },
+      localAddress: `127.200.0.${(randomUUID().charCodeAt(0) % 200) + 2}`,
+    });
     explained(response.text, () => expect(response.status).toBe(200));
   });
 });

@@ -66,23 +66,77 @@ const foreignId = () => fc.oneof(fc.uuid(), fc.constantFrom(bobs.id, ...hostileS
 /** Frames no route can accept, whoever sends them. */
 const malformedFrame = () =>
   fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 200 }).filter((text) => !isValidJson(text)),
-  fc.constantFrom('{', '{"action":', '{"action":"chat",}', "{'action':'chat'}", 'null', '[]', '0', '"chat"', 'true', '{}', '{"action":null}', '{"action":["chat"]}', '{"action":{"chat":1}}', '{"action":"$connect"}', '{"action":"$disconnect"}', '{"action":"$default"}'),
-  fc.record({ action: anyValue.filter((value) => typeof value !== 'string' || !actions.includes(value)), sessionId: anyValue, text: anyValue }).map((value) => JSON.stringify(value)),
-  fc.record({ action: fc.constantFrom('chat'), sessionId: anyValue, text: anyValue }, { requiredKeys: ['action'] }).map((value) => JSON.stringify(value)),
-  fc.record({ action: fc.constant('chat'), sessionId: fc.constant(active.id), text: fc.oneof(fc.constantFrom('', '   ', '\n\t'), fc.string({ minLength: 4001, maxLength: 6000 })) }).map((value) => JSON.stringify(value)),
-  fc.record({ action: fc.constant('end'), sessionId: anyValue }, { requiredKeys: ['action'] }).map((value) => JSON.stringify(value)),
-  fc.record({ action: fc.constant('hello'), systemInfo: fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.array(fc.integer()), fc.record({ cpus: fc.oneof(fc.string(), fc.double({ min: 0.5, max: 0.9 }), fc.constant(-1)) }), fc.record({ os: fc.string({ minLength: 101, maxLength: 300 }) })) }).map((value) => JSON.stringify(value)),
-);
+    fc.string({ unit: 'binary', maxLength: 200 }).filter((text) => !isValidJson(text)),
+    fc.constantFrom(
+      '{',
+      '{"action":',
+      '{"action":"chat",}',
+      "{'action':'chat'}",
+      'null',
+      '[]',
+      '0',
+      '"chat"',
+      'true',
+      '{}',
+      '{"action":null}',
+      '{"action":["chat"]}',
+      '{"action":{"chat":1}}',
+      '{"action":"$connect"}',
+      '{"action":"$disconnect"}',
+      '{"action":"$default"}',
+    ),
+    fc
+      .record({
+        action: anyValue.filter((value) => typeof value !== 'string' || !actions.includes(value)),
+        sessionId: anyValue,
+        text: anyValue,
+      })
+      .map((value) => JSON.stringify(value)),
+    fc
+      .record({ action: fc.constantFrom('chat'), sessionId: anyValue, text: anyValue }, { requiredKeys: ['action'] })
+      .map((value) => JSON.stringify(value)),
+    fc
+      .record({
+        action: fc.constant('chat'),
+        sessionId: fc.constant(active.id),
+        text: fc.oneof(fc.constantFrom('', '   ', '\n\t'), fc.string({ minLength: 4001, maxLength: 6000 })),
+      })
+      .map((value) => JSON.stringify(value)),
+    fc.record({ action: fc.constant('end'), sessionId: anyValue }, { requiredKeys: ['action'] }).map((value) => JSON.stringify(value)),
+    fc
+      .record({
+        action: fc.constant('hello'),
+        systemInfo: fc.oneof(
+          fc.constant(null),
+          fc.string(),
+          fc.integer(),
+          fc.array(fc.integer()),
+          fc.record({ cpus: fc.oneof(fc.string(), fc.double({ min: 0.5, max: 0.9 }), fc.constant(-1)) }),
+          fc.record({ os: fc.string({ minLength: 101, maxLength: 300 }) }),
+        ),
+      })
+      .map((value) => JSON.stringify(value)),
+  );
 
 /** Frames that would be fine from the right sender, sent by the wrong one. */
 const technicianMisdirected = () =>
   fc.oneof(
-  fc.constant(JSON.stringify({ action: 'hello', systemInfo: { os: 'linux' } })),
-  foreignId().map((sessionId) => JSON.stringify({ action: 'chat', sessionId, text: 'hello from the wrong side' })),
-  fc.constantFrom(() => created.id, () => waiting.id).map((id) => JSON.stringify({ action: 'chat', sessionId: id(), text: 'not active yet' })),
-  fc.constantFrom(() => active.id, () => waiting.id, () => bobs.id).map((id) => JSON.stringify({ action: 'end', sessionId: id() })),
-);
+    fc.constant(JSON.stringify({ action: 'hello', systemInfo: { os: 'linux' } })),
+    foreignId().map((sessionId) => JSON.stringify({ action: 'chat', sessionId, text: 'hello from the wrong side' })),
+    fc
+      .constantFrom(
+        () => created.id,
+        () => waiting.id,
+      )
+      .map((id) => JSON.stringify({ action: 'chat', sessionId: id(), text: 'not active yet' })),
+    fc
+      .constantFrom(
+        () => active.id,
+        () => waiting.id,
+        () => bobs.id,
+      )
+      .map((id) => JSON.stringify({ action: 'end', sessionId: id() })),
+  );
 
 /** Chat or end aimed at any session but the applet's own. */
 const appletMisdirected = (own: SeededSession) =>
@@ -117,12 +171,20 @@ describe('bad frames get one error each and the socket stays', () => {
     expect(await tableSnapshot(runtime)).toEqual(before);
   });
 
-  it('from another technician, aimed at alice\'s sessions', async () => {
+  it("from another technician, aimed at alice's sessions", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(() => active.id, () => waiting.id, () => created.id), fc.constantFrom('chat', 'end'), async (id, action) => {
-        const answer = await expectOneError(bob, JSON.stringify({ action, sessionId: id(), text: 'sneaking in' }));
-        expect(answer.code).toBe('not_found');
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(
+          () => active.id,
+          () => waiting.id,
+          () => created.id,
+        ),
+        fc.constantFrom('chat', 'end'),
+        async (id, action) => {
+          const answer = await expectOneError(bob, JSON.stringify({ action, sessionId: id(), text: 'sneaking in' }));
+          expect(answer.code).toBe('not_found');
+        },
+      ),
       { numRuns: 10 },
     );
     expect(await tableSnapshot(runtime)).toEqual(before);
@@ -131,7 +193,12 @@ describe('bad frames get one error each and the socket stays', () => {
   it('from an applet (active and waiting sessions)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(() => active, () => waiting).chain((sender) => fc.tuple(fc.constant(sender()), fc.oneof(malformedFrame(), appletMisdirected(sender())))),
+        fc
+          .constantFrom(
+            () => active,
+            () => waiting,
+          )
+          .chain((sender) => fc.tuple(fc.constant(sender()), fc.oneof(malformedFrame(), appletMisdirected(sender())))),
         async ([sender, frame]) => {
           await expectOneError(sender.applet!, frame);
         },
@@ -168,7 +235,9 @@ describe('oversized frames', () => {
     await expectOneError(alice, '{"action":"nope"}');
     // Its $disconnect runs after the close, in a handler that may still be cold.
     // The closed socket's connection record is gone: nothing is left that was not there before.
-    await eventually(async () => expect((await tableSnapshot(runtime)).filter((item) => !before.includes(item))).toEqual([]), { timeoutMs: 15_000 });
+    await eventually(async () => expect((await tableSnapshot(runtime)).filter((item) => !before.includes(item))).toEqual([]), {
+      timeoutMs: 15_000,
+    });
   });
 });
 
@@ -177,15 +246,25 @@ describe('$connect refuses hostile query strings', () => {
     fc.constantFrom(...hostileStrings).map((value) => ({ ticket: value })),
     fc.constantFrom(...hostileStrings).map((value) => ({ token: value })),
     fc.string({ unit: 'grapheme-ascii', minLength: 16, maxLength: 128 }).map((value) => ({ ticket: value })),
-    fc.constantFrom(() => ({ ticket: tokens.alice! }), () => ({ token: active.redeemed!.ticket }), () => ({ token: active.redeemed!.progressToken }), () => ({ ticket: active.redeemed!.progressToken })).map((make) => make()),
+    fc
+      .constantFrom(
+        () => ({ ticket: tokens.alice! }),
+        () => ({ token: active.redeemed!.ticket }),
+        () => ({ token: active.redeemed!.progressToken }),
+        () => ({ ticket: active.redeemed!.progressToken }),
+      )
+      .map((make) => make()),
     fc.constant({}),
     fc.constant({ ticket: '', token: '' }),
   );
-  it('403 with API Gateway\'s body, never 500, and no connection is registered', async () => {
+  it("403 with API Gateway's body, never 500, and no connection is registered", async () => {
     await fc.assert(
       fc.asyncProperty(query, async (parameters) => {
         const search = Object.entries(parameters)
-          .map(([name, value]) => `${name}=${[...Buffer.from(value, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('')}`)
+          .map(
+            ([name, value]) =>
+              `${name}=${[...Buffer.from(value, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('')}`,
+          )
           .join('&');
         const refused = await MessageSocket.open(`${runtime.webSocketUrl}?${search}`).then(
           async (socket) => {
@@ -201,17 +280,23 @@ describe('$connect refuses hostile query strings', () => {
       { numRuns: 60 },
     );
     const afterConnects = await tableSnapshot(runtime);
-    expect(afterConnects.filter((item) => !before.includes(item)).concat(before.filter((item) => !afterConnects.includes(item)))).toEqual([]);
+    expect(afterConnects.filter((item) => !before.includes(item)).concat(before.filter((item) => !afterConnects.includes(item)))).toEqual(
+      [],
+    );
   });
 
   it('an unknown ticket is refused; a fresh ticket opens exactly its own session, once', async () => {
-    await expect(MessageSocket.open(`${runtime.webSocketUrl}?ticket=${randomUUID().replaceAll('-', '')}`)).rejects.toMatchObject({ status: 403 });
+    await expect(MessageSocket.open(`${runtime.webSocketUrl}?ticket=${randomUUID().replaceAll('-', '')}`)).rejects.toMatchObject({
+      status: 403,
+    });
     const connecting = await sessionInStatus(runtime, tokens.alice!, 'connecting');
     const applet = await MessageSocket.open(`${runtime.webSocketUrl}?ticket=${connecting.redeemed!.ticket}`);
     applet.send({ action: 'hello', systemInfo: { os: 'linux' } });
     const state = await applet.next((message) => message.type === 'session.state');
     expect(state.session).toMatchObject({ id: connecting.id, status: 'waiting' });
-    await expect(MessageSocket.open(`${runtime.webSocketUrl}?ticket=${connecting.redeemed!.ticket}`)).rejects.toMatchObject({ status: 403 });
+    await expect(MessageSocket.open(`${runtime.webSocketUrl}?ticket=${connecting.redeemed!.ticket}`)).rejects.toMatchObject({
+      status: 403,
+    });
     await applet.close();
   });
 });

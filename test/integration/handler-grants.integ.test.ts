@@ -73,12 +73,18 @@ afterAll(async () => {
 
 describe('each handler’s own environment', () => {
   it('holds only what its needs name: the session log handler has the PIN secret, the OpenAPI handler no table', () => {
-    expect(runtime.environmentOf('get-session-log')).toMatchObject({ TABLE_NAME: runtime.table.name, PIN_SECRET: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(runtime.environmentOf('get-session-log')).toMatchObject({
+      TABLE_NAME: runtime.table.name,
+      PIN_SECRET: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(runtime.environmentOf('get-session').PIN_SECRET).toBeUndefined();
     expect(runtime.environmentOf('openapi').TABLE_NAME).toBeUndefined();
     expect(runtime.environmentOf('openapi').DYNAMODB_ENDPOINT).toBeUndefined();
     expect(runtime.environmentOf('get-me').WEBSOCKET_MANAGEMENT_ENDPOINT).toBeUndefined();
-    expect(runtime.environmentOf('websocket-authorizer')).toMatchObject({ JWT_ISSUER: `${runtime.url}/dev`, JWT_AUDIENCE: 'local-console' });
+    expect(runtime.environmentOf('websocket-authorizer')).toMatchObject({
+      JWT_ISSUER: `${runtime.url}/dev`,
+      JWT_AUDIENCE: 'local-console',
+    });
     // The handlers reach DynamoDB Local through the guard, never directly.
     expect(runtime.environmentOf('get-me').DYNAMODB_ENDPOINT).not.toBe(dynamoDbEndpoint());
   });
@@ -102,17 +108,23 @@ describe('the IAM guard in front of DynamoDB Local', () => {
     await expect(denied).rejects.toThrow(/list-sessions is not authorized to perform: dynamodb:PutItem on resource: .*table\//);
     client.destroy();
     // Nothing was written.
-    const item = await runtime.table.client.send(new GetCommand({ TableName: runtime.table.name, Key: { pk: 'PROBE#guard', sk: 'PROBE#guard' } }));
+    const item = await runtime.table.client.send(
+      new GetCommand({ TableName: runtime.table.name, Key: { pk: 'PROBE#guard', sk: 'PROBE#guard' } }),
+    );
     expect(item.Item).toBeUndefined();
   });
 
   it('refuses every table call of a handler without table access, and any other table', async () => {
     const openapi = clientOf(runtime, 'openapi');
     const key = { pk: { S: 'PROBE#guard' }, sk: { S: 'PROBE#guard' } };
-    await expect(openapi.send(new GetItemCommand({ TableName: runtime.table.name, Key: key }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(openapi.send(new GetItemCommand({ TableName: runtime.table.name, Key: key }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
     openapi.destroy();
     const reader = clientOf(runtime, 'get-me');
-    await expect(reader.send(new GetItemCommand({ TableName: 'some-other-table', Key: key }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(reader.send(new GetItemCommand({ TableName: 'some-other-table', Key: key }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
     reader.destroy();
   });
 
@@ -123,7 +135,9 @@ describe('the IAM guard in front of DynamoDB Local', () => {
       credentials: { accessKeyId: 'SOMEONEELSE', secretAccessKey: 'x' },
       maxAttempts: 1,
     });
-    await expect(stranger.send(new GetItemCommand({ TableName: runtime.table.name, Key: { pk: { S: 'a' }, sk: { S: 'b' } } }))).rejects.toMatchObject({
+    await expect(
+      stranger.send(new GetItemCommand({ TableName: runtime.table.name, Key: { pk: { S: 'a' }, sk: { S: 'b' } } })),
+    ).rejects.toMatchObject({
       name: 'UnrecognizedClientException',
     });
     stranger.destroy();
@@ -144,8 +158,15 @@ describe('the @connections endpoint', () => {
     const post = (handlerName: string) =>
       managementClientOf(handlerName).send(new PostToConnectionCommand({ ConnectionId: 'no-such-connection', Data: Buffer.from('{}') }));
     await expect(post('get-me')).rejects.toMatchObject({ name: 'ForbiddenException', $metadata: { httpStatusCode: 403 } });
-    const stranger = new ApiGatewayManagementApiClient({ endpoint: runtime.url, region: 'us-east-1', credentials: { accessKeyId: 'SOMEONEELSE', secretAccessKey: 'x' }, maxAttempts: 1 });
-    await expect(stranger.send(new PostToConnectionCommand({ ConnectionId: 'no-such-connection', Data: Buffer.from('{}') }))).rejects.toMatchObject({ name: 'ForbiddenException' });
+    const stranger = new ApiGatewayManagementApiClient({
+      endpoint: runtime.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'SOMEONEELSE', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
+    await expect(
+      stranger.send(new PostToConnectionCommand({ ConnectionId: 'no-such-connection', Data: Buffer.from('{}') })),
+    ).rejects.toMatchObject({ name: 'ForbiddenException' });
     await expect(post('websocket-chat')).rejects.toMatchObject({ name: 'GoneException', $metadata: { httpStatusCode: 410 } });
   });
 });

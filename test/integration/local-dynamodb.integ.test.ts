@@ -35,7 +35,9 @@ describe('createTable', () => {
       { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
     ]);
     const indexes = description?.GlobalSecondaryIndexes ?? [];
-    expect(indexes.map((index) => index.IndexName).sort()).toEqual(tableDefinition.globalSecondaryIndexes.map((index) => index.indexName).sort());
+    expect(indexes.map((index) => index.IndexName).sort()).toEqual(
+      tableDefinition.globalSecondaryIndexes.map((index) => index.indexName).sort(),
+    );
     for (const index of indexes) expect(index.Projection?.ProjectionType).toBe('ALL');
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table.name }));
     expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: tableDefinition.timeToLiveAttribute, TimeToLiveStatus: 'ENABLED' });
@@ -44,7 +46,10 @@ describe('createTable', () => {
   it('seeds the demo groups and technicians (alice/Support, bob/Helpdesk, carol/Observers)', async () => {
     expect(await getLocalTechnician(table, 'alice')).toMatchObject({ username: 'alice', groups: ['Support'] });
     expect(await getLocalTechnician(table, 'carol')).toMatchObject({ groups: ['Observers'] });
-    const groups = await getGroups(table, seedGroups.map((group) => group.name));
+    const groups = await getGroups(
+      table,
+      seedGroups.map((group) => group.name),
+    );
     expect(groups.sort((a, b) => a.name.localeCompare(b.name))).toEqual([...seedGroups].sort((a, b) => a.name.localeCompare(b.name)));
   });
 

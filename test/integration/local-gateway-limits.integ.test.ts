@@ -36,14 +36,19 @@ async function start(options: Pick<GatewayServerOptions, 'webSocketLimits' | 'we
     log,
     findTechnician: async () => undefined,
     listTechnicians: async () => [],
-    httpRoutes: [{ name: 'upload', method: 'POST', path: '/api/upload', auth: 'public', handler: (event: Event) => void events.push(event) }],
+    httpRoutes: [
+      { name: 'upload', method: 'POST', path: '/api/upload', auth: 'public', handler: (event: Event) => void events.push(event) },
+    ],
     webSocketAuthorizer: {
       name: 'authorizer',
       handler: (event: Event) => {
         const query = (event.queryStringParameters ?? {}) as Record<string, string>;
         return {
           principalId: 'user-1',
-          policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
+          policyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+          },
           context: { role: 'technician', ...(query.expires ? { tokenExpiresAt: query.expires } : {}) },
         };
       },
@@ -155,7 +160,9 @@ describe('a client that hangs up in the middle of a request body', () => {
     const after = await fetch(`${server.url}/api/upload`, { method: 'POST', body: 'whole' });
     expect(after.status).toBe(200);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\[http\] POST \/api\/upload: the client closed the connection before the whole request body arrived \(\d+ of 100 bytes\)$/);
+    expect(lines[0]).toMatch(
+      /^\[http\] POST \/api\/upload: the client closed the connection before the whole request body arrived \(\d+ of 100 bytes\)$/,
+    );
     expect(events.map((event) => event.body)).toEqual(['whole']);
   }, 15_000);
 });

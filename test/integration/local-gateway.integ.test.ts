@@ -64,7 +64,13 @@ beforeAll(async () => {
     listTechnicians: async () => technicians,
     httpRoutes: [
       { name: 'echo', method: 'GET', path: '/api/things/{id}', auth: 'public', handler: echo },
-      { name: 'mine', method: 'GET', path: '/api/things/mine', auth: 'public', handler: () => ({ statusCode: 200, body: 'literal route' }) },
+      {
+        name: 'mine',
+        method: 'GET',
+        path: '/api/things/mine',
+        auth: 'public',
+        handler: () => ({ statusCode: 200, body: 'literal route' }),
+      },
       { name: 'secure', method: 'POST', path: '/api/secure/{id}', auth: 'technician', handler: echo },
       { name: 'upload', method: 'POST', path: '/api/upload', auth: 'public', handler: echo },
       { name: 'plain', method: 'GET', path: '/api/plain', auth: 'public', handler: () => ({ hello: 'world' }) },
@@ -73,7 +79,12 @@ beforeAll(async () => {
         method: 'POST',
         path: '/api/created',
         auth: 'public',
-        handler: () => ({ statusCode: 201, headers: { location: '/api/things/1' }, cookies: ['a=1; HttpOnly', 'b=2'], body: '{"ok":true}' }),
+        handler: () => ({
+          statusCode: 201,
+          headers: { location: '/api/things/1' },
+          cookies: ['a=1; HttpOnly', 'b=2'],
+          body: '{"ok":true}',
+        }),
       },
       {
         name: 'broken',
@@ -94,7 +105,10 @@ beforeAll(async () => {
         const effect = query.deny ? 'Deny' : 'Allow';
         return {
           principalId: 'user-1',
-          policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: event.methodArn }] },
+          policyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: event.methodArn }],
+          },
           context: { role: 'technician', sub: 'sub-alice' },
         };
       },
@@ -230,7 +244,11 @@ describe('HTTP API (payload format 2.0)', () => {
 
   it('base64-encodes a body that is not text', async () => {
     const bytes = Buffer.from([0, 1, 2, 250, 255]);
-    const response = await fetch(`${gateway.url}/api/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    const response = await fetch(`${gateway.url}/api/upload`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
     const event = (await response.json()) as Event;
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(String(event.body), 'base64')).toEqual(bytes);
@@ -257,7 +275,9 @@ describe('HTTP API (payload format 2.0)', () => {
     [
       'an expired token',
       async () => {
-        const expired = await gateway.identity.issueToken(technicians[0] as LocalTechnician, { issuedAt: Math.floor(Date.now() / 1000) - 7200 });
+        const expired = await gateway.identity.issueToken(technicians[0] as LocalTechnician, {
+          issuedAt: Math.floor(Date.now() / 1000) - 7200,
+        });
         return { authorization: `Bearer ${expired}` };
       },
     ],
@@ -370,14 +390,17 @@ function openSocket(query: string): Promise<OpenedSocket> {
       else messages.push(text);
     });
     const closed = new Promise<number>((resolveClose) => socket.on('close', (code) => resolveClose(code)));
-    socket.on('unexpected-response', (_request, response) => reject(Object.assign(new Error('upgrade refused'), { statusCode: response.statusCode })));
+    socket.on('unexpected-response', (_request, response) =>
+      reject(Object.assign(new Error('upgrade refused'), { statusCode: response.statusCode })),
+    );
     socket.on('error', reject);
     socket.on('open', () =>
       resolve({
         socket,
         messages,
         closed,
-        next: () => (messages.length > 0 ? Promise.resolve(messages.shift() as string) : new Promise((resolveNext) => waiting.push(resolveNext))),
+        next: () =>
+          messages.length > 0 ? Promise.resolve(messages.shift() as string) : new Promise((resolveNext) => waiting.push(resolveNext)),
       }),
     );
   });
@@ -397,7 +420,12 @@ describe('WebSocket API', () => {
       methodArn: 'arn:aws:execute-api:us-east-1:000000000000:local/$default/$connect',
       queryStringParameters: { ticket: 't-123' },
       multiValueQueryStringParameters: { ticket: ['t-123'] },
-      requestContext: { routeKey: '$connect', eventType: 'CONNECT', stage: '$default', identity: { sourceIp: '127.0.0.1', userAgent: 'ws-test' } },
+      requestContext: {
+        routeKey: '$connect',
+        eventType: 'CONNECT',
+        stage: '$default',
+        identity: { sourceIp: '127.0.0.1', userAgent: 'ws-test' },
+      },
     });
     expect((authorizerEvent.headers as Record<string, string>)['User-Agent']).toBe('ws-test');
     const [connectEvent] = eventsOf('$connect');
@@ -474,7 +502,9 @@ describe('WebSocket API', () => {
     await eventually(() => expect(eventsOf('$disconnect').length).toBe(1));
     expect(eventsOf('$disconnect')[0]).toMatchObject({ requestContext: { eventType: 'DISCONNECT', connectionId } });
 
-    const gone = await management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'late' })).catch((error: unknown) => error);
+    const gone = await management
+      .send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: 'late' }))
+      .catch((error: unknown) => error);
     expect(gone).toBeInstanceOf(GoneException);
     const unknown = await management.send(new GetConnectionCommand({ ConnectionId: 'never-existed=' })).catch((error: unknown) => error);
     expect(unknown).toBeInstanceOf(GoneException);
@@ -501,7 +531,12 @@ describe('WebSocket API', () => {
   });
 
   it('refuses a malformed handshake with 400 before any handler runs', async () => {
-    const response = await rawRequest('/ws', { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'short' });
+    const response = await rawRequest('/ws', {
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      'sec-websocket-version': '13',
+      'sec-websocket-key': 'short',
+    });
     expect(response.status).toBe(400);
     expect(wsEvents).toHaveLength(0);
   });
@@ -532,12 +567,14 @@ describe('site, config and applet downloads', () => {
     });
   });
 
-  it.each(['/applet/RemoteSupport_short.cjs', '/applet/Other_AbCdEfGhIjKlMnOpQrStUv12.cjs', '/applet/RemoteSupport_AbCdEfGhIjKlMnOpQrStUv12.exe', '/applet/RemoteSupport.cjs'])(
-    'answers 404 for the download name %s',
-    async (name) => {
-      expect((await fetch(`${gateway.url}${name}`)).status).toBe(404);
-    },
-  );
+  it.each([
+    '/applet/RemoteSupport_short.cjs',
+    '/applet/Other_AbCdEfGhIjKlMnOpQrStUv12.cjs',
+    '/applet/RemoteSupport_AbCdEfGhIjKlMnOpQrStUv12.exe',
+    '/applet/RemoteSupport.cjs',
+  ])('answers 404 for the download name %s', async (name) => {
+    expect((await fetch(`${gateway.url}${name}`)).status).toBe(404);
+  });
 
   it('serves files with content types, index.html for folders and CloudFront-like security headers', async () => {
     const root = await fetch(`${gateway.url}/`);

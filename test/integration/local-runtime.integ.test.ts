@@ -73,7 +73,9 @@ describe('startLocalRuntime', () => {
     const open = async (lifetimeSeconds: number) => {
       const token = await runtime.gateway.identity.issueToken(alice, { lifetimeSeconds });
       const socket = new WebSocket(`${runtime.webSocketUrl}?token=${encodeURIComponent(token)}`);
-      const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+        socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+      );
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       return { socket, closed };
     };
@@ -105,7 +107,10 @@ describe('lazyEntryHandler', () => {
       const scenario = fileURLToPath(new URL('./fixtures/lazy-entry-scenario.ts', import.meta.url));
       const run = spawnSync(process.execPath, ['--import', 'tsx', scenario, root], { encoding: 'utf8', timeout: 30_000 });
       expect(run.stderr).toBe('');
-      const [whileMissing, onceWritten, withoutHandler] = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+      const [whileMissing, onceWritten, withoutHandler] = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown);
       expect(whileMissing).toEqual({ rejected: 'handler module later.mjs does not exist (yet)' });
       expect(onceWritten).toEqual({ resolved: { statusCode: 204 } });
       expect(withoutHandler).toEqual({ rejected: 'no-export.mjs does not export a handler function' });

@@ -29,7 +29,8 @@ async function flood(deps: Deps, count: number, addressFor: (index: number) => s
       const instance = instances[index % INSTANCES] ?? deps;
       const code = await redeemPin(instance, '000000', { ip: addressFor(index) }).then(
         () => 'redeemed',
-        (error: unknown) => (error instanceof TooManyAttempts ? 'too_many_attempts' : error instanceof PinInvalid ? 'pin_invalid' : String(error)),
+        (error: unknown) =>
+          error instanceof TooManyAttempts ? 'too_many_attempts' : error instanceof PinInvalid ? 'pin_invalid' : String(error),
       );
       answers[code] = (answers[code] ?? 0) + 1;
     }
@@ -71,7 +72,10 @@ describe('one client flooding PIN redemption', () => {
   it('cannot switch on "under attack" mode or the ceiling from one IPv4 address: 20,000 guesses, then customers get in', async () => {
     const deps = testDependencies(table);
     const answers = await flood(deps, GUESSES, () => '192.0.2.66');
-    expect(answers).toEqual({ pin_invalid: defaultConfig.redeemFailuresPerClient, too_many_attempts: GUESSES - defaultConfig.redeemFailuresPerClient });
+    expect(answers).toEqual({
+      pin_invalid: defaultConfig.redeemFailuresPerClient,
+      too_many_attempts: GUESSES - defaultConfig.redeemFailuresPerClient,
+    });
     await customersStillGetIn(deps);
   }, 240_000);
 

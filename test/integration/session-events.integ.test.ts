@@ -41,14 +41,14 @@ beforeAll(async () => {
       {
         name: 'recording-consumer',
         batchSize: 100,
-        handler: (async (event: { Records: Parameters<typeof eventsFromStream>[0] }) => {
+        handler: async (event: { Records: Parameters<typeof eventsFromStream>[0] }) => {
           consumerCalls += 1;
           if (failuresToInject > 0) {
             failuresToInject -= 1;
             throw new Error('consumer failing on purpose');
           }
           published.push(...(await eventsFromStream(event.Records, lookup)).map((streamed) => streamed.detail));
-        }),
+        },
       },
     ],
   });
@@ -74,7 +74,10 @@ describe('session events from the change stream', () => {
     const ofSession = published.filter((event) => event.session.id === session.id);
     expect(ofSession.map((event) => event.type)).toEqual(['session.created', 'session.pin_generated', 'session.closed']);
     expect(new Set(ofSession.map((event) => event.eventId)).size).toBe(3);
-    expect(ofSession[0]).toMatchObject({ session: { customerName: 'Erika', technician: { username: 'alice' } }, actor: { kind: 'technician', name: 'Alice Adler' } });
+    expect(ofSession[0]).toMatchObject({
+      session: { customerName: 'Erika', technician: { username: 'alice' } },
+      actor: { kind: 'technician', name: 'Alice Adler' },
+    });
     const everything = JSON.stringify(published);
     expect(everything).not.toContain('Mallory');
     expect(everything).not.toContain(pin);

@@ -31,13 +31,22 @@ async function liveSession(deps: Deps, appletConnection: string, status: 'waitin
   return session;
 }
 
-const refusedWith = (error: unknown) => (error instanceof TooManyMessages ? 'too_many_messages' : error instanceof LogFull ? 'log_full' : error instanceof Error ? error.name : 'ok');
+const refusedWith = (error: unknown) =>
+  error instanceof TooManyMessages
+    ? 'too_many_messages'
+    : error instanceof LogFull
+      ? 'log_full'
+      : error instanceof Error
+        ? error.name
+        : 'ok';
 
 describe('a customer flooding a session', () => {
   it('answers hello past the per-session window with too_many_messages and writes nothing for it', async () => {
     const deps = testDependencies(table);
     const session = await liveSession(deps, 'hello-flood', 'waiting');
-    const pushesTo = () => deps.notifier.toTechnicians.filter((sent) => sent.message.type === 'session.updated' && sent.message.session.id === session.id).length;
+    const pushesTo = () =>
+      deps.notifier.toTechnicians.filter((sent) => sent.message.type === 'session.updated' && sent.message.session.id === session.id)
+        .length;
     const pushesBefore = pushesTo();
     const answers = [];
     for (let i = 0; i < 30; i += 1) answers.push(await appletHello(deps, 'hello-flood', { os: 'Linux' }).then(() => 'ok', refusedWith));
@@ -57,7 +66,9 @@ describe('a customer flooding a session', () => {
     const answers: string[] = [];
     // Window after window, until the log bound stops the flood; bounded in count by the loop.
     for (let window = 0; window * perWindow <= MAX_CLIENT_LOG_ENTRIES + perWindow; window += 1) {
-      const batch = await Promise.all(Array.from({ length: perWindow + 5 }, () => chat(deps, 'chat-flood', session.id, line).then(() => 'ok', refusedWith)));
+      const batch = await Promise.all(
+        Array.from({ length: perWindow + 5 }, () => chat(deps, 'chat-flood', session.id, line).then(() => 'ok', refusedWith)),
+      );
       answers.push(...batch);
       deps.clock.advanceSeconds(messageLimits.chatPerSession.windowSeconds);
     }

@@ -1,7 +1,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvalidTransition, MissingPermission, NotFound, PinInvalid, PinSpaceExhausted, TooManyAttempts, Forbidden } from '#domain/errors';
-import { appletConnected, appletHello, chat, customerEnds, disconnected, sessionForTicket, technicianConnected } from '#domain/live-connections';
+import {
+  appletConnected,
+  appletHello,
+  chat,
+  customerEnds,
+  disconnected,
+  sessionForTicket,
+  technicianConnected,
+} from '#domain/live-connections';
 import { customerProgress, redeemPin } from '#domain/pin-redemption';
 import { hashPin } from '#domain/secrets';
 import { closeSession, createSession, generatePin, getSession, getSessionLog, listSessions, startSession } from '#domain/sessions';
@@ -36,7 +44,9 @@ async function appletJoins(deps: Deps, connectionId: string, redemption: { apple
 
 /** The resume ticket the server handed a connection in its last session.state. */
 function resumeTicketSentTo(deps: Deps, connectionId: string): string {
-  const state = deps.notifier.toConnections.filter((sent) => sent.connectionId === connectionId && sent.message.type === 'session.state').at(-1);
+  const state = deps.notifier.toConnections
+    .filter((sent) => sent.connectionId === connectionId && sent.message.type === 'session.state')
+    .at(-1);
   const ticket = state?.message.type === 'session.state' ? state.message.resumeTicket : undefined;
   if (!ticket) throw new Error(`no resume ticket was sent to ${connectionId}`);
   return ticket;
@@ -74,8 +84,18 @@ describe('the session lifecycle against DynamoDB Local', () => {
     const ticket = ticketFromFileName(redemption.applet.fileName);
     // Every system's download carries the same ticket; the native ones live under their platform.
     expect(redemption.applet.downloads).toEqual([
-      { platform: 'windows-x64', fileName: `RemoteSupport_${ticket}.exe`, downloadUrl: `/applet/windows-x64/RemoteSupport_${ticket}.exe`, bytes: 87_000_000 },
-      { platform: 'linux-x64', fileName: `RemoteSupport_${ticket}`, downloadUrl: `/applet/linux-x64/RemoteSupport_${ticket}`, bytes: 125_000_000 },
+      {
+        platform: 'windows-x64',
+        fileName: `RemoteSupport_${ticket}.exe`,
+        downloadUrl: `/applet/windows-x64/RemoteSupport_${ticket}.exe`,
+        bytes: 87_000_000,
+      },
+      {
+        platform: 'linux-x64',
+        fileName: `RemoteSupport_${ticket}`,
+        downloadUrl: `/applet/linux-x64/RemoteSupport_${ticket}`,
+        bytes: 125_000_000,
+      },
       { platform: 'node', fileName: `RemoteSupport_${ticket}.cjs`, downloadUrl: `/applet/RemoteSupport_${ticket}.cjs`, bytes: 147_000 },
     ]);
     expect((await sessionForTicket(deps, ticket))?.sessionId).toBe(created.id);
@@ -131,9 +151,7 @@ describe('the session lifecycle against DynamoDB Local', () => {
   it('lets exactly one of 20 concurrent redeems of one PIN win', async () => {
     const deps = testDependencies(table, { redeemFailuresPerClient: 1000 });
     const { session, pin } = await sessionWithPin(deps);
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => redeemPin(deps, pin, { ip: `198.51.100.${i}` })),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => redeemPin(deps, pin, { ip: `198.51.100.${i}` })));
     const winners = results.filter((result) => result.status === 'fulfilled');
     expect(winners).toHaveLength(1);
     for (const result of results) {
@@ -168,7 +186,13 @@ describe('the session lifecycle against DynamoDB Local', () => {
       if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(InvalidTransition);
     }
     const outcomes = [];
-    for (const pin of pins) outcomes.push(await redeemPin(deps, pin, customer).then(() => 'ok', (error: unknown) => error));
+    for (const pin of pins)
+      outcomes.push(
+        await redeemPin(deps, pin, customer).then(
+          () => 'ok',
+          (error: unknown) => error,
+        ),
+      );
     expect(outcomes.filter((outcome) => outcome === 'ok')).toHaveLength(1);
   });
 
@@ -190,7 +214,12 @@ describe('the session lifecycle against DynamoDB Local', () => {
     deps.clock.advanceSeconds(601);
     const unknown = used.pin === '000000' ? '000001' : '000000';
     const errors = await Promise.all(
-      [used.pin, expired.pin, unknown].map((pin) => redeemPin(deps, pin, customer).then(() => undefined, (error: unknown) => error)),
+      [used.pin, expired.pin, unknown].map((pin) =>
+        redeemPin(deps, pin, customer).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ),
     );
     for (const error of errors) {
       expect(error).toBeInstanceOf(PinInvalid);

@@ -33,7 +33,10 @@ beforeEach(() => {
 
 /** What the HTTP adapter makes of a failure: the client's view. */
 async function responseTo(action: Promise<unknown>) {
-  const error = await action.then(() => undefined, (failure: unknown) => failure);
+  const error = await action.then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
   expect(error).toBeDefined();
   const response = errorResponse(error);
   return { status: response.statusCode, retryAfter: response.headers?.['retry-after'], body: JSON.parse(String(response.body)) as unknown };
@@ -79,7 +82,9 @@ describe('storage faults', () => {
     faults.plan({ command: 'GetItemCommand', kind: 'timeout', times: 1 });
     expect((await responseTo(redeemPin(deps, pin, customer))).status).toBe(503);
     const window = Math.floor(deps.clock.now().getTime() / 1000 / deps.config.redeemFailureWindowSeconds);
-    const counter = await table.client.send(new GetCommand({ TableName: table.name, Key: keys.rateWindow('redeem-fail', customer.ip, window) }));
+    const counter = await table.client.send(
+      new GetCommand({ TableName: table.name, Key: keys.rateWindow('redeem-fail', customer.ip, window) }),
+    );
     expect(counter.Item?.count ?? 0).toBe(0);
     await expect(redeemPin(deps, pin, customer)).resolves.toMatchObject({ sessionId: session.id });
   });

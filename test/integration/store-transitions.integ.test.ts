@@ -44,7 +44,14 @@ const start: SessionChange = { set: { status: 'active', startedAt: at }, remove:
 describe('DynamoStore transitions', () => {
   it('answers won, writes the patch and the log entry together, and a second insert of the id is exists', async () => {
     const session = await waitingSession();
-    expect(await store.transition({ sessionId: session.id, expected: { status: ['waiting'], attributes: { technicianId: 'tech-1' } }, patch: start, log: entry('started') })).toEqual({
+    expect(
+      await store.transition({
+        sessionId: session.id,
+        expected: { status: ['waiting'], attributes: { technicianId: 'tech-1' } },
+        patch: start,
+        log: entry('started'),
+      }),
+    ).toEqual({
       outcome: 'won',
     });
     const stored = await store.getSession(session.id);
@@ -56,9 +63,16 @@ describe('DynamoStore transitions', () => {
 
   it('answers lost (session) when the stored status or an expected attribute differs, and writes nothing', async () => {
     const session = await waitingSession();
-    expect(await store.transition({ sessionId: session.id, expected: { status: ['created'] }, patch: start, log: entry('started') })).toEqual({ outcome: 'lost', because: 'session' });
-    expect(await store.transition({ sessionId: session.id, expected: { attributes: { technicianId: 'someone-else' } }, patch: start })).toEqual({ outcome: 'lost', because: 'session' });
-    expect(await store.transition({ sessionId: session.id, expected: { attributes: { pinHash: 'a-pin' } }, patch: start })).toEqual({ outcome: 'lost', because: 'session' });
+    expect(
+      await store.transition({ sessionId: session.id, expected: { status: ['created'] }, patch: start, log: entry('started') }),
+    ).toEqual({ outcome: 'lost', because: 'session' });
+    expect(
+      await store.transition({ sessionId: session.id, expected: { attributes: { technicianId: 'someone-else' } }, patch: start }),
+    ).toEqual({ outcome: 'lost', because: 'session' });
+    expect(await store.transition({ sessionId: session.id, expected: { attributes: { pinHash: 'a-pin' } }, patch: start })).toEqual({
+      outcome: 'lost',
+      because: 'session',
+    });
     expect((await store.getSession(session.id))?.status).toBe('waiting');
     expect(await store.readLog(session.id)).toHaveLength(1);
   });
@@ -67,12 +81,17 @@ describe('DynamoStore transitions', () => {
     const session = await waitingSession();
     const nowEpoch = Math.floor(Date.now() / 1000);
     const consume = { write: 'consume-token', token: { kind: 'ticket', hash: 'never-issued' }, nowEpoch } as const;
-    expect(await store.transition({ sessionId: session.id, expected: { status: ['waiting'] }, patch: start, with: [consume] })).toEqual({ outcome: 'lost', because: 'companion' });
+    expect(await store.transition({ sessionId: session.id, expected: { status: ['waiting'] }, patch: start, with: [consume] })).toEqual({
+      outcome: 'lost',
+      because: 'companion',
+    });
     expect((await store.getSession(session.id))?.status).toBe('waiting');
   });
 
   it('answers gone for a session that does not exist', async () => {
-    expect(await store.transition({ sessionId: randomUUID(), expected: { status: ['waiting'] }, patch: start, log: entry('started') })).toEqual({ outcome: 'gone' });
+    expect(
+      await store.transition({ sessionId: randomUUID(), expected: { status: ['waiting'] }, patch: start, log: entry('started') }),
+    ).toEqual({ outcome: 'gone' });
   });
 
   it('turns a throttled transaction into StorageUnavailable, so no adapter needs to know DynamoDB', async () => {
@@ -80,7 +99,9 @@ describe('DynamoStore transitions', () => {
     const client = createDocumentClient(table.endpoint);
     injectFaults(client).plan({ command: 'TransactWriteItemsCommand', kind: 'transaction-throttled', times: 1 });
     const faulty = new DynamoStore<SessionItem, SessionLogEntry>({ client, name: table.name });
-    await expect(faulty.transition({ sessionId: session.id, expected: { status: ['waiting'] }, patch: start })).rejects.toBeInstanceOf(StorageUnavailable);
+    await expect(faulty.transition({ sessionId: session.id, expected: { status: ['waiting'] }, patch: start })).rejects.toBeInstanceOf(
+      StorageUnavailable,
+    );
     expect((await store.getSession(session.id))?.status).toBe('waiting');
   });
 

@@ -22,7 +22,11 @@ describe("a technician connection and its token's expiry", () => {
     const expiresAt = epochSeconds(deps.clock.now()) + 3600;
     await technicianConnected(deps, 'console-live', alice, expiresAt);
 
-    expect(await deps.store.getConnection('console-live')).toMatchObject({ role: 'technician', technicianId: alice.id, tokenExpiresAt: expiresAt });
+    expect(await deps.store.getConnection('console-live')).toMatchObject({
+      role: 'technician',
+      technicianId: alice.id,
+      tokenExpiresAt: expiresAt,
+    });
     expect(await deps.store.technicianConnections(alice.id)).toEqual([{ connectionId: 'console-live', tokenExpiresAt: expiresAt }]);
   });
 
@@ -38,7 +42,13 @@ describe("a technician connection and its token's expiry", () => {
     management.on(DeleteConnectionCommand).resolves({});
     const notifier = new ConnectionsNotifier(client, deps.store, silentLogger, deps.clock);
 
-    await notifier.toTechnician(bob.id, { type: 'chat', sessionId: 'any', from: 'customer', text: 'Hallo', at: deps.clock.now().toISOString() });
+    await notifier.toTechnician(bob.id, {
+      type: 'chat',
+      sessionId: 'any',
+      from: 'customer',
+      text: 'Hallo',
+      at: deps.clock.now().toISOString(),
+    });
 
     expect(management.commandCalls(DeleteConnectionCommand).map((call) => call.args[0].input.ConnectionId)).toEqual(['console-expired']);
     expect(management.commandCalls(PostToConnectionCommand).map((call) => call.args[0].input.ConnectionId)).toEqual(['console-current']);

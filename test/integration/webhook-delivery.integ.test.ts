@@ -50,7 +50,13 @@ beforeEach(async () => {
   for (const webhook of await store.listWebhooks()) await store.deleteWebhook(webhook.id);
   receiver.requests.length = 0;
   receiver.respond = () => 204;
-  deps = { store, clock: new ManualClock(new Date()), logger: silentLogger, transport: webhookTransport({ allowPrivate: true }), retrySchedule: [5, 60, 300] };
+  deps = {
+    store,
+    clock: new ManualClock(new Date()),
+    logger: silentLogger,
+    transport: webhookTransport({ allowPrivate: true }),
+    retrySchedule: [5, 60, 300],
+  };
 });
 
 describe('webhook delivery', () => {
@@ -82,7 +88,10 @@ describe('webhook delivery', () => {
     expect(receiver.requests).toHaveLength(3);
     expect(new Set(receiver.requests.map((request) => request.headers['webhook-id']))).toEqual(new Set([event.eventId]));
     for (const request of receiver.requests) {
-      expect(new Webhook(webhook.secret).verify(request.body, request.headers)).toMatchObject({ type: 'session.created', data: { eventId: event.eventId } });
+      expect(new Webhook(webhook.secret).verify(request.body, request.headers)).toMatchObject({
+        type: 'session.created',
+        data: { eventId: event.eventId },
+      });
     }
   });
 
@@ -98,7 +107,10 @@ describe('webhook delivery', () => {
     await register(receiver.url, ['session.created', 'session.closed']);
     const events = [sessionEvent('created'), sessionEvent('started'), sessionEvent('closed')];
     await deliverEvents(events, deps);
-    expect(receiver.requests.map((request) => (JSON.parse(request.body) as { type: string }).type)).toEqual(['session.created', 'session.closed']);
+    expect(receiver.requests.map((request) => (JSON.parse(request.body) as { type: string }).type)).toEqual([
+      'session.created',
+      'session.closed',
+    ]);
   });
 
   it('disables an endpoint whose delivery fails over the whole schedule, and keeps the failure in the delivery log', async () => {

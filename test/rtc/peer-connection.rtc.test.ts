@@ -62,7 +62,9 @@ describe('WebRTC inside the network namespace', () => {
       (window as PeerWindow).peer = peer;
       const camera = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
       for (const track of camera.getTracks()) peer.addTrack(track, camera);
-      const gathered = new Promise<void>((resolve) => peer.addEventListener('icecandidate', (event) => event.candidate === null && resolve()));
+      const gathered = new Promise<void>((resolve) =>
+        peer.addEventListener('icecandidate', (event) => event.candidate === null && resolve()),
+      );
       await peer.setLocalDescription(await peer.createOffer());
       await gathered;
       return peer.localDescription?.toJSON() as RTCSessionDescriptionInit;
@@ -75,7 +77,9 @@ describe('WebRTC inside the network namespace', () => {
       peer.addEventListener('track', (event) => {
         video.srcObject = event.streams[0] ?? new MediaStream([event.track]);
       });
-      const gathered = new Promise<void>((resolve) => peer.addEventListener('icecandidate', (event) => event.candidate === null && resolve()));
+      const gathered = new Promise<void>((resolve) =>
+        peer.addEventListener('icecandidate', (event) => event.candidate === null && resolve()),
+      );
       await peer.setRemoteDescription(remoteOffer);
       await peer.setLocalDescription(await peer.createAnswer());
       await gathered;

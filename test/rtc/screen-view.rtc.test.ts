@@ -71,9 +71,14 @@ async function openConsole(sides: Sides, locale = 'en-US'): Promise<Page> {
 
 /** Frames arrive and play: the video has a size and its clock advances. */
 async function expectFramesPlaying(video: ReturnType<Page['locator']>): Promise<void> {
-  await eventually(async () => expect(await video.evaluate((element: HTMLVideoElement) => element.videoWidth)).toBeGreaterThan(0), { timeoutMs: 20_000 });
+  await eventually(async () => expect(await video.evaluate((element: HTMLVideoElement) => element.videoWidth)).toBeGreaterThan(0), {
+    timeoutMs: 20_000,
+  });
   const first = await video.evaluate((element: HTMLVideoElement) => element.currentTime);
-  await eventually(async () => expect(await video.evaluate((element: HTMLVideoElement) => element.currentTime)).toBeGreaterThan(first + 0.2), { timeoutMs: 20_000 });
+  await eventually(
+    async () => expect(await video.evaluate((element: HTMLVideoElement) => element.currentTime)).toBeGreaterThan(first + 0.2),
+    { timeoutMs: 20_000 },
+  );
 }
 
 async function expectNoAxeViolations(page: Page): Promise<void> {
@@ -81,7 +86,12 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
 }
 
 async function logOf(sides: Sides, alice: string, sessionId: string) {
-  const log = await api<{ entries: { type: string; details?: Record<string, unknown> }[] }>(sides.runtime.url, 'GET', `/api/sessions/${sessionId}/log`, alice);
+  const log = await api<{ entries: { type: string; details?: Record<string, unknown> }[] }>(
+    sides.runtime.url,
+    'GET',
+    `/api/sessions/${sessionId}/log`,
+    alice,
+  );
   return log.body.entries;
 }
 
@@ -138,7 +148,9 @@ describe('screen view between the PIN page and the console', () => {
     await dialog.getByRole('button', { name: 'Share screen' }).click();
     await expectFramesPlaying(video());
     await customer.page.getByText('You are sharing your screen with Alice Adler.').waitFor();
-    await panel().getByText(/\d+×\d+ · \d+ frames\/s · round trip/).waitFor();
+    await panel()
+      .getByText(/\d+×\d+ · \d+ frames\/s · round trip/)
+      .waitFor();
     expect(await video().evaluate((element: HTMLVideoElement) => getComputedStyle(element).objectFit)).toBe('contain');
     await panel().getByRole('button', { name: 'Full screen' }).waitFor();
     await expectNoAxeViolations(customer.page);
@@ -152,7 +164,9 @@ describe('screen view between the PIN page and the console', () => {
     await customer.page.getByRole('button', { name: 'Stop sharing' }).waitFor({ state: 'hidden' });
     await customer.page.getByText('Screen sharing has ended.').waitFor();
     await video().waitFor({ state: 'hidden' });
-    expect((await logOf(sides, alice, customer.sessionId)).filter((entry) => entry.type === 'screen_stopped').at(-1)?.details).toEqual({ by: 'technician' });
+    expect((await logOf(sides, alice, customer.sessionId)).filter((entry) => entry.type === 'screen_stopped').at(-1)?.details).toEqual({
+      by: 'technician',
+    });
   });
 
   it('works again after a stop, and Stop sharing on the page ends it', async () => {
@@ -162,7 +176,9 @@ describe('screen view between the PIN page and the console', () => {
     await customer.page.getByRole('button', { name: 'Stop sharing' }).click();
     await panel().getByText('The screen view has ended.').waitFor();
     await video().waitFor({ state: 'hidden' });
-    expect((await logOf(sides, alice, customer.sessionId)).filter((entry) => entry.type === 'screen_stopped').at(-1)?.details).toEqual({ by: 'customer' });
+    expect((await logOf(sides, alice, customer.sessionId)).filter((entry) => entry.type === 'screen_stopped').at(-1)?.details).toEqual({
+      by: 'customer',
+    });
   });
 
   it('Decline streams nothing and is shown to the technician; the German states are axe clean too', async () => {
@@ -174,7 +190,9 @@ describe('screen view between the PIN page and the console', () => {
     await dialog.getByRole('button', { name: 'Ablehnen' }).click();
     await panel().getByText('Erika Browser declined to share the screen.').waitFor();
     expect(await video().isVisible()).toBe(false);
-    const connections = await customer.page.evaluate(() => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.length);
+    const connections = await customer.page.evaluate(
+      () => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.length,
+    );
     expect(connections).toBe(2);
 
     const germanConsole = await openConsole(sides, 'de-DE');
@@ -201,7 +219,9 @@ describe('screen view between the PIN page and the console', () => {
     // Every peer connection on the page is closed.
     const openPeerConnections = () =>
       customer.page.evaluate(() =>
-        (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.map((pc) => pc.connectionState).filter((state) => state !== 'closed'),
+        (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections
+          .map((pc) => pc.connectionState)
+          .filter((state) => state !== 'closed'),
       );
     await eventually(async () => expect(await openPeerConnections()).toEqual([]), { timeoutMs: 20_000 });
     const types = (await logOf(sides, alice, customer.sessionId)).map((entry) => entry.type);

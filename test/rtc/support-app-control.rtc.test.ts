@@ -57,7 +57,9 @@ const apps: AppRun[] = [];
 async function appForNewSession(customerName: string, args: readonly string[]): Promise<{ app: AppRun; sessionId: string }> {
   const created = await api<{ session: { id: string } }>(runtime.url, 'POST', '/api/sessions', alice, { customerName });
   const pin = await api<{ pin: string }>(runtime.url, 'POST', `/api/sessions/${created.body.session.id}/pin`, alice);
-  const redeemed = await api<{ applet: { downloads: Download[] } }>(runtime.url, 'POST', '/api/pin/redeem', undefined, { pin: pin.body.pin });
+  const redeemed = await api<{ applet: { downloads: Download[] } }>(runtime.url, 'POST', '/api/pin/redeem', undefined, {
+    pin: pin.body.pin,
+  });
   const directory = await mkdtemp(path.join(workDir, 'app-'));
   const file = await downloadApp(runtime.url, redeemed.body.applet.downloads, 'linux-x64', directory);
   const app = new AppRun(file, args, { HOME: directory, LANG: 'en_US.UTF-8', DISPLAY: x.display });
@@ -123,7 +125,11 @@ beforeAll(async () => {
     const key = /keysym 0x[0-9a-f]+, (\w+)\)/.exec(line);
     if (key && pressing) keysSeen.push(key[1]!);
   });
-  await waitUntil(async () => (await x.x('xwininfo', ['-root', '-children'])).includes('"Event Tester"'), 'the key window is mapped', 10_000);
+  await waitUntil(
+    async () => (await x.x('xwininfo', ['-root', '-children'])).includes('"Event Tester"'),
+    'the key window is mapped',
+    10_000,
+  );
   alice = await getToken(runtime.url, 'alice');
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 1000 } });
   await context.addInitScript(recordDataChannels);
@@ -145,23 +151,34 @@ describe('screen view and remote control from the support app', () => {
   const panel = () => consolePage.getByRole('tabpanel', { name: 'Erika App' });
   const video = () => panel().getByLabel("Customer's screen");
 
-  it('streams the real X screen after the customer\u2019s yes, at the screen\u2019s size', async () => {
-    ({ app, sessionId } = await appForNewSession('Erika App', ['--yes']));
-    await app.waitFor(/^status: waiting$/);
-    await consolePage.getByRole('button', { name: 'Erika App' }).first().click();
-    await panel().getByRole('button', { name: 'Start' }).click();
-    await app.waitFor(/^status: active \(technician: Alice Adler\)$/);
+  it(
+    'streams the real X screen after the customer\u2019s yes, at the screen\u2019s size',
+    async () => {
+      ({ app, sessionId } = await appForNewSession('Erika App', ['--yes']));
+      await app.waitFor(/^status: waiting$/);
+      await consolePage.getByRole('button', { name: 'Erika App' }).first().click();
+      await panel().getByRole('button', { name: 'Start' }).click();
+      await app.waitFor(/^status: active \(technician: Alice Adler\)$/);
 
-    await panel().getByRole('button', { name: 'View screen' }).click();
-    await app.waitFor(/Alice Adler asks to see your screen\. Share your screen\? \[y\/N\] yes \(--yes\)$/);
-    await app.waitFor(/^>>> Alice Adler is viewing your screen\./, 30_000);
-    await waitUntil(async () => (await video().evaluate((element: HTMLVideoElement) => element.videoWidth)) > 0, 'the video has frames', 60_000);
-    expect(await video().evaluate((element: HTMLVideoElement) => [element.videoWidth, element.videoHeight])).toEqual([screen.width, screen.height]);
-    // The real screen: xev's white window top left on the black root.
-    await waitUntil(async () => (await brightnessAt(video(), { x: 100, y: 100 })) > 200, 'the key window shows white in the video');
-    expect(await brightnessAt(video(), { x: 900, y: 600 })).toBeLessThan(50);
-    expect(await logTypes(sessionId)).toEqual(expect.arrayContaining(['screen_requested', 'screen_shared']));
-  }, slowStepMs);
+      await panel().getByRole('button', { name: 'View screen' }).click();
+      await app.waitFor(/Alice Adler asks to see your screen\. Share your screen\? \[y\/N\] yes \(--yes\)$/);
+      await app.waitFor(/^>>> Alice Adler is viewing your screen\./, 30_000);
+      await waitUntil(
+        async () => (await video().evaluate((element: HTMLVideoElement) => element.videoWidth)) > 0,
+        'the video has frames',
+        60_000,
+      );
+      expect(await video().evaluate((element: HTMLVideoElement) => [element.videoWidth, element.videoHeight])).toEqual([
+        screen.width,
+        screen.height,
+      ]);
+      // The real screen: xev's white window top left on the black root.
+      await waitUntil(async () => (await brightnessAt(video(), { x: 100, y: 100 })) > 200, 'the key window shows white in the video');
+      expect(await brightnessAt(video(), { x: 900, y: 600 })).toBeLessThan(50);
+      expect(await logTypes(sessionId)).toEqual(expect.arrayContaining(['screen_requested', 'screen_shared']));
+    },
+    slowStepMs,
+  );
 
   it('refuses input events while control is not granted: the pointer does not move', async () => {
     const before = await x.pointer();
@@ -180,17 +197,25 @@ describe('screen view and remote control from the support app', () => {
     const target = { x: 0.125, y: 0.25 };
     const point = await pointOnPicture(video(), target);
     await consolePage.mouse.click(point.x, point.y);
-    await waitUntil(async () => {
-      const at = await x.pointer();
-      // A CSS pixel of the scaled-down video is about 1.3 screen pixels; a wrong mapping is off by far more.
-      return Math.abs(at.x - target.x * (screen.width - 1)) <= 4 && Math.abs(at.y - target.y * (screen.height - 1)) <= 4;
-    }, 'the X pointer is where the technician clicked', 10_000);
+    await waitUntil(
+      async () => {
+        const at = await x.pointer();
+        // A CSS pixel of the scaled-down video is about 1.3 screen pixels; a wrong mapping is off by far more.
+        return Math.abs(at.x - target.x * (screen.width - 1)) <= 4 && Math.abs(at.y - target.y * (screen.height - 1)) <= 4;
+      },
+      'the X pointer is where the technician clicked',
+      10_000,
+    );
 
     // The pointer is over xev's window, which therefore has the keyboard focus.
     await consolePage.keyboard.press('KeyH');
     await consolePage.keyboard.press('KeyI');
     await consolePage.keyboard.press('Shift+KeyA');
-    await waitUntil(() => ['h', 'i', 'A'].every((key) => keysSeen.includes(key)), `xev saw h, i and A (saw: ${keysSeen.join(' ')})`, 10_000);
+    await waitUntil(
+      () => ['h', 'i', 'A'].every((key) => keysSeen.includes(key)),
+      `xev saw h, i and A (saw: ${keysSeen.join(' ')})`,
+      10_000,
+    );
     expect(await logTypes(sessionId)).toEqual(expect.arrayContaining(['control_requested', 'control_granted']));
   });
 
@@ -229,24 +254,28 @@ describe('screen view and remote control from the support app', () => {
 });
 
 describe('declining in the support app', () => {
-  it('streams nothing: the console says so and the log has screen_declined', async () => {
-    const { app, sessionId } = await appForNewSession('Erik Declines', []);
-    await app.waitForOutput(/Connect to the technician\? \[y\/N\] $/);
-    app.type('y');
-    await app.waitFor(/^status: waiting$/);
-    await api(runtime.url, 'POST', `/api/sessions/${sessionId}/start`, alice);
-    await app.waitFor(/^status: active/);
-    const panel = consolePage.getByRole('tabpanel', { name: 'Erik Declines' });
-    await consolePage.getByRole('button', { name: 'Erik Declines' }).first().click();
-    await panel.getByRole('button', { name: 'View screen' }).click();
-    // A question has no line end until it is answered.
-    await app.waitForOutput(/Alice Adler asks to see your screen\. Share your screen\? \[y\/N\] $/);
-    app.type('n');
-    await panel.getByText('Erik Declines declined to share the screen.').waitFor();
-    expect(app.lines).toContain('You declined; your screen is not shared.');
-    expect(await panel.getByLabel("Customer's screen").evaluate((element: HTMLVideoElement) => element.srcObject)).toBeNull();
-    expect(await logTypes(sessionId)).toEqual(expect.arrayContaining(['screen_requested', 'screen_declined']));
-    app.type('/quit');
-    expect(await app.exited).toBe(0);
-  }, slowStepMs);
+  it(
+    'streams nothing: the console says so and the log has screen_declined',
+    async () => {
+      const { app, sessionId } = await appForNewSession('Erik Declines', []);
+      await app.waitForOutput(/Connect to the technician\? \[y\/N\] $/);
+      app.type('y');
+      await app.waitFor(/^status: waiting$/);
+      await api(runtime.url, 'POST', `/api/sessions/${sessionId}/start`, alice);
+      await app.waitFor(/^status: active/);
+      const panel = consolePage.getByRole('tabpanel', { name: 'Erik Declines' });
+      await consolePage.getByRole('button', { name: 'Erik Declines' }).first().click();
+      await panel.getByRole('button', { name: 'View screen' }).click();
+      // A question has no line end until it is answered.
+      await app.waitForOutput(/Alice Adler asks to see your screen\. Share your screen\? \[y\/N\] $/);
+      app.type('n');
+      await panel.getByText('Erik Declines declined to share the screen.').waitFor();
+      expect(app.lines).toContain('You declined; your screen is not shared.');
+      expect(await panel.getByLabel("Customer's screen").evaluate((element: HTMLVideoElement) => element.srcObject)).toBeNull();
+      expect(await logTypes(sessionId)).toEqual(expect.arrayContaining(['screen_requested', 'screen_declined']));
+      app.type('/quit');
+      expect(await app.exited).toBe(0);
+    },
+    slowStepMs,
+  );
 });

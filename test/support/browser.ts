@@ -43,7 +43,10 @@ export const chromiumArgs: readonly string[] = [
  * network namespace (test/rtc): ICE may use loopback, and candidates carry the
  * real (test host) addresses instead of mDNS names.
  */
-export const peerConnectionArgs: readonly string[] = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
+export const peerConnectionArgs: readonly string[] = [
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
 
 /** A camera and screen that need no permission prompt: Chromium's generated test pattern. */
 export const fakeMediaArgs: readonly string[] = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
@@ -108,16 +111,20 @@ function loadAxeSource(): string {
 export async function runAxe(page: Page, tags: readonly string[] = defaultAxeTags): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await page.evaluate(`${loadAxeSource()}\n;undefined`);
-  return page.evaluate(async (runOnly) => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const results = await axe.run(document, { runOnly: { type: 'tag', values: runOnly }, resultTypes: ['violations'] });
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact,
-      help: violation.help,
-      nodes: violation.nodes.map((node) => ({ target: node.target, failureSummary: node.failureSummary })),
-    }));
-  }, [...tags]);
+  return page.evaluate(
+    async (runOnly) => {
+      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } })
+        .axe;
+      const results = await axe.run(document, { runOnly: { type: 'tag', values: runOnly }, resultTypes: ['violations'] });
+      return results.violations.map((violation) => ({
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        nodes: violation.nodes.map((node) => ({ target: node.target, failureSummary: node.failureSummary })),
+      }));
+    },
+    [...tags],
+  );
 }
 
 /** One line per violation and node, '' when clean: readable in an `expect(...).toBe('')` failure. */

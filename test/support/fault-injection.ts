@@ -13,16 +13,22 @@ export interface FaultPlan {
 function faultError(kind: FaultKind): Error {
   switch (kind) {
     case 'throttle':
-      return Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $fault: 'client' });
+      return Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+        name: 'ThrottlingException',
+        $fault: 'client',
+      });
     case 'timeout':
       return Object.assign(new Error('Connection timed out after 3000 ms'), { name: 'TimeoutError' });
     case 'connection-refused':
       return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { name: 'Error', code: 'ECONNREFUSED' });
     case 'transaction-throttled':
-      return Object.assign(new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [None, ThrottlingError]'), {
-        name: 'TransactionCanceledException',
-        CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }],
-      });
+      return Object.assign(
+        new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [None, ThrottlingError]'),
+        {
+          name: 'TransactionCanceledException',
+          CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }],
+        },
+      );
   }
 }
 
@@ -36,7 +42,9 @@ export function injectFaults(client: DynamoDBDocumentClient): { plan(fault: Faul
   const state = { injected: 0 };
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const plan = plans.find((candidate) => candidate.command === context.commandName && (candidate.times === undefined || candidate.times > 0));
+      const plan = plans.find(
+        (candidate) => candidate.command === context.commandName && (candidate.times === undefined || candidate.times > 0),
+      );
       if (plan) {
         if (plan.times !== undefined) plan.times -= 1;
         state.injected += 1;

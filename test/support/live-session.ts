@@ -39,9 +39,15 @@ export interface RedeemedSession {
 export async function redeemedSession(baseUrl: string, technicianToken: string, customerName: string): Promise<RedeemedSession> {
   const created = await api<{ session: { id: string } }>(baseUrl, 'POST', '/api/sessions', technicianToken, { customerName });
   const pin = await api<{ pin: string }>(baseUrl, 'POST', `/api/sessions/${created.body.session.id}/pin`, technicianToken);
-  const redeemed = await api<{ sessionId: string; progress: { token: string }; applet: { fileName: string } }>(baseUrl, 'POST', '/api/pin/redeem', undefined, {
-    pin: pin.body.pin,
-  });
+  const redeemed = await api<{ sessionId: string; progress: { token: string }; applet: { fileName: string } }>(
+    baseUrl,
+    'POST',
+    '/api/pin/redeem',
+    undefined,
+    {
+      pin: pin.body.pin,
+    },
+  );
   if (redeemed.status !== 200) throw new Error(`redeem answered ${redeemed.status}`);
   const ticket = ticketFromFileName(redeemed.body.applet.fileName);
   if (!ticket) throw new Error('no ticket in the applet file name');
@@ -83,7 +89,10 @@ export class TestSocket {
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no matching WebSocket message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.type))}`)),
+        () =>
+          reject(
+            new Error(`no matching WebSocket message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.type))}`),
+          ),
         timeoutMs,
       );
       this.waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
@@ -101,5 +110,6 @@ export class TestSocket {
   }
 }
 
-export const isState = (status: string) => (m: Message) => m.type === 'session.state' && (m.session as { status?: string })?.status === status;
+export const isState = (status: string) => (m: Message) =>
+  m.type === 'session.state' && (m.session as { status?: string })?.status === status;
 export const isError = (code?: string) => (m: Message) => m.type === 'error' && (code === undefined || m.code === code);

@@ -23,7 +23,9 @@ export const testHostAddress = '192.0.2.10';
 /** Refuses to run peer connections anywhere but in the test network namespace. */
 export function assertInsideTestNetwork(): void {
   const addresses = Object.values(os.networkInterfaces()).flatMap((entries) => entries ?? []);
-  const foreign = addresses.filter((entry) => !entry.internal && !entry.address.startsWith('192.0.2.') && !entry.address.startsWith('fe80:'));
+  const foreign = addresses.filter(
+    (entry) => !entry.internal && !entry.address.startsWith('192.0.2.') && !entry.address.startsWith('fe80:'),
+  );
   if (!addresses.some((entry) => entry.address === testHostAddress) || foreign.length > 0) {
     throw new Error('WebRTC tests run only inside the test network namespace: ../shared/tools/netns-run -- npx vitest run test/rtc/...');
   }

@@ -67,7 +67,10 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  * @param env extra environment for the runtime, e.g. `{ PIN_VALIDITY_SECONDS: '2', SWEEP_INTERVAL_SECONDS: '1' }`.
  *   PORT is 0 unless given; SITE_DIR is a fresh temporary folder unless given.
  */
-export async function startRuntimeProcess(env: Record<string, string> = {}, options: { startTimeoutMs?: number } = {}): Promise<RuntimeProcess> {
+export async function startRuntimeProcess(
+  env: Record<string, string> = {},
+  options: { startTimeoutMs?: number } = {},
+): Promise<RuntimeProcess> {
   const siteDirectory = env.SITE_DIR ? undefined : mkdtempSync(path.join(os.tmpdir(), 'remote-support-site-'));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: repositoryRoot,

@@ -16,7 +16,9 @@ export interface ChatLine {
  */
 export async function writeChatLines(credentialsFile: string, sessionId: string, lines: readonly ChatLine[]): Promise<void> {
   const access = await readCredentialsFile(credentialsFile);
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: access.endpoint, region: access.region, credentials: access }));
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: access.endpoint, region: access.region, credentials: access }),
+  );
   try {
     const start = Date.now();
     const items = lines.map((line, index) => {

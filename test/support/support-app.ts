@@ -41,7 +41,10 @@ export class AppRun {
     const seen = this.lines.find((line) => pattern.test(line));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the app printed no line matching ${pattern} within ${timeoutMs} ms:\n${this.lines.join('\n')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`the app printed no line matching ${pattern} within ${timeoutMs} ms:\n${this.lines.join('\n')}`)),
+        timeoutMs,
+      );
       this.waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
     });
   }
@@ -49,7 +52,10 @@ export class AppRun {
   waitForOutput(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
     if (pattern.test(this.output)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the app's output did not match ${pattern} within ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`the app's output did not match ${pattern} within ${timeoutMs} ms:\n${this.output}`)),
+        timeoutMs,
+      );
       this.outputWaiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }
@@ -67,7 +73,12 @@ export class AppRun {
 }
 
 /** Downloads a redeemed session's app for `platform` into `directory`, executable. */
-export async function downloadApp(baseUrl: string, downloads: readonly { platform: string; fileName: string; downloadUrl: string }[], platform: string, directory: string): Promise<string> {
+export async function downloadApp(
+  baseUrl: string,
+  downloads: readonly { platform: string; fileName: string; downloadUrl: string }[],
+  platform: string,
+  directory: string,
+): Promise<string> {
   const download = downloads.find((candidate) => candidate.platform === platform);
   if (!download) throw new Error(`no ${platform} download on offer: ${downloads.map((candidate) => candidate.platform).join(', ')}`);
   const response = await fetch(`${baseUrl}${download.downloadUrl}`);
@@ -114,7 +125,8 @@ export async function startXvfb(size: { width: number; height: number }): Promis
     });
   });
   const display = `:${displayNumber}`;
-  const x = async (command: string, args: readonly string[]) => (await run(command, [...args], { env: { ...process.env, DISPLAY: display }, timeout: 10_000 })).stdout;
+  const x = async (command: string, args: readonly string[]) =>
+    (await run(command, [...args], { env: { ...process.env, DISPLAY: display }, timeout: 10_000 })).stdout;
   return {
     display,
     x,

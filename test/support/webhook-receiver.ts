@@ -50,7 +50,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     waitFor(condition: (requests: readonly ReceivedWebhook[]) => boolean, timeoutMs = 20_000) {
       if (condition(requests)) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`webhook receiver: condition not met within ${timeoutMs} ms (${requests.length} requests)`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`webhook receiver: condition not met within ${timeoutMs} ms (${requests.length} requests)`)),
+          timeoutMs,
+        );
         waiters.push({ condition, resolve: () => (clearTimeout(timer), resolve()) });
       });
     },

@@ -14,12 +14,15 @@ import { openApiDocument } from '#http/openapi-document';
 import { httpRoutes, webSocketRoutes } from '#routes';
 
 type Json = Record<string, unknown>;
-const at = (document: unknown, path: string): unknown => path.split('/').reduce<unknown>((node, key) => (node as Json | undefined)?.[key], document);
+const at = (document: unknown, path: string): unknown =>
+  path.split('/').reduce<unknown>((node, key) => (node as Json | undefined)?.[key], document);
 
 /** Errors and warnings only: the parser also reports hints, such as a newer AsyncAPI version existing. */
 async function asyncApiProblems(document: unknown): Promise<string[]> {
   const { diagnostics } = await new Parser().parse(JSON.stringify(document));
-  return diagnostics.filter((diagnostic) => Number(diagnostic.severity) <= 1).map((diagnostic) => `${diagnostic.path.join('/')}: ${diagnostic.message}`);
+  return diagnostics
+    .filter((diagnostic) => Number(diagnostic.severity) <= 1)
+    .map((diagnostic) => `${diagnostic.path.join('/')}: ${diagnostic.message}`);
 }
 
 describe('the AsyncAPI document of the WebSocket API', () => {
@@ -45,7 +48,8 @@ describe('the AsyncAPI document of the WebSocket API', () => {
       expect(routeKeys).toContain(action);
       expect(at(document, `components/messages/${action}/payload/$ref`)).toMatch(/^#\/components\/schemas\//);
     }
-    for (const type of Object.keys(serverMessages)) expect(at(document, `channels/session/messages/${type}`)).toEqual({ $ref: `#/components/messages/${type}` });
+    for (const type of Object.keys(serverMessages))
+      expect(at(document, `channels/session/messages/${type}`)).toEqual({ $ref: `#/components/messages/${type}` });
     expect(at(document, 'components/schemas/ChatRequest/properties/text/maxLength')).toBe(maxChatLength);
     expect(at(document, 'components/schemas/ErrorMessage/properties/code/enum')).toEqual([...errorCodes]);
   });
@@ -59,7 +63,9 @@ describe('the OpenAPI document of the HTTP API', () => {
   it('takes its bodies from the schemas the handlers parse with', () => {
     const document = openApiDocument();
     const createSession = (document.paths['/api/sessions'] as Record<string, Json>).post!;
-    expect((at(createSession, 'requestBody/content') as Json)['application/json']).toEqual({ schema: { $ref: '#/components/schemas/CreateSessionRequest' } });
+    expect((at(createSession, 'requestBody/content') as Json)['application/json']).toEqual({
+      schema: { $ref: '#/components/schemas/CreateSessionRequest' },
+    });
     expect(at(document, 'components/schemas/CreateSessionRequest/properties/customerName/maxLength')).toBe(maxCustomerNameLength);
     expect(createSessionRequestSchema.safeParse({ customerName: 'x'.repeat(maxCustomerNameLength + 1) }).success).toBe(false);
     expect(at(document, 'components/schemas/Session/properties/status/enum')).toEqual([...sessionStatuses]);

@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { parseArguments } from '../../applet/src/cli.ts';
 import { detectLanguage } from '../../applet/src/i18n.ts';
 import { connectUrl, displayHost, resolveServer, resolveTicket } from '../../applet/src/server.ts';
-import { appletFileName, decodeServerConfig, encodeServerConfig, ticketFromFileName, webSocketUrlForOrigin } from '../../applet/server-config.ts';
+import {
+  appletFileName,
+  decodeServerConfig,
+  encodeServerConfig,
+  ticketFromFileName,
+  webSocketUrlForOrigin,
+} from '../../applet/server-config.ts';
 
 const ticket = 'Q2xhdWRlIHdhcyBoZXJlIQ_-x9';
 
@@ -12,7 +18,15 @@ describe('applet arguments', () => {
   });
 
   it('reads every option, in both --name value and --name=value form', () => {
-    const parsed = parseArguments(['-y', '--ticket', ticket, '--server=http://127.0.0.1:3000', '--ws-url', 'ws://127.0.0.1:3000/ws', '--lang=de']);
+    const parsed = parseArguments([
+      '-y',
+      '--ticket',
+      ticket,
+      '--server=http://127.0.0.1:3000',
+      '--ws-url',
+      'ws://127.0.0.1:3000/ws',
+      '--lang=de',
+    ]);
     expect(parsed).toEqual({
       kind: 'run',
       options: { yes: true, ticket, server: 'http://127.0.0.1:3000', webSocketUrl: 'ws://127.0.0.1:3000/ws', language: 'de' },

@@ -167,7 +167,14 @@ describe('reconnecting connection', () => {
       url: () => 'ws://x',
       clock,
       transport: () => ({ send: () => undefined, close: () => events.push('closed') }),
-      listener: { connected: () => undefined, message: () => undefined, lost: () => undefined, unreachable: () => undefined, rejected: () => undefined, gaveUp: () => undefined },
+      listener: {
+        connected: () => undefined,
+        message: () => undefined,
+        lost: () => undefined,
+        unreachable: () => undefined,
+        rejected: () => undefined,
+        gaveUp: () => undefined,
+      },
     });
     again.start();
     again.stop();

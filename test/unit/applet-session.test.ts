@@ -1,7 +1,14 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { messagesFor } from '../../applet/src/i18n.ts';
 import { outputLine, printable } from '../../applet/src/output.ts';
-import { CustomerSession, endConfirmationTimeoutMs, endedStateGraceMs, maxChatLength, parseServerMessage, type ClientMessage } from '../../applet/src/session.ts';
+import {
+  CustomerSession,
+  endConfirmationTimeoutMs,
+  endedStateGraceMs,
+  maxChatLength,
+  parseServerMessage,
+  type ClientMessage,
+} from '../../applet/src/session.ts';
 
 const messages = messagesFor('en');
 
@@ -26,16 +33,28 @@ describe('applet output lines', () => {
 
 describe('server messages', () => {
   it('accepts the messages the applet acts on', () => {
-    expect(parseServerMessage('{"type":"session.closed","sessionId":"s1","reason":"customer_ended"}')).toEqual({ type: 'session.closed', reason: 'customer_ended' });
-    expect(parseServerMessage('{"type":"chat","sessionId":"s1","from":"technician","text":"hi","at":"x"}')).toEqual({ type: 'chat', from: 'technician', text: 'hi' });
+    expect(parseServerMessage('{"type":"session.closed","sessionId":"s1","reason":"customer_ended"}')).toEqual({
+      type: 'session.closed',
+      reason: 'customer_ended',
+    });
+    expect(parseServerMessage('{"type":"chat","sessionId":"s1","from":"technician","text":"hi","at":"x"}')).toEqual({
+      type: 'chat',
+      from: 'technician',
+      text: 'hi',
+    });
   });
 
-  it.each(['not json', '[]', 'null', '{"type":"session.updated","session":{}}', '{"type":"chat"}', '{"type":"session.state","session":{"id":1}}', '{"no":"type"}'])(
-    'ignores %s',
-    (text) => {
-      expect(parseServerMessage(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    'not json',
+    '[]',
+    'null',
+    '{"type":"session.updated","session":{}}',
+    '{"type":"chat"}',
+    '{"type":"session.state","session":{"id":1}}',
+    '{"no":"type"}',
+  ])('ignores %s', (text) => {
+    expect(parseServerMessage(text)).toBeUndefined();
+  });
 });
 
 describe('customer session', () => {
@@ -49,7 +68,8 @@ describe('customer session', () => {
   const systemInfo = { os: 'Linux', hostname: 'kunde' };
 
   const receive = (message: object) => session.received(JSON.stringify(message));
-  const state = (status: string) => receive({ type: 'session.state', session: { id: 's1', status, technician: { displayName: 'Alice Adler' } } });
+  const state = (status: string) =>
+    receive({ type: 'session.state', session: { id: 's1', status, technician: { displayName: 'Alice Adler' } } });
 
   beforeEach(() => {
     printed = [];
@@ -84,15 +104,28 @@ describe('customer session', () => {
   it('keeps the resume ticket the service hands out for the next connect', () => {
     const resumeTicket = 'r'.repeat(32);
     receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' } }, resumeTicket });
-    receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' } }, resumeTicket: 'bad ticket' });
+    receive({
+      type: 'session.state',
+      session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' } },
+      resumeTicket: 'bad ticket',
+    });
     receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' } } });
     expect(renewedTickets).toEqual([resumeTicket]);
   });
 
   it('prints the verification code the technician sees, once, and ignores anything but two digits', () => {
-    receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' }, verificationCode: '07' } });
-    receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' }, verificationCode: '07' } });
-    receive({ type: 'session.state', session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' }, verificationCode: '\u001b[2J' } });
+    receive({
+      type: 'session.state',
+      session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' }, verificationCode: '07' },
+    });
+    receive({
+      type: 'session.state',
+      session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' }, verificationCode: '07' },
+    });
+    receive({
+      type: 'session.state',
+      session: { id: 's1', status: 'waiting', technician: { displayName: 'Alice Adler' }, verificationCode: '\u001b[2J' },
+    });
     expect(printed.filter((line) => line === messages.verificationCode('07'))).toHaveLength(1);
     expect(printed.join('\n')).not.toContain('\u001b');
   });

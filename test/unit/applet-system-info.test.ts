@@ -13,7 +13,10 @@ function probe(overrides: Partial<OperatingSystemProbe> = {}): OperatingSystemPr
     version: () => 'Windows 11 Pro',
     arch: () => 'x64',
     hostname: () => 'KUNDE-PC',
-    cpus: () => [{ model: ' Intel(R) Core(TM) i5-8250U ', speed: 1800, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } }, { model: 'same', speed: 1800, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } }],
+    cpus: () => [
+      { model: ' Intel(R) Core(TM) i5-8250U ', speed: 1800, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } },
+      { model: 'same', speed: 1800, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } },
+    ],
     totalmem: () => 8_589_934_592,
     uptime: () => 3600.7,
     ...overrides,
@@ -65,19 +68,25 @@ describe('applet system info', () => {
   });
 
   it('keeps hostile values short and free of control characters', () => {
-    const info = collectSystemInfo(probe({ hostname: () => `evil\u001b[2J\n${'x'.repeat(500)}`, type: () => 'y'.repeat(500), platform: () => 'aix' }), facts);
+    const info = collectSystemInfo(
+      probe({ hostname: () => `evil\u001b[2J\n${'x'.repeat(500)}`, type: () => 'y'.repeat(500), platform: () => 'aix' }),
+      facts,
+    );
     expect(info.hostname).toMatch(/^evil \[2J x+$/);
     expect(info.hostname?.length).toBe(255);
     expect(info.os?.length).toBe(100);
   });
 
   it('always fits what the service accepts in a hello, so no field is dropped', () => {
-    const extreme = collectSystemInfo(probe({ hostname: () => 'h'.repeat(1000), version: () => 'v'.repeat(1000), arch: () => 'a'.repeat(100) }), {
-      ...facts,
-      locale: 'l'.repeat(100),
-      timeZone: 't'.repeat(300),
-      appletVersion: '9'.repeat(100),
-    });
+    const extreme = collectSystemInfo(
+      probe({ hostname: () => 'h'.repeat(1000), version: () => 'v'.repeat(1000), arch: () => 'a'.repeat(100) }),
+      {
+        ...facts,
+        locale: 'l'.repeat(100),
+        timeZone: 't'.repeat(300),
+        appletVersion: '9'.repeat(100),
+      },
+    );
     for (const info of [extreme, collectSystemInfo(os, { ...intlFacts(), appletVersion: '1.2.3', nodeVersion: process.version })]) {
       // Parsing drops unknown keys, so equality also proves the applet sends no field the service would drop.
       expect(systemInfoSchema.parse(info)).toEqual(info);

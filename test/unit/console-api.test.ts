@@ -30,16 +30,28 @@ describe('console API client', () => {
   });
 
   it('reads the log page by page with the cursor, and next time only what came after it', async () => {
-    const entry = (message: string, details?: Record<string, unknown>) => ({ at: '2026-01-01T00:00:00.000Z', type: 'chat', actor: { kind: 'customer' }, message, ...(details ? { details } : {}) });
+    const entry = (message: string, details?: Record<string, unknown>) => ({
+      at: '2026-01-01T00:00:00.000Z',
+      type: 'chat',
+      actor: { kind: 'customer' },
+      message,
+      ...(details ? { details } : {}),
+    });
     const pages: Record<string, unknown> = {
       '/api/sessions/s1/log?limit=200': { entries: [entry('one'), entry('two')], cursor: 'c2', hasMore: true },
-      '/api/sessions/s1/log?limit=200&cursor=c2': { entries: [entry('three'), entry('timed out', { provisional: true })], cursor: 'c3', hasMore: false },
+      '/api/sessions/s1/log?limit=200&cursor=c2': {
+        entries: [entry('three'), entry('timed out', { provisional: true })],
+        cursor: 'c3',
+        hasMore: false,
+      },
       '/api/sessions/s1/log?limit=200&cursor=c3': { entries: [entry('four')], cursor: 'c4', hasMore: false },
     };
     const calls: string[] = [];
     const fetchFn = (async (url: string | URL | Request) => {
       calls.push(String(url));
-      return new Response(JSON.stringify(pages[String(url)] ?? { error: { code: 'validation_failed', message: 'bad cursor' } }), { status: String(url) in pages ? 200 : 400 });
+      return new Response(JSON.stringify(pages[String(url)] ?? { error: { code: 'validation_failed', message: 'bad cursor' } }), {
+        status: String(url) in pages ? 200 : 400,
+      });
     }) as typeof fetch;
     const api = new ApiClient('/api', async () => 'jwt', fetchFn);
     const first = await api.getLogSince('s1', undefined);
@@ -52,7 +64,9 @@ describe('console API client', () => {
   });
 
   it('turns the error shape into an ApiError with code, message and Retry-After', async () => {
-    const { fetchFn } = fakeFetch(503, JSON.stringify({ error: { code: 'pin_space_exhausted', message: 'no free PIN' } }), { 'retry-after': '30' });
+    const { fetchFn } = fakeFetch(503, JSON.stringify({ error: { code: 'pin_space_exhausted', message: 'no free PIN' } }), {
+      'retry-after': '30',
+    });
     const failure = await new ApiClient('/api', async () => 'jwt', fetchFn).createPin('s1').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ApiError);
     expect(failure).toMatchObject({ status: 503, code: 'pin_space_exhausted', message: 'no free PIN', retryAfterSeconds: 30 });

@@ -120,7 +120,9 @@ describe('Cognito sign-in', () => {
   it('does not sign in when the returned state was never issued here', async () => {
     const { bodies, fetchFn } = jsonFetch(() => ({ status: 200, json: {} }));
     const auth = track(new Auth(cognito, new MemoryStorage(), fetchFn));
-    await expect(auth.completeCognitoSignIn(new URL('https://app.example.com/console/?code=c&state=forged'))).rejects.toMatchObject({ kind: 'state_mismatch' });
+    await expect(auth.completeCognitoSignIn(new URL('https://app.example.com/console/?code=c&state=forged'))).rejects.toMatchObject({
+      kind: 'state_mismatch',
+    });
     expect(bodies).toHaveLength(0);
     expect(auth.isSignedIn()).toBe(false);
   });

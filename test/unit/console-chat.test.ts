@@ -5,12 +5,21 @@ import { ChatHistory } from '../../web/console/src/chat.ts';
 function chatEntry(at: string, from: 'technician' | 'customer', text: string): SessionLogEntry {
   return { at, type: 'chat', actor: { kind: from }, message: `${from}: ${text}`, details: { from, text } };
 }
-const started: SessionLogEntry = { at: '2026-01-01T10:00:00.000Z', type: 'started', actor: { kind: 'technician', name: 'Alice' }, message: 'started' };
+const started: SessionLogEntry = {
+  at: '2026-01-01T10:00:00.000Z',
+  type: 'started',
+  actor: { kind: 'technician', name: 'Alice' },
+  message: 'started',
+};
 
 describe('chat history', () => {
   it('restores the conversation from the session log alone (a reload)', () => {
     const chat = new ChatHistory();
-    chat.applyLog([started, chatEntry('2026-01-01T10:01:00.000Z', 'customer', 'Hallo'), chatEntry('2026-01-01T10:02:00.000Z', 'technician', 'Guten Tag')]);
+    chat.applyLog([
+      started,
+      chatEntry('2026-01-01T10:01:00.000Z', 'customer', 'Hallo'),
+      chatEntry('2026-01-01T10:02:00.000Z', 'technician', 'Guten Tag'),
+    ]);
     expect(chat.messages().map((message) => `${message.from}: ${message.text}`)).toEqual(['customer: Hallo', 'technician: Guten Tag']);
   });
 

@@ -43,7 +43,9 @@ function recordingFetch(status: number, body: unknown) {
 
 describe('PKCE (RFC 7636)', () => {
   it('derives the S256 challenge of the RFC appendix B example', async () => {
-    expect(await codeChallengeFor('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', subtle)).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(await codeChallengeFor('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', subtle)).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
 
   it('encodes base64url without padding or +/ characters', () => {
@@ -87,7 +89,10 @@ describe('hosted UI URLs', () => {
 
   it('reads code, error or nothing from the redirect', () => {
     expect(readCallback(new URL('https://x/console/?code=abc&state=s1'))).toEqual({ code: 'abc', state: 's1' });
-    expect(readCallback(new URL('https://x/console/?error=access_denied&error_description=nope&state=s1'))).toEqual({ error: 'nope', state: 's1' });
+    expect(readCallback(new URL('https://x/console/?error=access_denied&error_description=nope&state=s1'))).toEqual({
+      error: 'nope',
+      state: 's1',
+    });
     expect(readCallback(new URL('https://x/console/'))).toBeUndefined();
   });
 });
@@ -95,7 +100,13 @@ describe('hosted UI URLs', () => {
 describe('token exchange', () => {
   it('exchanges the code with the verifier and takes the expiry from the id token', async () => {
     const exp = 2_000_000_000;
-    const { calls, fetchFn } = recordingFetch(200, { id_token: jwtWithExp(exp), access_token: 'a', refresh_token: 'r1', expires_in: 3600, token_type: 'Bearer' });
+    const { calls, fetchFn } = recordingFetch(200, {
+      id_token: jwtWithExp(exp),
+      access_token: 'a',
+      refresh_token: 'r1',
+      expires_in: 3600,
+      token_type: 'Bearer',
+    });
     const tokens = await completeSignIn(settings, { code: 'code-1', state: 's1' }, { state: 's1', verifier: 'v1' }, fetchFn, () => 0);
     expect(tokens).toEqual({ idToken: jwtWithExp(exp), refreshToken: 'r1', expiresAt: exp * 1000 });
     expect(calls[0]?.url).toBe('https://support-example.auth.eu-central-1.amazoncognito.com/oauth2/token');
@@ -112,7 +123,9 @@ describe('token exchange', () => {
 
   it('refuses a return whose state does not match, without calling the token endpoint', async () => {
     const { calls, fetchFn } = recordingFetch(200, {});
-    await expect(completeSignIn(settings, { code: 'c', state: 'forged' }, { state: 's1', verifier: 'v' }, fetchFn, () => 0)).rejects.toMatchObject({ kind: 'state_mismatch' });
+    await expect(
+      completeSignIn(settings, { code: 'c', state: 'forged' }, { state: 's1', verifier: 'v' }, fetchFn, () => 0),
+    ).rejects.toMatchObject({ kind: 'state_mismatch' });
     await expect(completeSignIn(settings, { code: 'c', state: 's1' }, undefined, fetchFn, () => 0)).rejects.toBeInstanceOf(SignInError);
     expect(calls).toHaveLength(0);
   });
@@ -121,12 +134,19 @@ describe('token exchange', () => {
     const { calls, fetchFn } = recordingFetch(200, { id_token: 'not-a-jwt', expires_in: 60 });
     const tokens = await requestTokens(settings, refreshBody(settings, 'r-old'), fetchFn, () => 1000, 'r-old');
     expect(tokens).toEqual({ idToken: 'not-a-jwt', refreshToken: 'r-old', expiresAt: 61_000 });
-    expect(Object.fromEntries(new URLSearchParams(String(calls[0]?.init?.body)))).toEqual({ grant_type: 'refresh_token', client_id: 'client123', refresh_token: 'r-old' });
+    expect(Object.fromEntries(new URLSearchParams(String(calls[0]?.init?.body)))).toEqual({
+      grant_type: 'refresh_token',
+      client_id: 'client123',
+      refresh_token: 'r-old',
+    });
   });
 
   it('reports a refusal with Cognito\u2019s own reason, and a network failure as such', async () => {
     const refused = recordingFetch(400, { error: 'invalid_grant', error_description: 'Refresh Token has expired' });
-    await expect(requestTokens(settings, refreshBody(settings, 'r'), refused.fetchFn, () => 0)).rejects.toMatchObject({ kind: 'refused', message: 'Refresh Token has expired' });
+    await expect(requestTokens(settings, refreshBody(settings, 'r'), refused.fetchFn, () => 0)).rejects.toMatchObject({
+      kind: 'refused',
+      message: 'Refresh Token has expired',
+    });
     const offline = (async () => {
       throw new TypeError('fetch failed');
     }) as typeof fetch;

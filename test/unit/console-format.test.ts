@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatBytes, formatDuration, groupPin, logPreview, revealHiddenCharacters, secondsUntil, spokenDigits } from '../../web/console/src/format.ts';
+import {
+  formatBytes,
+  formatDuration,
+  groupPin,
+  logPreview,
+  revealHiddenCharacters,
+  secondsUntil,
+  spokenDigits,
+} from '../../web/console/src/format.ts';
 
 describe('console formats', () => {
   it('makes bidi overrides and zero-width characters in customer text visible', () => {

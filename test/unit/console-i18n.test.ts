@@ -33,7 +33,8 @@ describe('console languages', () => {
   it('keeps the same placeholders in both languages', () => {
     const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
     expect(messageKeys.length).toBeGreaterThan(100);
-    for (const key of messageKeys) expect({ key, placeholders: placeholders(de(key)) }).toEqual({ key, placeholders: placeholders(en(key)) });
+    for (const key of messageKeys)
+      expect({ key, placeholders: placeholders(de(key)) }).toEqual({ key, placeholders: placeholders(en(key)) });
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
@@ -55,9 +56,16 @@ describe('errors in plain words', () => {
     expect(describeError(new ApiError(403, 'forbidden', 'missing permission: pinCode'), de)).toBe(
       'Ihre Technikergruppe ist nicht zur Verwendung der PIN-Code-Verbindungsmethode berechtigt.',
     );
-    expect(describeError(new ApiError(403, 'forbidden', "Your technician group lacks the 'privateSessions' permission, which is needed to create a session."), en)).toBe(
-      'Your group is not allowed to start private sessions.',
-    );
+    expect(
+      describeError(
+        new ApiError(
+          403,
+          'forbidden',
+          "Your technician group lacks the 'privateSessions' permission, which is needed to create a session.",
+        ),
+        en,
+      ),
+    ).toBe('Your group is not allowed to start private sessions.');
     expect(describeError(new ApiError(403, 'forbidden', 'not your session'), en)).toBe('You are not allowed to do this: not your session');
   });
 

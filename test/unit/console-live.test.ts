@@ -67,7 +67,9 @@ describe('live connection', () => {
     live.connection.start();
     await live.settle();
     expect(live.sockets[0]?.url).toBe('ws://127.0.0.1:3000/ws?token=jwt-1');
-    expect(socketUrl('wss://abc.execute-api.eu-central-1.amazonaws.com/prod', 'a.b.c')).toBe('wss://abc.execute-api.eu-central-1.amazonaws.com/prod?token=a.b.c');
+    expect(socketUrl('wss://abc.execute-api.eu-central-1.amazonaws.com/prod', 'a.b.c')).toBe(
+      'wss://abc.execute-api.eu-central-1.amazonaws.com/prod?token=a.b.c',
+    );
   });
 
   it('reconnects with growing delays and reports the reconnect so the console catches up', async () => {
@@ -84,7 +86,9 @@ describe('live connection', () => {
     await live.settle();
     live.sockets[2]?.open();
     expect(live.opens).toEqual([false, true]);
-    expect(live.states.filter((state) => state.kind === 'retrying').map((state) => (state.kind === 'retrying' ? state.inMilliseconds : 0))).toEqual([1000, 2000]);
+    expect(
+      live.states.filter((state) => state.kind === 'retrying').map((state) => (state.kind === 'retrying' ? state.inMilliseconds : 0)),
+    ).toEqual([1000, 2000]);
     // After a successful open the backoff starts over.
     live.sockets[2]?.drop();
     expect(live.timers.filter((timer) => timer.milliseconds !== 300_000).map((timer) => timer.milliseconds)).toEqual([1000]);

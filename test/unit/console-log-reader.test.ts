@@ -13,7 +13,13 @@ class FakeLogService {
   write(count: number): void {
     for (let index = 0; index < count; index += 1) {
       const number = this.entries.length;
-      this.entries.push({ at: new Date(Date.UTC(2026, 0, 1, 10, 0, 0, number)).toISOString(), type: 'chat', actor: { kind: 'customer' }, message: `line ${number}`, details: { from: 'customer' } });
+      this.entries.push({
+        at: new Date(Date.UTC(2026, 0, 1, 10, 0, 0, number)).toISOString(),
+        type: 'chat',
+        actor: { kind: 'customer' },
+        message: `line ${number}`,
+        details: { from: 'customer' },
+      });
     }
   }
 
@@ -60,7 +66,10 @@ class ManualClock {
 }
 
 function follow(service: FakeLogService, clock: ManualClock): { reader: LogReader; state: () => ConsoleState } {
-  let state = sessionOpened(sessionReceived(initialState, { id: 's1', customerName: 'Max', status: 'active', createdAt: '', updatedAt: '' } as never).state, 's1');
+  let state = sessionOpened(
+    sessionReceived(initialState, { id: 's1', customerName: 'Max', status: 'active', createdAt: '', updatedAt: '' } as never).state,
+    's1',
+  );
   const reader = new LogReader({
     read: (_id, cursor) => service.read(cursor),
     cursorOf: (id) => logOf(state, id).cursor,

@@ -23,11 +23,26 @@ describe('sorting the session list', () => {
     const list = statuses.map((status, index) => session(String(index), { status, createdAt: `2026-01-01T10:0${index}:00.000Z` }));
     list.push(session('late-waiting', { status: 'waiting', createdAt: '2026-01-01T11:00:00.000Z' }));
     const ordered = sortSessions(list, { key: 'status', direction: 'ascending' }, collator).map((item) => `${item.status}:${item.id}`);
-    expect(ordered).toEqual(['waiting:late-waiting', 'waiting:2', 'active:3', 'connecting:6', 'pending:5', 'created:1', 'timed_out:7', 'expired:4', 'closed:0']);
+    expect(ordered).toEqual([
+      'waiting:late-waiting',
+      'waiting:2',
+      'active:3',
+      'connecting:6',
+      'pending:5',
+      'created:1',
+      'timed_out:7',
+      'expired:4',
+      'closed:0',
+    ]);
   });
 
   it('sorts customers alphabetically by locale, numbers naturally, and reverses on the second click', () => {
-    const list = [session('a', { customerName: 'Zoe' }), session('b', { customerName: 'Ärger GmbH' }), session('c', { customerName: 'Kunde 10' }), session('d', { customerName: 'Kunde 9' })];
+    const list = [
+      session('a', { customerName: 'Zoe' }),
+      session('b', { customerName: 'Ärger GmbH' }),
+      session('c', { customerName: 'Kunde 10' }),
+      session('d', { customerName: 'Kunde 9' }),
+    ];
     let order = toggleSort({ key: 'status', direction: 'ascending' }, 'customer');
     expect(sortSessions(list, order, collator).map((item) => item.customerName)).toEqual(['Ärger GmbH', 'Kunde 9', 'Kunde 10', 'Zoe']);
     order = toggleSort(order, 'customer');
@@ -41,17 +56,30 @@ describe('sorting the session list', () => {
       session('new', { statusChangedAt: '2026-01-01T10:30:00.000Z' }),
       session('mid', { statusChangedAt: '2026-01-01T10:00:00.000Z', pinExpiresAt: '2026-01-01T10:05:00.000Z' }),
     ];
-    expect(sortSessions(list, { key: 'timeInStatus', direction: 'ascending' }, collator).map((item) => item.id)).toEqual(['new', 'mid', 'old']);
-    expect(sortSessions(list, { key: 'pinExpiry', direction: 'ascending' }, collator).map((item) => item.id)).toEqual(['mid', 'old', 'new']);
+    expect(sortSessions(list, { key: 'timeInStatus', direction: 'ascending' }, collator).map((item) => item.id)).toEqual([
+      'new',
+      'mid',
+      'old',
+    ]);
+    expect(sortSessions(list, { key: 'pinExpiry', direction: 'ascending' }, collator).map((item) => item.id)).toEqual([
+      'mid',
+      'old',
+      'new',
+    ]);
   });
 
   it('sorts 100 sessions 1000 times well within a frame budget each', () => {
     const statuses: SessionStatus[] = ['created', 'pending', 'connecting', 'waiting', 'active', 'expired'];
     const list = Array.from({ length: 100 }, (_, index) =>
-      session(`s${index}`, { customerName: `Kunde ${(index * 37) % 100}`, status: statuses[index % statuses.length], statusChangedAt: new Date(1_700_000_000_000 + index * 7919).toISOString() }),
+      session(`s${index}`, {
+        customerName: `Kunde ${(index * 37) % 100}`,
+        status: statuses[index % statuses.length],
+        statusChangedAt: new Date(1_700_000_000_000 + index * 7919).toISOString(),
+      }),
     );
     const started = performance.now();
-    for (let round = 0; round < 1000; round += 1) sortSessions(list, { key: round % 2 ? 'customer' : 'status', direction: 'ascending' }, collator);
+    for (let round = 0; round < 1000; round += 1)
+      sortSessions(list, { key: round % 2 ? 'customer' : 'status', direction: 'ascending' }, collator);
     const perSort = (performance.now() - started) / 1000;
     expect(perSort).toBeLessThan(4);
   });
@@ -70,11 +98,21 @@ describe('the known sessions', () => {
 
   it('reconciles a re-fetched listing and names the sessions that vanished from it', () => {
     let known: ReadonlyMap<string, SessionView> = new Map();
-    for (const item of [session('kept', { status: 'pending' }), session('gone', { status: 'active' }), session('closed-here', { status: 'closed' })]) {
+    for (const item of [
+      session('kept', { status: 'pending' }),
+      session('gone', { status: 'active' }),
+      session('closed-here', { status: 'closed' }),
+    ]) {
       known = sessionUpserted(known, item).sessions;
     }
-    const { sessions, changes, vanished } = sessionsReconciled(known, [session('kept', { status: 'connecting', updatedAt: '2026-01-01T10:01:00.000Z' }), session('new', { status: 'created' })]);
-    expect(changes.map((change) => `${change.session.id}:${change.previous?.status ?? '-'}->${change.session.status}`)).toEqual(['kept:pending->connecting', 'new:-->created']);
+    const { sessions, changes, vanished } = sessionsReconciled(known, [
+      session('kept', { status: 'connecting', updatedAt: '2026-01-01T10:01:00.000Z' }),
+      session('new', { status: 'created' }),
+    ]);
+    expect(changes.map((change) => `${change.session.id}:${change.previous?.status ?? '-'}->${change.session.status}`)).toEqual([
+      'kept:pending->connecting',
+      'new:-->created',
+    ]);
     expect(vanished).toEqual(['gone']);
     expect(sessions.size).toBe(4);
     expect(known.size).toBe(3);

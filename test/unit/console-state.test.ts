@@ -19,18 +19,35 @@ import {
 } from '../../web/console/src/state.ts';
 
 function session(id: string, status: SessionStatus = 'active', updatedAt = '2026-01-01T10:00:00.000Z'): SessionView {
-  return { id, customerName: `Customer ${id}`, status, createdAt: '2026-01-01T09:00:00.000Z', updatedAt, statusChangedAt: updatedAt, technician: { id: 't', displayName: 'Alice' } } as SessionView;
+  return {
+    id,
+    customerName: `Customer ${id}`,
+    status,
+    createdAt: '2026-01-01T09:00:00.000Z',
+    updatedAt,
+    statusChangedAt: updatedAt,
+    technician: { id: 't', displayName: 'Alice' },
+  } as SessionView;
 }
 
 function entry(index: number, type: SessionLogEntry['type'] = 'started'): SessionLogEntry {
-  return { at: new Date(Date.UTC(2026, 0, 1, 10, 0, index)).toISOString(), type, actor: { kind: 'technician', name: 'Alice' }, message: `entry ${index}` };
+  return {
+    at: new Date(Date.UTC(2026, 0, 1, 10, 0, index)).toISOString(),
+    type,
+    actor: { kind: 'technician', name: 'Alice' },
+    message: `entry ${index}`,
+  };
 }
 
 function chatEntry(index: number, text: string): SessionLogEntry {
   return { ...entry(index, 'chat'), actor: { kind: 'customer', name: 'Max' }, message: text, details: { from: 'customer' } };
 }
 
-const since = (stored: SessionLogEntry[], cursor: string | undefined, provisional: SessionLogEntry[] = []): LogSince => ({ stored, provisional, cursor });
+const since = (stored: SessionLogEntry[], cursor: string | undefined, provisional: SessionLogEntry[] = []): LogSince => ({
+  stored,
+  provisional,
+  cursor,
+});
 
 function withOpen(...ids: string[]): ConsoleState {
   let state = initialState;

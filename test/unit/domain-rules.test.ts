@@ -88,7 +88,13 @@ describe('effective status', () => {
 
 describe('configuration', () => {
   it('takes the documented defaults', () => {
-    expect(loadConfig({})).toMatchObject({ pinDigits: 6, pinValiditySeconds: 600, connectingTimeoutSeconds: 600, waitingTimeoutSeconds: 3600, redeemFailuresPerClient: 10 });
+    expect(loadConfig({})).toMatchObject({
+      pinDigits: 6,
+      pinValiditySeconds: 600,
+      connectingTimeoutSeconds: 600,
+      waitingTimeoutSeconds: 3600,
+      redeemFailuresPerClient: 10,
+    });
   });
 
   it('refuses a nonsensical value with the variable named', () => {
@@ -98,9 +104,18 @@ describe('configuration', () => {
 
   it('reads the downloads on offer and refuses malformed ones', () => {
     expect(loadConfig({}).appletDownloads).toEqual([]);
-    const downloads = [{ platform: 'linux-x64', bytes: 125_045_952 }, { platform: 'node', bytes: 147_038 }];
+    const downloads = [
+      { platform: 'linux-x64', bytes: 125_045_952 },
+      { platform: 'node', bytes: 147_038 },
+    ];
     expect(loadConfig({ APPLET_DOWNLOADS: JSON.stringify(downloads) }).appletDownloads).toEqual(downloads);
-    for (const bad of ['not json', '{}', '[{"platform":"amiga-68k","bytes":1}]', '[{"platform":"linux-x64","bytes":0}]', '[{"platform":"linux-x64"}]']) {
+    for (const bad of [
+      'not json',
+      '{}',
+      '[{"platform":"amiga-68k","bytes":1}]',
+      '[{"platform":"linux-x64","bytes":0}]',
+      '[{"platform":"linux-x64"}]',
+    ]) {
       expect(() => loadConfig({ APPLET_DOWNLOADS: bad })).toThrow(/APPLET_DOWNLOADS must be a JSON array/);
     }
   });

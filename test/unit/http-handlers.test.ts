@@ -1,6 +1,14 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -27,7 +35,9 @@ const aliceClaims = {
 };
 const sessionId = '0b8f7a52-3c43-4f5e-9d4e-3d2a1c0f9e11';
 
-function event(options: { body?: string; claims?: Record<string, string>; id?: string; headers?: Record<string, string>; sourceIp?: string } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+function event(
+  options: { body?: string; claims?: Record<string, string>; id?: string; headers?: Record<string, string>; sourceIp?: string } = {},
+): APIGatewayProxyEventV2WithJWTAuthorizer {
   return {
     version: '2.0',
     routeKey: 'POST /api/x',
@@ -95,7 +105,7 @@ beforeEach(() => {
 
 describe('create-session', () => {
   it('answers 401 when the authorizer passed no technician', async () => {
-    const result = (await createSession(event({ body: '{"customerName":"Erika"}' })));
+    const result = await createSession(event({ body: '{"customerName":"Erika"}' }));
     expect(result.statusCode).toBe(401);
     expect(bodyOf(result).error.code).toBe('unauthorized');
     expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
@@ -108,7 +118,7 @@ describe('create-session', () => {
     ['a name with control characters', '{"customerName":"a\\u0000b"}', 'control'],
     ['a wrong type', '{"customerName":42}', 'customerName'],
   ])('answers 400 validation_failed for %s', async (_case, body, mentions) => {
-    const result = (await createSession(event({ body, claims: aliceClaims })));
+    const result = await createSession(event({ body, claims: aliceClaims }));
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result).error.code).toBe('validation_failed');
     expect(bodyOf(result).error.message).toContain(mentions);
@@ -116,14 +126,16 @@ describe('create-session', () => {
   });
 
   it('answers 413 for an oversized body', async () => {
-    const result = (await createSession(event({ body: JSON.stringify({ customerName: 'x'.repeat(20_000) }), claims: aliceClaims })));
+    const result = await createSession(event({ body: JSON.stringify({ customerName: 'x'.repeat(20_000) }), claims: aliceClaims }));
     expect(result.statusCode).toBe(413);
     expect(bodyOf(result).error.code).toBe('payload_too_large');
   });
 
   it('answers 403 naming privateSessions for a group without it', async () => {
     grantGroups({ name: 'Observers', permissions: { privateSessions: false, pinCode: false } });
-    const result = (await createSession(event({ body: '{"customerName":"Erika"}', claims: { ...aliceClaims, 'cognito:groups': '[Observers]' } })));
+    const result = await createSession(
+      event({ body: '{"customerName":"Erika"}', claims: { ...aliceClaims, 'cognito:groups': '[Observers]' } }),
+    );
     expect(result.statusCode).toBe(403);
     expect(bodyOf(result).error.message).toContain('privateSessions');
     expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
@@ -132,7 +144,7 @@ describe('create-session', () => {
   it('writes the session with a create-only condition and its first log entry in one transaction', async () => {
     grantGroups(supportGroup);
     dynamo.on(TransactWriteCommand).resolves({});
-    const result = (await createSession(event({ body: '{"customerName":"  Erika  "}', claims: aliceClaims })));
+    const result = await createSession(event({ body: '{"customerName":"  Erika  "}', claims: aliceClaims }));
     expect(result.statusCode).toBe(201);
     expect(bodyOf(result).session).toMatchObject({ customerName: 'Erika', status: 'created', technician: { username: 'alice' } });
     const items = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
@@ -143,7 +155,7 @@ describe('create-session', () => {
   it('answers 503 with Retry-After when DynamoDB throttles', async () => {
     grantGroups(supportGroup);
     dynamo.on(TransactWriteCommand).rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
-    const result = (await createSession(event({ body: '{"customerName":"Erika"}', claims: aliceClaims })));
+    const result = await createSession(event({ body: '{"customerName":"Erika"}', claims: aliceClaims }));
     expect(result.statusCode).toBe(503);
     expect(result.headers?.['retry-after']).toBe('2');
     expect(bodyOf(result).error.code).toBe('unavailable');
@@ -152,7 +164,7 @@ describe('create-session', () => {
   it('answers a generic 500 without a stack for an unexpected failure', async () => {
     grantGroups(supportGroup);
     dynamo.on(TransactWriteCommand).rejects(new TypeError('secret internal detail at line 42'));
-    const result = (await createSession(event({ body: '{"customerName":"Erika"}', claims: aliceClaims })));
+    const result = await createSession(event({ body: '{"customerName":"Erika"}', claims: aliceClaims }));
     expect(result.statusCode).toBe(500);
     expect(bodyOf(result)).toEqual({ error: { code: 'internal', message: expect.any(String) } });
     expect(result.body).not.toContain('secret internal detail');
@@ -161,14 +173,14 @@ describe('create-session', () => {
 
 describe('generate-pin', () => {
   it('answers 400 for a malformed session id without touching the table', async () => {
-    const result = (await generatePin(event({ claims: aliceClaims, id: "x' OR 1=1" })));
+    const result = await generatePin(event({ claims: aliceClaims, id: "x' OR 1=1" }));
     expect(result.statusCode).toBe(400);
     expect(dynamo).not.toHaveReceivedCommand(GetCommand);
   });
 
   it('answers 404 for a missing session', async () => {
     dynamo.on(GetCommand).resolves({});
-    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId })));
+    const result = await generatePin(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(404);
     expect(bodyOf(result).error.code).toBe('not_found');
   });
@@ -176,7 +188,7 @@ describe('generate-pin', () => {
   it("answers 404 for another technician's session and logs the attempt there", async () => {
     dynamo.on(GetCommand).resolves({ Item: storedSession({ technicianId: 'someone-else' }) });
     dynamo.on(TransactWriteCommand).resolves({});
-    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId })));
+    const result = await generatePin(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(404);
     const written = dynamo.commandCalls(TransactWriteCommand).flatMap((call) => call.args[0].input.TransactItems ?? []);
     expect(written.map((item) => item.Put?.Item).filter(Boolean)).toEqual([expect.objectContaining({ type: 'denied', sessionId })]);
@@ -186,7 +198,7 @@ describe('generate-pin', () => {
     dynamo.on(GetCommand).resolves({ Item: storedSession() });
     dynamo.on(PutCommand).resolves({});
     grantGroups({ name: 'Support', permissions: { privateSessions: true, pinCode: false } });
-    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId })));
+    const result = await generatePin(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(403);
     expect(bodyOf(result).error.message).toContain("'pinCode'");
   });
@@ -194,7 +206,7 @@ describe('generate-pin', () => {
   it('answers 409 for a session that is already active', async () => {
     dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'active' }) });
     grantGroups(supportGroup);
-    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId })));
+    const result = await generatePin(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(409);
     expect(bodyOf(result).error.code).toBe('invalid_transition');
   });
@@ -203,7 +215,7 @@ describe('generate-pin', () => {
     dynamo.on(GetCommand).resolves({ Item: storedSession() });
     grantGroups(supportGroup);
     dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
-    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId })));
+    const result = await generatePin(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(503);
     expect(bodyOf(result).error.code).toBe('pin_space_exhausted');
     expect(result.headers?.['retry-after']).toBeDefined();
@@ -214,7 +226,7 @@ describe('generate-pin', () => {
     dynamo.on(GetCommand).resolves({ Item: storedSession() });
     grantGroups(supportGroup);
     dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None'));
-    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId })));
+    const result = await generatePin(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(409);
     expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
   });
@@ -223,7 +235,7 @@ describe('generate-pin', () => {
     dynamo.on(GetCommand).resolves({ Item: storedSession() });
     grantGroups(supportGroup);
     dynamo.on(TransactWriteCommand).resolves({});
-    const result = (await generatePin(event({ claims: aliceClaims, id: sessionId })));
+    const result = await generatePin(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(201);
     const { pin } = bodyOf(result);
     expect(pin).toMatch(/^\d{6}$/);
@@ -235,7 +247,7 @@ describe('generate-pin', () => {
 
 describe('redeem-pin', () => {
   it.each(['12345', '1234567', 'abcdef', '12 34 5x'])('answers 400 for the malformed PIN %s without counting a failure', async (pin) => {
-    const result = (await redeemPin(event({ body: JSON.stringify({ pin }) })));
+    const result = await redeemPin(event({ body: JSON.stringify({ pin }) }));
     expect(result.statusCode).toBe(400);
     expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
   });
@@ -243,7 +255,7 @@ describe('redeem-pin', () => {
   it('answers 404 pin_invalid for an unknown PIN, the attempt taken from the client and the global budget', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
     dynamo.on(GetCommand).resolves({});
-    const result = (await redeemPin(event({ body: '{"pin":"123-456"}' })));
+    const result = await redeemPin(event({ body: '{"pin":"123-456"}' }));
     expect(result.statusCode).toBe(404);
     expect(bodyOf(result).error.code).toBe('pin_invalid');
     expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 2);
@@ -262,8 +274,11 @@ describe('redeem-pin', () => {
   ])('counts a client by the CloudFront viewer address only %s', async (_case, originVerify, counterKey) => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
     dynamo.on(GetCommand).resolves({});
-    const headers: Record<string, string> = { 'cloudfront-viewer-address': '198.51.100.77:50123', ...(originVerify ? { 'x-origin-verify': originVerify } : {}) };
-    const result = (await redeemPin(event({ body: '{"pin":"123456"}', headers })));
+    const headers: Record<string, string> = {
+      'cloudfront-viewer-address': '198.51.100.77:50123',
+      ...(originVerify ? { 'x-origin-verify': originVerify } : {}),
+    };
+    const result = await redeemPin(event({ body: '{"pin":"123456"}', headers }));
     expect(result.statusCode).toBe(404);
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { Key: expect.objectContaining({ pk: counterKey }) });
   });
@@ -271,13 +286,22 @@ describe('redeem-pin', () => {
   it('answers 429 with Retry-After once the client budget is spent, even for a live PIN', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
     dynamo.on(GetCommand).resolves({
-      Item: { sessionId, customerName: 'Erika', createdAt: '2026-01-01T00:00:00.000Z', technicianId: 'alice-sub', technicianUsername: 'alice', technicianDisplayName: 'Alice', pinExpiresAt: '2030-01-01T00:00:00.000Z', ttl: Math.floor(Date.now() / 1000) + 300 },
+      Item: {
+        sessionId,
+        customerName: 'Erika',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        technicianId: 'alice-sub',
+        technicianUsername: 'alice',
+        technicianDisplayName: 'Alice',
+        pinExpiresAt: '2030-01-01T00:00:00.000Z',
+        ttl: Math.floor(Date.now() / 1000) + 300,
+      },
     });
     dynamo
       .on(UpdateCommand, { Key: { pk: 'RATE#redeem-fail#203.0.113.99', sk: `WINDOW#${Math.floor(Date.now() / 1000 / 600)}` } })
       .rejects(new ConditionalCheckFailedException({ message: 'spent', $metadata: {} }));
     const spentClient = { body: '{"pin":"123456"}', sourceIp: '203.0.113.99' };
-    const result = (await redeemPin(event(spentClient)));
+    const result = await redeemPin(event(spentClient));
     expect(result.statusCode).toBe(429);
     const retryAfter = Number(result.headers?.['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
@@ -287,7 +311,7 @@ describe('redeem-pin', () => {
     expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 1);
     // The warm function remembers the spent budget: the next request costs no DynamoDB call at all.
     dynamo.resetHistory();
-    const again = (await redeemPin(event(spentClient)));
+    const again = await redeemPin(event(spentClient));
     expect(again.statusCode).toBe(429);
     expect(dynamo.calls()).toHaveLength(0);
   });
@@ -295,10 +319,19 @@ describe('redeem-pin', () => {
   it('answers pin_invalid when it loses the race for a PIN, and keeps the attempt counted', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
     dynamo.on(GetCommand).resolves({
-      Item: { sessionId, customerName: 'Erika', createdAt: '2026-01-01T00:00:00.000Z', technicianId: 'alice-sub', technicianUsername: 'alice', technicianDisplayName: 'Alice', pinExpiresAt: '2030-01-01T00:00:00.000Z', ttl: Math.floor(Date.now() / 1000) + 300 },
+      Item: {
+        sessionId,
+        customerName: 'Erika',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        technicianId: 'alice-sub',
+        technicianUsername: 'alice',
+        technicianDisplayName: 'Alice',
+        pinExpiresAt: '2030-01-01T00:00:00.000Z',
+        ttl: Math.floor(Date.now() / 1000) + 300,
+      },
     });
     dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None', 'None', 'None', 'None'));
-    const result = (await redeemPin(event({ body: '{"pin":"123456"}' })));
+    const result = await redeemPin(event({ body: '{"pin":"123456"}' }));
     expect(result.statusCode).toBe(404);
     expect(bodyOf(result).error.code).toBe('pin_invalid');
     expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
@@ -307,22 +340,33 @@ describe('redeem-pin', () => {
   it('gives a successful redeem its attempt back inside the redeeming transaction', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { count: 3 } });
     dynamo.on(GetCommand).resolves({
-      Item: { sessionId, customerName: 'Erika', createdAt: '2026-01-01T00:00:00.000Z', technicianId: 'alice-sub', technicianUsername: 'alice', technicianDisplayName: 'Alice', pinExpiresAt: '2030-01-01T00:00:00.000Z', ttl: Math.floor(Date.now() / 1000) + 300 },
+      Item: {
+        sessionId,
+        customerName: 'Erika',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        technicianId: 'alice-sub',
+        technicianUsername: 'alice',
+        technicianDisplayName: 'Alice',
+        pinExpiresAt: '2030-01-01T00:00:00.000Z',
+        ttl: Math.floor(Date.now() / 1000) + 300,
+      },
     });
     dynamo.on(TransactWriteCommand).resolves({});
-    const result = (await redeemPin(event({ body: '{"pin":"123456"}' })));
+    const result = await redeemPin(event({ body: '{"pin":"123456"}' }));
     expect(result.statusCode).toBe(200);
     const items = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     const refunds = items.filter((item) => item.Update?.UpdateExpression === 'ADD #count :delta');
     expect(refunds.map((item) => item.Update?.ExpressionAttributeValues?.[':delta'] as unknown)).toEqual([-1, -1]);
-    expect(items.find((item) => item.Put?.Item?.type === 'pin_redeemed')?.Put?.Item?.details).toMatchObject({ failedAttemptsFromClient: 2 });
+    expect(items.find((item) => item.Put?.Item?.type === 'pin_redeemed')?.Put?.Item?.details).toMatchObject({
+      failedAttemptsFromClient: 2,
+    });
   });
 });
 
 describe('start-session and close-session', () => {
   it('answers 409 naming the status when the session is not waiting', async () => {
     dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'connecting' }) });
-    const result = (await startSession(event({ claims: aliceClaims, id: sessionId })));
+    const result = await startSession(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(409);
     expect(bodyOf(result).error.message).toContain('connecting');
   });
@@ -331,13 +375,13 @@ describe('start-session and close-session', () => {
     grantGroups(supportGroup);
     dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'waiting' }) });
     dynamo.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
-    const result = (await startSession(event({ claims: aliceClaims, id: sessionId })));
+    const result = await startSession(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(409);
   });
 
   it('answers 409 for closing a closed session', async () => {
     dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'closed' }) });
-    const result = (await closeSession(event({ claims: aliceClaims, id: sessionId })));
+    const result = await closeSession(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(409);
   });
 
@@ -345,28 +389,33 @@ describe('start-session and close-session', () => {
     grantGroups(supportGroup);
     dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'waiting' }) });
     dynamo.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'None'));
-    const result = (await startSession(event({ claims: aliceClaims, id: sessionId })));
+    const result = await startSession(event({ claims: aliceClaims, id: sessionId }));
     expect(result.statusCode).toBe(409);
   });
 });
 
 describe('reads', () => {
   it('reports a pending session past its PIN validity as expired', async () => {
-    dynamo.on(GetCommand).resolves({ Item: storedSession({ status: 'pending', deadlineAt: '2020-01-01T00:00:00.000Z', pinExpiresAt: '2020-01-01T00:00:00.000Z' }) });
-    const result = (await getSession(event({ claims: aliceClaims, id: sessionId })));
+    dynamo.on(GetCommand).resolves({
+      Item: storedSession({ status: 'pending', deadlineAt: '2020-01-01T00:00:00.000Z', pinExpiresAt: '2020-01-01T00:00:00.000Z' }),
+    });
+    const result = await getSession(event({ claims: aliceClaims, id: sessionId }));
     expect(bodyOf(result).session).toMatchObject({ status: 'expired', closeReason: 'pin_expired' });
   });
 
   it('answers 401 for a missing or unknown progress token', async () => {
-    expect(((await customerProgress(event({})))).statusCode).toBe(401);
+    expect((await customerProgress(event({}))).statusCode).toBe(401);
     dynamo.on(GetCommand).resolves({});
-    const result = (await customerProgress(event({ headers: { authorization: 'Bearer nope' } })));
+    const result = await customerProgress(event({ headers: { authorization: 'Bearer nope' } }));
     expect(result.statusCode).toBe(401);
   });
 
   it('serves an OpenAPI 3 document naming every route of the route table', async () => {
     const { httpRoutes } = await import('#routes');
-    const document = JSON.parse((await openApi()).body as string) as { openapi: string; paths: Record<string, Record<string, { operationId: string }>> };
+    const document = JSON.parse((await openApi()).body as string) as {
+      openapi: string;
+      paths: Record<string, Record<string, { operationId: string }>>;
+    };
     expect(document.openapi).toMatch(/^3\./);
     for (const route of httpRoutes) expect(document.paths[route.path]?.[route.method.toLowerCase()]?.operationId).toBe(route.name);
   });

@@ -7,7 +7,10 @@ describe('ICE servers from the ICE_SERVERS setting', () => {
   it('is empty by default (host candidates) and passes a TURN server and the relay policy through', async () => {
     expect(await staticIceServers(undefined, undefined).forSession('s')).toEqual({ iceServers: [] });
     const turn = [{ urls: 'turn:192.0.2.10:3478', username: 'u', credential: 'p' }];
-    expect(await staticIceServers(JSON.stringify(turn), 'relay').forSession('s')).toEqual({ iceServers: turn, iceTransportPolicy: 'relay' });
+    expect(await staticIceServers(JSON.stringify(turn), 'relay').forSession('s')).toEqual({
+      iceServers: turn,
+      iceTransportPolicy: 'relay',
+    });
   });
 
   it('refuses a malformed setting at start with a message that says what is expected', () => {
@@ -23,7 +26,9 @@ describe('screen signal messages', () => {
   it('accept each kind with its fields and nothing malformed', () => {
     expect(clientMessageSchema.safeParse({ action: 'screen', sessionId, signal: { kind: 'offer', sdp: 'v=0' } }).success).toBe(true);
     expect(clientMessageSchema.safeParse({ action: 'screen', sessionId, signal: { kind: 'offer' } }).success).toBe(false);
-    expect(clientMessageSchema.safeParse({ action: 'screen', sessionId, signal: { kind: 'answer', sdp: 'x'.repeat(24_001) } }).success).toBe(false);
+    expect(
+      clientMessageSchema.safeParse({ action: 'screen', sessionId, signal: { kind: 'answer', sdp: 'x'.repeat(24_001) } }).success,
+    ).toBe(false);
     expect(clientMessageSchema.safeParse({ action: 'screen', sessionId, signal: { kind: 'control' } }).success).toBe(false);
   });
 

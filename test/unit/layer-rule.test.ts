@@ -9,7 +9,14 @@ function linter(): ESLint {
   return new ESLint({
     cwd: repositoryRoot,
     overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser }, plugins: { layers: layersPlugin }, rules: { 'layers/no-upward-import': 'error' } }],
+    overrideConfig: [
+      {
+        files: ['**/*.ts'],
+        languageOptions: { parser: tseslint.parser },
+        plugins: { layers: layersPlugin },
+        rules: { 'layers/no-upward-import': 'error' },
+      },
+    ],
   });
 }
 
@@ -23,30 +30,51 @@ describe('the layer rule', () => {
     expect(await problemsOf('lambdas/storage/fixture.ts', "import type { SessionItem } from '#domain/session-rules';\n")).toEqual([
       expect.stringMatching(/^layers\/no-upward-import: .*storage may import only contracts; "#domain\/session-rules" is domain/),
     ]);
-    expect(await problemsOf('lambdas/domain/fixture.ts', "import { handler } from '../http/start-session.ts';\nexport { handler };\n")).toEqual([
-      expect.stringContaining('"../http/start-session.ts" is handlers'),
+    expect(
+      await problemsOf('lambdas/domain/fixture.ts', "import { handler } from '../http/start-session.ts';\nexport { handler };\n"),
+    ).toEqual([expect.stringContaining('"../http/start-session.ts" is handlers')]);
+    expect(await problemsOf('web/pin/fixture.ts', "export * from '../../lambdas/domain/sessions.ts';\n")).toEqual([
+      expect.stringContaining('web may import only contracts'),
     ]);
-    expect(await problemsOf('web/pin/fixture.ts', "export * from '../../lambdas/domain/sessions.ts';\n")).toEqual([expect.stringContaining('web may import only contracts')]);
     expect(await problemsOf('lambdas/domain/fixture.ts', "const late = await import('#shared/http');\nexport { late };\n")).toHaveLength(1);
   });
 
   it('lets downward imports, imports within a layer, packages and the tools (tests, scripts) pass', async () => {
-    expect(await problemsOf('lambdas/domain/fixture.ts', "import { keys } from '#storage/keys';\nimport { addSeconds } from './clock.ts';\nimport { z } from 'zod';\nexport { keys, addSeconds, z };\n")).toEqual([]);
-    expect(await problemsOf('lambdas/http/fixture.ts', "import { startSession } from '#domain/sessions';\nexport { startSession };\n")).toEqual([]);
-    expect(await problemsOf('test/unit/fixture.ts', "import { keys } from '#storage/keys';\nimport { handler } from '#http/start-session';\nexport { keys, handler };\n")).toEqual([]);
+    expect(
+      await problemsOf(
+        'lambdas/domain/fixture.ts',
+        "import { keys } from '#storage/keys';\nimport { addSeconds } from './clock.ts';\nimport { z } from 'zod';\nexport { keys, addSeconds, z };\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await problemsOf('lambdas/http/fixture.ts', "import { startSession } from '#domain/sessions';\nexport { startSession };\n"),
+    ).toEqual([]);
+    expect(
+      await problemsOf(
+        'test/unit/fixture.ts',
+        "import { keys } from '#storage/keys';\nimport { handler } from '#http/start-session';\nexport { keys, handler };\n",
+      ),
+    ).toEqual([]);
   });
 
   it('keeps the contracts free of everything but zod', async () => {
     expect(await problemsOf('contracts/fixture.ts', "import { z } from 'zod';\nexport const id = z.string();\n")).toEqual([]);
-    expect(await problemsOf('contracts/fixture.ts', "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport { DynamoDBClient };\n")).toEqual([
-      expect.stringContaining('contracts import nothing but zod'),
-    ]);
-    expect(await problemsOf('contracts/fixture.ts', "import type { SessionView } from '../lambdas/domain/session-model.ts';\nexport type { SessionView };\n")).toHaveLength(1);
+    expect(
+      await problemsOf('contracts/fixture.ts', "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport { DynamoDBClient };\n"),
+    ).toEqual([expect.stringContaining('contracts import nothing but zod')]);
+    expect(
+      await problemsOf(
+        'contracts/fixture.ts',
+        "import type { SessionView } from '../lambdas/domain/session-model.ts';\nexport type { SessionView };\n",
+      ),
+    ).toHaveLength(1);
   });
 
   it("names today's upward imports, which pass only as listed exceptions", () => {
     const domainToApplet = [path.join(repositoryRoot, 'lambdas/domain/pin-redemption.ts'), '../../applet/server-config.ts'] as const;
-    expect(layerViolation(...domainToApplet, { withExceptions: false })).toBe('domain may import only storage, contracts; "../../applet/server-config.ts" is applet');
+    expect(layerViolation(...domainToApplet, { withExceptions: false })).toBe(
+      'domain may import only storage, contracts; "../../applet/server-config.ts" is applet',
+    );
     expect(layerViolation(...domainToApplet)).toBeUndefined();
   });
 

@@ -60,7 +60,9 @@ describe('origin-verify values during a rotation', () => {
 
   it('uses the value given by value locally, and none where none is configured', async () => {
     const secret = new FakeSecret();
-    expect(texts(await originVerifySecretLoader({ ORIGIN_VERIFY_SECRET: 'local-origin-verify' }, secret.client)())).toEqual(['local-origin-verify']);
+    expect(texts(await originVerifySecretLoader({ ORIGIN_VERIFY_SECRET: 'local-origin-verify' }, secret.client)())).toEqual([
+      'local-origin-verify',
+    ]);
     expect(await originVerifySecretLoader({}, secret.client)()).toEqual([]);
     expect(secret.reads).toBe(0);
   });

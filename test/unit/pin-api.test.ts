@@ -19,7 +19,11 @@ const redeemed = {
   progress: { url: '/api/pin/progress', token: 'opaque' },
 };
 
-function respond(status: number, body: unknown, headers: Record<string, string> = {}): { fetch: Fetch; calls: { url: string; init?: RequestInit }[] } {
+function respond(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): { fetch: Fetch; calls: { url: string; init?: RequestInit }[] } {
   const calls: { url: string; init?: RequestInit }[] = [];
   const fetch: Fetch = async (url, init) => {
     calls.push({ url, init });
@@ -55,7 +59,12 @@ describe('redeeming a PIN', () => {
 
   it('keeps each usable download and drops the ones it cannot offer safely', async () => {
     const downloads = [
-      { platform: 'windows-x64', fileName: 'RemoteSupport_T.exe', downloadUrl: '/applet/windows-x64/RemoteSupport_T.exe', bytes: 87_000_000 },
+      {
+        platform: 'windows-x64',
+        fileName: 'RemoteSupport_T.exe',
+        downloadUrl: '/applet/windows-x64/RemoteSupport_T.exe',
+        bytes: 87_000_000,
+      },
       { platform: 'linux-x64', fileName: 'RemoteSupport_T', downloadUrl: 'javascript:alert(1)', bytes: 1 },
       { platform: 'amiga-68k', fileName: 'RemoteSupport_T', downloadUrl: '/applet/amiga/RemoteSupport_T', bytes: 1 },
       { platform: 'macos-arm64', fileName: 'RemoteSupport_T', downloadUrl: '/applet/macos-arm64/RemoteSupport_T', bytes: -5 },
@@ -63,29 +72,48 @@ describe('redeeming a PIN', () => {
     ];
     const outcome = await redeemPin(respond(200, { ...redeemed, applet: { ...redeemed.applet, downloads } }).fetch, '/api', '012345', base);
     expect(outcome.kind === 'redeemed' && outcome.result.downloads).toEqual([
-      { platform: 'windows-x64', fileName: 'RemoteSupport_T.exe', downloadUrl: 'https://support.example.com/applet/windows-x64/RemoteSupport_T.exe', bytes: 87_000_000 },
+      {
+        platform: 'windows-x64',
+        fileName: 'RemoteSupport_T.exe',
+        downloadUrl: 'https://support.example.com/applet/windows-x64/RemoteSupport_T.exe',
+        bytes: 87_000_000,
+      },
     ]);
   });
 
   it('maps unknown, expired and malformed PINs to one outcome', async () => {
-    expect(await redeemPin(respond(404, { error: { code: 'pin_invalid', message: 'x' } }).fetch, '/api', '111111', base)).toEqual({ kind: 'invalid' });
-    expect(await redeemPin(respond(400, { error: { code: 'validation_failed', message: 'x' } }).fetch, '/api', '11111', base)).toEqual({ kind: 'invalid' });
+    expect(await redeemPin(respond(404, { error: { code: 'pin_invalid', message: 'x' } }).fetch, '/api', '111111', base)).toEqual({
+      kind: 'invalid',
+    });
+    expect(await redeemPin(respond(400, { error: { code: 'validation_failed', message: 'x' } }).fetch, '/api', '11111', base)).toEqual({
+      kind: 'invalid',
+    });
   });
 
   it('carries the Retry-After wait of a 429, with a default when the header is missing', async () => {
-    expect(await redeemPin(respond(429, {}, { 'retry-after': '42' }).fetch, '/api', '111111', base)).toEqual({ kind: 'rate_limited', retryAfterSeconds: 42 });
+    expect(await redeemPin(respond(429, {}, { 'retry-after': '42' }).fetch, '/api', '111111', base)).toEqual({
+      kind: 'rate_limited',
+      retryAfterSeconds: 42,
+    });
     expect(await redeemPin(respond(429, {}).fetch, '/api', '111111', base)).toEqual({ kind: 'rate_limited', retryAfterSeconds: 60 });
   });
 
   it('tells unavailability, network failure and surprises apart', async () => {
-    expect(await redeemPin(respond(503, {}, { 'retry-after': '5' }).fetch, '/api', '111111', base)).toEqual({ kind: 'unavailable', retryAfterSeconds: 5 });
+    expect(await redeemPin(respond(503, {}, { 'retry-after': '5' }).fetch, '/api', '111111', base)).toEqual({
+      kind: 'unavailable',
+      retryAfterSeconds: 5,
+    });
     expect(await redeemPin(respond(503, {}).fetch, '/api', '111111', base)).toEqual({ kind: 'unavailable' });
     expect(await redeemPin(failing, '/api', '111111', base)).toEqual({ kind: 'network' });
-    expect(await redeemPin(respond(500, { error: { code: 'internal', message: 'x' } }).fetch, '/api', '111111', base)).toEqual({ kind: 'unexpected' });
+    expect(await redeemPin(respond(500, { error: { code: 'internal', message: 'x' } }).fetch, '/api', '111111', base)).toEqual({
+      kind: 'unexpected',
+    });
   });
 
   it('refuses a success that lacks what the download step needs, or links to a script', async () => {
-    expect(await redeemPin(respond(200, { ...redeemed, progress: undefined }).fetch, '/api', '111111', base)).toEqual({ kind: 'unexpected' });
+    expect(await redeemPin(respond(200, { ...redeemed, progress: undefined }).fetch, '/api', '111111', base)).toEqual({
+      kind: 'unexpected',
+    });
     const scripted = { ...redeemed, applet: { ...redeemed.applet, downloadUrl: 'javascript:alert(1)' } };
     expect(await redeemPin(respond(200, scripted).fetch, '/api', '111111', base)).toEqual({ kind: 'unexpected' });
   });
@@ -94,7 +122,11 @@ describe('redeeming a PIN', () => {
 describe('reading progress', () => {
   it('sends the progress token as a bearer token and returns the status', async () => {
     const { fetch, calls } = respond(200, { status: 'waiting', technician: { displayName: 'Alice' }, updatedAt: '2026-01-01T00:00:00Z' });
-    expect(await fetchProgress(fetch, 'https://x/api/pin/progress', 'tok')).toEqual({ kind: 'status', status: 'waiting', technicianName: 'Alice' });
+    expect(await fetchProgress(fetch, 'https://x/api/pin/progress', 'tok')).toEqual({
+      kind: 'status',
+      status: 'waiting',
+      technicianName: 'Alice',
+    });
     expect(new Headers(calls[0]?.init?.headers).get('authorization')).toBe('Bearer tok');
   });
 

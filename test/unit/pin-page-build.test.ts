@@ -32,7 +32,9 @@ describe('PIN page build', () => {
       }),
     );
     const gzipTotal = sizes.reduce((sum, size) => sum + size.gzip, 0);
-    console.info(`PIN page weight: ${sizes.map((s) => `${s.file} ${s.raw} B raw / ${s.gzip} B gzip`).join('; ')}; total gzip ${gzipTotal} B`);
+    console.info(
+      `PIN page weight: ${sizes.map((s) => `${s.file} ${s.raw} B raw / ${s.gzip} B gzip`).join('; ')}; total gzip ${gzipTotal} B`,
+    );
     expect(gzipTotal).toBeLessThanOrEqual(budgetBytes);
   });
 

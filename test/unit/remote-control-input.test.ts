@@ -20,9 +20,19 @@ function recordingDevice(width = 1920, height = 1080): InputDevice & { calls: st
 describe('input events from the data channel', () => {
   it('accepts the four kinds, field by field', () => {
     expect(parseInputEvent('{"type":"move","x":0.5,"y":1}')).toEqual({ type: 'move', x: 0.5, y: 1 });
-    expect(parseInputEvent('{"type":"button","x":0,"y":0,"button":"right","down":true}')).toEqual({ type: 'button', x: 0, y: 0, button: 'right', down: true });
+    expect(parseInputEvent('{"type":"button","x":0,"y":0,"button":"right","down":true}')).toEqual({
+      type: 'button',
+      x: 0,
+      y: 0,
+      button: 'right',
+      down: true,
+    });
     expect(parseInputEvent('{"type":"wheel","dx":0,"dy":-100}')).toEqual({ type: 'wheel', dx: 0, dy: -100 });
-    expect(parseInputEvent('{"type":"key","code":"KeyA","modifiers":["shift","bogus"]}')).toEqual({ type: 'key', code: 'KeyA', modifiers: ['shift'] });
+    expect(parseInputEvent('{"type":"key","code":"KeyA","modifiers":["shift","bogus"]}')).toEqual({
+      type: 'key',
+      code: 'KeyA',
+      modifiers: ['shift'],
+    });
   });
 
   it('drops anything else: outside the picture, unknown kinds and keys, bad JSON, oversized messages', () => {
@@ -90,13 +100,27 @@ describe('the captured frame', () => {
 
 describe('screen messages reaching the app', () => {
   it('keeps the technician\u2019s control signals and drops what the customer side would send or what the schema refuses', () => {
-    expect(parseServerMessage(JSON.stringify({ type: 'screen', sessionId: 's1', from: 'technician', signal: { kind: 'control_request' }, technician: { displayName: 'Alice Adler' } }))).toEqual({
+    expect(
+      parseServerMessage(
+        JSON.stringify({
+          type: 'screen',
+          sessionId: 's1',
+          from: 'technician',
+          signal: { kind: 'control_request' },
+          technician: { displayName: 'Alice Adler' },
+        }),
+      ),
+    ).toEqual({
       type: 'screen',
       sessionId: 's1',
       signal: { kind: 'control_request' },
       technicianName: 'Alice Adler',
     });
-    expect(parseServerMessage(JSON.stringify({ type: 'screen', sessionId: 's1', from: 'customer', signal: { kind: 'control_grant' } }))).toBeUndefined();
-    expect(parseServerMessage(JSON.stringify({ type: 'screen', sessionId: 's1', from: 'technician', signal: { kind: 'control_everything' } }))).toBeUndefined();
+    expect(
+      parseServerMessage(JSON.stringify({ type: 'screen', sessionId: 's1', from: 'customer', signal: { kind: 'control_grant' } })),
+    ).toBeUndefined();
+    expect(
+      parseServerMessage(JSON.stringify({ type: 'screen', sessionId: 's1', from: 'technician', signal: { kind: 'control_everything' } })),
+    ).toBeUndefined();
   });
 });

@@ -3,7 +3,12 @@ import { printableTunables, tunablesInEnvironment } from '../../local/runtime.ts
 
 describe("the runtime's start-up line of tunables", () => {
   it('never takes a secret from the environment as a tunable, so never prints or forwards it', () => {
-    const tunables = tunablesInEnvironment({ ORIGIN_VERIFY_SECRET: 'origin-verify-value-42', PIN_SECRET: 'pin-secret-43', PIN_VALIDITY_SECONDS: '30', TRUST_CLOUDFRONT_VIEWER_ADDRESS: 'true' });
+    const tunables = tunablesInEnvironment({
+      ORIGIN_VERIFY_SECRET: 'origin-verify-value-42',
+      PIN_SECRET: 'pin-secret-43',
+      PIN_VALIDITY_SECONDS: '30',
+      TRUST_CLOUDFRONT_VIEWER_ADDRESS: 'true',
+    });
     expect(tunables).toEqual({ PIN_VALIDITY_SECONDS: '30', TRUST_CLOUDFRONT_VIEWER_ADDRESS: 'true' });
   });
 

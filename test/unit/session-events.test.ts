@@ -34,14 +34,25 @@ function logItem(type: string, details?: Record<string, unknown>, sk = `LOG#2026
 function streamRecord(image: Record<string, unknown>, sequenceNumber: string, eventName: 'INSERT' | 'MODIFY' = 'INSERT'): DynamoDBRecord {
   return {
     eventName,
-    dynamodb: { SequenceNumber: sequenceNumber, NewImage: marshall(image, { removeUndefinedValues: true }) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'] },
+    dynamodb: {
+      SequenceNumber: sequenceNumber,
+      NewImage: marshall(image, { removeUndefinedValues: true }) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'],
+    },
   };
 }
 
 describe('the event catalogue', () => {
   it('publishes a PIN-generated entry without the sealed PIN, and only the fields its row names', () => {
-    const event = eventFromLogItem(logItem('pin_generated', { pinSealed: 'sealed-pin-bytes', expiresAt: '2026-12-01T10:10:00.000Z', ip: '10.1.2.3' }), session);
-    expect(event).toMatchObject({ schemaVersion: 1, type: 'session.pin_generated', session, data: { expiresAt: '2026-12-01T10:10:00.000Z' } });
+    const event = eventFromLogItem(
+      logItem('pin_generated', { pinSealed: 'sealed-pin-bytes', expiresAt: '2026-12-01T10:10:00.000Z', ip: '10.1.2.3' }),
+      session,
+    );
+    expect(event).toMatchObject({
+      schemaVersion: 1,
+      type: 'session.pin_generated',
+      session,
+      data: { expiresAt: '2026-12-01T10:10:00.000Z' },
+    });
     expect(Object.keys(event!.data)).toEqual(['expiresAt']);
     expect(JSON.stringify(event)).not.toContain('sealed-pin-bytes');
     expect(JSON.stringify(event)).not.toContain('10.1.2.3');
@@ -67,10 +78,14 @@ describe('the event catalogue', () => {
   it('lists every detail-type once, one row per log entry type', () => {
     expect(eventTypes).toContain('session.created');
     expect(eventTypes).toContain('session.waiting');
-    expect(eventTypes).toEqual(expect.arrayContaining(['session.screen_requested', 'session.screen_shared', 'session.screen_declined', 'session.screen_stopped']));
+    expect(eventTypes).toEqual(
+      expect.arrayContaining(['session.screen_requested', 'session.screen_shared', 'session.screen_declined', 'session.screen_stopped']),
+    );
     expect(eventCatalogue.browser_joined?.detailTypes).toEqual(['session.waiting']);
     expect(new Set(eventTypes).size).toBe(eventTypes.length);
-    expect(Object.keys(eventCatalogue)).toEqual(expect.arrayContaining(['created', 'pin_generated', 'pin_redeemed', 'started', 'closed', 'expired', 'timed_out']));
+    expect(Object.keys(eventCatalogue)).toEqual(
+      expect.arrayContaining(['created', 'pin_generated', 'pin_redeemed', 'started', 'closed', 'expired', 'timed_out']),
+    );
   });
 });
 
@@ -101,7 +116,10 @@ describe('the bus publisher', () => {
     const result = await publishToBus(records, {
       busName: 'bus',
       lookup: async () => session,
-      putEvents: async (entries) => ({ FailedEntryCount: 1, Entries: entries.map((_, i) => (i === 1 ? { ErrorCode: 'ThrottlingException' } : { EventId: 'x' })) }),
+      putEvents: async (entries) => ({
+        FailedEntryCount: 1,
+        Entries: entries.map((_, i) => (i === 1 ? { ErrorCode: 'ThrottlingException' } : { EventId: 'x' })),
+      }),
       logger: silentLogger,
     });
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '103' }]);
@@ -135,10 +153,23 @@ describe('webhook signatures', () => {
 
 describe('webhook endpoints (SSRF)', () => {
   it('refuses private, loopback, link-local and mapped addresses, allows public ones', () => {
-    for (const address of ['127.0.0.1', '10.0.0.5', '172.20.1.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.0.0.5',
+      '172.20.1.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '0.0.0.0',
+    ]) {
       explained(address, () => expect(isForbiddenAddress(address)).toBe(true));
     }
-    for (const address of ['93.184.216.34', '2606:4700::1111', '8.8.8.8']) explained(address, () => expect(isForbiddenAddress(address)).toBe(false));
+    for (const address of ['93.184.216.34', '2606:4700::1111', '8.8.8.8'])
+      explained(address, () => expect(isForbiddenAddress(address)).toBe(false));
   });
 
   it('needs https in AWS, and refuses literal private addresses and URLs with credentials', () => {
@@ -168,7 +199,8 @@ describe('the OpenAPI document', () => {
   it('describes client-credentials access on exactly the routes integration clients may use', async () => {
     const { openApiDocument } = await import('#http/openapi-document');
     const document = openApiDocument() as unknown as { paths: Record<string, Record<string, { security: Record<string, string[]>[] }>> };
-    const clientScopes = (path: string, method: string) => document.paths[path]![method]!.security.flatMap((entry) => entry.integrationClient ?? []);
+    const clientScopes = (path: string, method: string) =>
+      document.paths[path]![method]!.security.flatMap((entry) => entry.integrationClient ?? []);
     expect(clientScopes('/api/sessions', 'post')).toEqual(['remote-support/sessions.write']);
     expect(clientScopes('/api/sessions/{id}/pin', 'post')).toEqual(['remote-support/sessions.write']);
     expect(clientScopes('/api/sessions/{id}/log', 'get')).toEqual(['remote-support/sessions.read']);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { ensureSystemRequirements, SystemRequirementMissing, systemRequirements, type Host, type Purpose } from '../../scripts/system-requirements.ts';
+import {
+  ensureSystemRequirements,
+  SystemRequirementMissing,
+  systemRequirements,
+  type Host,
+  type Purpose,
+} from '../../scripts/system-requirements.ts';
 
 /** A machine with these programs, which records what it was asked to install; installing puts the packages' programs in place. */
 function fakeHost(options: { installed: string[]; isRoot: boolean; isDebian?: boolean; env?: NodeJS.ProcessEnv }) {
@@ -58,20 +64,28 @@ describe('system requirements', () => {
   it('without root refuses with one line naming the command to run, and installs nothing', () => {
     const { host, installs } = fakeHost({ installed: ['/usr/bin/chromium'], isRoot: false });
     const message = refusal(() => ensureSystemRequirements(all, host));
-    expect(message).toBe('missing java, Xvfb, xdotool, turnserver: run `sudo apt-get install -y openjdk-17-jre-headless xvfb xdotool coturn`, then try again');
+    expect(message).toBe(
+      'missing java, Xvfb, xdotool, turnserver: run `sudo apt-get install -y openjdk-17-jre-headless xvfb xdotool coturn`, then try again',
+    );
     expect(message).not.toContain('\n');
     expect(installs).toEqual([]);
   });
 
   it('off Debian names the packages to install instead of an apt command', () => {
     const { host, installs } = fakeHost({ installed: [], isRoot: true, isDebian: false });
-    expect(refusal(() => ensureSystemRequirements(['start'], host))).toBe('missing java: run `install openjdk-17-jre-headless (Debian package names) with your package manager`, then try again');
+    expect(refusal(() => ensureSystemRequirements(['start'], host))).toBe(
+      'missing java: run `install openjdk-17-jre-headless (Debian package names) with your package manager`, then try again',
+    );
     expect(installs).toEqual([]);
   });
 
   it('treats a CHROMIUM_PATH that points nowhere as Chromium missing, installs it and then uses the installed one', () => {
     const env: NodeJS.ProcessEnv = { CHROMIUM_PATH: '/nowhere/chromium' };
-    const { host, installs, lines } = fakeHost({ installed: ['/usr/bin/chromium', 'Xvfb', 'xdotool', 'turnserver', 'java'], isRoot: true, env });
+    const { host, installs, lines } = fakeHost({
+      installed: ['/usr/bin/chromium', 'Xvfb', 'xdotool', 'turnserver', 'java'],
+      isRoot: true,
+      env,
+    });
     expect(ensureSystemRequirements(['browser'], host)).toEqual(['chromium']);
     expect(installs).toEqual([['chromium']]);
     expect(lines).toEqual(['installing chromium (missing /nowhere/chromium (CHROMIUM_PATH)) with apt-get']);

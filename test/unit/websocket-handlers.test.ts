@@ -1,6 +1,19 @@
-import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyWebsocketEventV2, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -43,7 +56,13 @@ const sentTo = (connectionId: string) =>
   management
     .commandCalls(PostToConnectionCommand)
     .filter((call) => call.args[0].input.ConnectionId === connectionId)
-    .map((call) => JSON.parse(new TextDecoder().decode(call.args[0].input.Data as Uint8Array)) as { type: string; message?: string } & Record<string, unknown>);
+    .map(
+      (call) =>
+        JSON.parse(new TextDecoder().decode(call.args[0].input.Data as Uint8Array)) as { type: string; message?: string } & Record<
+          string,
+          unknown
+        >,
+    );
 
 beforeEach(() => {
   dynamo.reset();
@@ -88,12 +107,23 @@ describe('$default and malformed messages', () => {
 describe('stale connections', () => {
   it('deletes exactly the connection that answered 410 Gone, not the sender', async () => {
     const sessionId = '0b8f7a52-3c43-4f5e-9d4e-3d2a1c0f9e11';
-    dynamo.on(GetCommand, { Key: { pk: 'CONN#applet-1', sk: 'CONN' } }).resolves({ Item: { connectionId: 'applet-1', role: 'applet', sessionId } });
+    dynamo
+      .on(GetCommand, { Key: { pk: 'CONN#applet-1', sk: 'CONN' } })
+      .resolves({ Item: { connectionId: 'applet-1', role: 'applet', sessionId } });
     dynamo.on(GetCommand, { Key: { pk: `SESSION#${sessionId}`, sk: 'SESSION' } }).resolves({
-      Item: { id: sessionId, status: 'active', technicianId: 'alice-sub', technicianDisplayName: 'Alice', customerName: 'Erika', appletConnectionId: 'applet-1' },
+      Item: {
+        id: sessionId,
+        status: 'active',
+        technicianId: 'alice-sub',
+        technicianDisplayName: 'Alice',
+        customerName: 'Erika',
+        appletConnectionId: 'applet-1',
+      },
     });
     dynamo.on(QueryCommand).resolves({ Items: [{ connectionId: 'stale-console' }, { connectionId: 'live-console' }] });
-    management.on(PostToConnectionCommand, { ConnectionId: 'stale-console' }).rejects(new GoneException({ message: 'gone', $metadata: {} }));
+    management
+      .on(PostToConnectionCommand, { ConnectionId: 'stale-console' })
+      .rejects(new GoneException({ message: 'gone', $metadata: {} }));
     dynamo.on(DeleteCommand).resolves({});
 
     await chat(message(JSON.stringify({ action: 'chat', sessionId, text: 'Hallo' }), 'applet-1'));
@@ -108,7 +138,9 @@ describe('message budgets', () => {
   it('answers too_many_messages and writes nothing once a connection spent its window', async () => {
     const sessionId = '0b8f7a52-3c43-4f5e-9d4e-3d2a1c0f9e11';
     dynamo.on(GetCommand).resolves({ Item: { connectionId: 'flooder', role: 'applet', sessionId } });
-    dynamo.on(UpdateCommand, { Key: { pk: 'RATE#ws-connection#flooder', sk: `WINDOW#${Math.floor(Date.now() / 1000 / 60)}` } }).rejects(new ConditionalCheckFailedException({ message: 'spent', $metadata: {} }));
+    dynamo
+      .on(UpdateCommand, { Key: { pk: 'RATE#ws-connection#flooder', sk: `WINDOW#${Math.floor(Date.now() / 1000 / 60)}` } })
+      .rejects(new ConditionalCheckFailedException({ message: 'spent', $metadata: {} }));
     await chat(message(JSON.stringify({ action: 'chat', sessionId, text: 'spam' }), 'flooder'));
     await hello(message('{"action":"hello","systemInfo":{"os":"Linux"}}', 'flooder'));
     expect(sentTo('flooder')).toEqual([
@@ -123,7 +155,11 @@ describe('message budgets', () => {
 
 describe('$connect', () => {
   function authorizerEvent(query: Record<string, string>): APIGatewayRequestAuthorizerEvent {
-    return { type: 'REQUEST', methodArn: 'arn:aws:execute-api:eu-central-1:0:api/prod/$connect', queryStringParameters: query } as unknown as APIGatewayRequestAuthorizerEvent;
+    return {
+      type: 'REQUEST',
+      methodArn: 'arn:aws:execute-api:eu-central-1:0:api/prod/$connect',
+      queryStringParameters: query,
+    } as unknown as APIGatewayRequestAuthorizerEvent;
   }
 
   const denied = { policyDocument: { Statement: [{ Effect: 'Deny', Action: 'execute-api:Invoke' }] } };
@@ -167,9 +203,19 @@ describe('$connect', () => {
   });
 
   it('rejects an applet whose session has ended with 403', async () => {
-    dynamo.on(GetCommand).resolves({ Item: { id: 's', status: 'closed', technicianId: 't', technicianDisplayName: 'A', customerName: 'E' } });
+    dynamo
+      .on(GetCommand)
+      .resolves({ Item: { id: 's', status: 'closed', technicianId: 't', technicianDisplayName: 'A', customerName: 'E' } });
     const base = message('');
-    const event = { ...base, requestContext: { ...base.requestContext, routeKey: '$connect', eventType: 'CONNECT', authorizer: { role: 'applet', sessionId: 's', ticketHash: 'h' } } };
+    const event = {
+      ...base,
+      requestContext: {
+        ...base.requestContext,
+        routeKey: '$connect',
+        eventType: 'CONNECT',
+        authorizer: { role: 'applet', sessionId: 's', ticketHash: 'h' },
+      },
+    };
     expect(await connect(event as never)).toEqual({ statusCode: 403 });
   });
 });
@@ -177,9 +223,18 @@ describe('$connect', () => {
 describe('delivery', () => {
   it('tries a failed post once more before giving up, so a passing fault does not lose a chat line', async () => {
     const sessionId = '0b8f7a52-3c43-4f5e-9d4e-3d2a1c0f9e11';
-    dynamo.on(GetCommand, { Key: { pk: 'CONN#applet-9', sk: 'CONN' } }).resolves({ Item: { connectionId: 'applet-9', role: 'applet', sessionId } });
+    dynamo
+      .on(GetCommand, { Key: { pk: 'CONN#applet-9', sk: 'CONN' } })
+      .resolves({ Item: { connectionId: 'applet-9', role: 'applet', sessionId } });
     dynamo.on(GetCommand, { Key: { pk: `SESSION#${sessionId}`, sk: 'SESSION' } }).resolves({
-      Item: { id: sessionId, status: 'active', technicianId: 'alice-sub', technicianDisplayName: 'Alice', customerName: 'Erika', appletConnectionId: 'applet-9' },
+      Item: {
+        id: sessionId,
+        status: 'active',
+        technicianId: 'alice-sub',
+        technicianDisplayName: 'Alice',
+        customerName: 'Erika',
+        appletConnectionId: 'applet-9',
+      },
     });
     dynamo.on(QueryCommand).resolves({ Items: [{ connectionId: 'console-1' }] });
     dynamo.on(PutCommand).resolves({});
@@ -212,17 +267,35 @@ describe("a technician's expired token", () => {
   it('is stored on the connection record at $connect', async () => {
     dynamo.on(PutCommand).resolves({});
     const base = message('', 'console-new');
-    const authorizer = { role: 'technician', technicianId: 'alice-sub', username: 'alice', displayName: 'Alice', groups: '[]', tokenExpiresAt: '1900000000' };
+    const authorizer = {
+      role: 'technician',
+      technicianId: 'alice-sub',
+      username: 'alice',
+      displayName: 'Alice',
+      groups: '[]',
+      tokenExpiresAt: '1900000000',
+    };
     const event = { ...base, requestContext: { ...base.requestContext, routeKey: '$connect', eventType: 'CONNECT', authorizer } };
 
     expect(await connect(event as never)).toEqual({ statusCode: 200 });
-    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ pk: 'CONN#console-new', tokenExpiresAt: 1900000000 }) });
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ pk: 'CONN#console-new', tokenExpiresAt: 1900000000 }),
+    });
   });
 
   it('gets no more pushes: the fan-out closes and forgets that console and posts to the live one', async () => {
-    dynamo.on(GetCommand, { Key: { pk: 'CONN#applet-1', sk: 'CONN' } }).resolves({ Item: { connectionId: 'applet-1', role: 'applet', sessionId } });
+    dynamo
+      .on(GetCommand, { Key: { pk: 'CONN#applet-1', sk: 'CONN' } })
+      .resolves({ Item: { connectionId: 'applet-1', role: 'applet', sessionId } });
     dynamo.on(GetCommand, { Key: { pk: `SESSION#${sessionId}`, sk: 'SESSION' } }).resolves({
-      Item: { id: sessionId, status: 'active', technicianId: 'alice-sub', technicianDisplayName: 'Alice', customerName: 'Erika', appletConnectionId: 'applet-1' },
+      Item: {
+        id: sessionId,
+        status: 'active',
+        technicianId: 'alice-sub',
+        technicianDisplayName: 'Alice',
+        customerName: 'Erika',
+        appletConnectionId: 'applet-1',
+      },
     });
     dynamo.on(PutCommand).resolves({});
     dynamo.on(QueryCommand).resolves({
@@ -267,7 +340,13 @@ describe("a technician's expired token", () => {
   });
 
   it('lets a technician whose token is still valid ping without an answer', async () => {
-    await ping(technicianMessage('{"action":"ping"}', 'console-3', { role: 'technician', technicianId: 'alice-sub', tokenExpiresAt: String(nowEpoch() + 3600) }));
+    await ping(
+      technicianMessage('{"action":"ping"}', 'console-3', {
+        role: 'technician',
+        technicianId: 'alice-sub',
+        tokenExpiresAt: String(nowEpoch() + 3600),
+      }),
+    );
 
     expect(management).not.toHaveReceivedAnyCommand();
   });

@@ -222,7 +222,10 @@ export async function loadSiteConfig(fetchImpl: Fetch): Promise<PageSiteConfig> 
     const response = await fetchWithTimeout(fetchImpl, '/config.json', {});
     if (!response.ok) return fallback;
     const body = record(await jsonBody(response));
-    return { apiBaseUrl: nonEmptyString(body?.apiBaseUrl) ?? fallback.apiBaseUrl, webSocketUrl: nonEmptyString(body?.webSocketUrl) ?? fallback.webSocketUrl };
+    return {
+      apiBaseUrl: nonEmptyString(body?.apiBaseUrl) ?? fallback.apiBaseUrl,
+      webSocketUrl: nonEmptyString(body?.webSocketUrl) ?? fallback.webSocketUrl,
+    };
   } catch {
     return fallback;
   }

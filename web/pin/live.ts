@@ -189,9 +189,12 @@ export class CustomerLive {
   #retry(): void {
     if (this.#stopped) return;
     this.#attempt += 1;
-    setTimeout(() => {
-      if (!this.#stopped) this.#open();
-    }, Math.min(1000 * 2 ** this.#attempt, 30_000));
+    setTimeout(
+      () => {
+        if (!this.#stopped) this.#open();
+      },
+      Math.min(1000 * 2 ** this.#attempt, 30_000),
+    );
   }
 
   #send(message: unknown): boolean {
@@ -238,12 +241,14 @@ export class CustomerLive {
       }
       case 'chat':
         if (typeof message.text === 'string' && message.from === 'technician') this.#chat.push({ mine: false, text: message.text });
-        if (typeof message.text === 'string' && message.from === 'customer' && this.#state.via !== 'browser') this.#chat.push({ mine: true, text: message.text });
+        if (typeof message.text === 'string' && message.from === 'customer' && this.#state.via !== 'browser')
+          this.#chat.push({ mine: true, text: message.text });
         this.render();
         return;
       case 'screen': {
         const parsed = screenMessageSchema.safeParse(message);
-        if (parsed.success && parsed.data.from === 'technician') this.#screenSignal(parsed.data.signal, parsed.data.technician?.displayName);
+        if (parsed.success && parsed.data.from === 'technician')
+          this.#screenSignal(parsed.data.signal, parsed.data.technician?.displayName);
         return;
       }
       case 'error':

@@ -5,7 +5,15 @@
  * another render.
  */
 import { isEndedStatus } from '../../contracts/statuses.ts';
-import { fetchProgress, loadSiteConfig, nextPollDelayMs, parseStoredRedeemResult, redeemPin, type PageDownload, type RedeemResult } from './api.ts';
+import {
+  fetchProgress,
+  loadSiteConfig,
+  nextPollDelayMs,
+  parseStoredRedeemResult,
+  redeemPin,
+  type PageDownload,
+  type RedeemResult,
+} from './api.ts';
 import {
   chooseLanguage,
   languageStorageKey,
@@ -251,7 +259,9 @@ function otherDownload(download: PageDownload, text: PinStrings): HTMLElement[] 
   link.href = download.downloadUrl;
   link.download = download.fileName;
   const system = systemOfPlatform(download.platform);
-  const steps = system ? stepList(text.appSteps(download.fileName)[system], text) : instructionsFor(detectedSystem, text, download.fileName);
+  const steps = system
+    ? stepList(text.appSteps(download.fileName)[system], text)
+    : instructionsFor(detectedSystem, text, download.fileName);
   return [element('h3', undefined, name), link, steps];
 }
 
@@ -270,7 +280,10 @@ function renderInstructions(text: PinStrings, result: RedeemResult): void {
   const primarySystem = systemOfPlatform(primary.platform);
   if (primarySystem) {
     // A native app for this system: its steps first, every other download (the Node.js script too) on request.
-    content.push(element('h3', undefined, text.detectedOs(text.platformNames[primary.platform])), stepList(text.appSteps(primary.fileName)[primarySystem], text));
+    content.push(
+      element('h3', undefined, text.detectedOs(text.platformNames[primary.platform])),
+      stepList(text.appSteps(primary.fileName)[primarySystem], text),
+    );
     disclosure.append(element('summary', undefined, text.otherDownloads));
     for (const download of others) disclosure.append(...otherDownload(download, text));
     content.push(disclosure);
@@ -278,7 +291,8 @@ function renderInstructions(text: PinStrings, result: RedeemResult): void {
     const [first, ...rest] = orderedSystems(detectedSystem);
     if (first) content.push(element('h3', undefined, text.detectedOs(text.osNames[first])), instructionsFor(first, text, primary.fileName));
     disclosure.append(element('summary', undefined, others.length > 0 ? text.otherDownloads : text.otherSystems));
-    for (const system of rest) disclosure.append(element('h3', undefined, text.osNames[system]), instructionsFor(system, text, primary.fileName));
+    for (const system of rest)
+      disclosure.append(element('h3', undefined, text.osNames[system]), instructionsFor(system, text, primary.fileName));
     for (const download of others) disclosure.append(...otherDownload(download, text));
     content.push(disclosure, element('p', 'note', text.nodeRequirement));
   }
@@ -402,7 +416,13 @@ async function follow(result: RedeemResult): Promise<void> {
     technicianName: () => (view.step === 'download' ? view.technicianName : result.technicianName),
     onState: (state) => {
       if (view.step !== 'download') return;
-      view = { ...view, status: state.status, technicianName: state.technicianName ?? view.technicianName, via: state.via, pollTrouble: false };
+      view = {
+        ...view,
+        status: state.status,
+        technicianName: state.technicianName ?? view.technicianName,
+        via: state.via,
+        pollTrouble: false,
+      };
       if (isEndedStatus(state.status)) {
         live?.stop();
         rememberRedeemed(undefined);
@@ -460,7 +480,11 @@ async function submitPin(): Promise<void> {
       void follow(outcome.result);
       return;
     case 'rate_limited':
-      return showError({ kind: 'rate_limited', retryAt: Date.now() + outcome.retryAfterSeconds * 1000, waitSeconds: outcome.retryAfterSeconds });
+      return showError({
+        kind: 'rate_limited',
+        retryAt: Date.now() + outcome.retryAfterSeconds * 1000,
+        waitSeconds: outcome.retryAfterSeconds,
+      });
     case 'unavailable':
       return showError(
         outcome.retryAfterSeconds === undefined

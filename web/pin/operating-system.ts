@@ -36,7 +36,9 @@ export function preferredPlatforms(hints: NavigatorHints): readonly DownloadPlat
   const system = detectOperatingSystem(hints);
   if (system === 'windows') return ['windows-x64'];
   if (system === 'macos') return ['macos-arm64', 'macos-x64'];
-  return /aarch64|arm64|armv8/i.test(`${hints.userAgentData?.platform ?? ''} ${hints.userAgent}`) ? ['linux-arm64', 'linux-x64'] : ['linux-x64', 'linux-arm64'];
+  return /aarch64|arm64|armv8/i.test(`${hints.userAgentData?.platform ?? ''} ${hints.userAgent}`)
+    ? ['linux-arm64', 'linux-x64']
+    : ['linux-x64', 'linux-arm64'];
 }
 
 export function systemOfPlatform(platform: DownloadPlatform): OperatingSystem | undefined {
@@ -51,9 +53,17 @@ export function systemOfPlatform(platform: DownloadPlatform): OperatingSystem | 
  * system when the service has one, else the Node.js script (`fallback`, the
  * redeem result's own link), which is always among the others too.
  */
-export function chooseDownloads(downloads: readonly PageDownload[], fallback: PageDownload, preferred: readonly DownloadPlatform[]): { readonly primary: PageDownload; readonly others: readonly PageDownload[] } {
-  const primary = preferred.map((platform) => downloads.find((download) => download.platform === platform)).find((download) => download !== undefined) ?? fallback;
+export function chooseDownloads(
+  downloads: readonly PageDownload[],
+  fallback: PageDownload,
+  preferred: readonly DownloadPlatform[],
+): { readonly primary: PageDownload; readonly others: readonly PageDownload[] } {
+  const primary =
+    preferred.map((platform) => downloads.find((download) => download.platform === platform)).find((download) => download !== undefined) ??
+    fallback;
   const node = downloads.find((download) => download.platform === 'node') ?? fallback;
-  const others = [...downloads.filter((download) => download.platform !== 'node'), node].filter((download) => download.platform !== primary.platform);
+  const others = [...downloads.filter((download) => download.platform !== 'node'), node].filter(
+    (download) => download.platform !== primary.platform,
+  );
   return { primary, others };
 }

@@ -4,7 +4,11 @@
  * hard-coded in the pages.
  */
 export type SiteAuthConfig =
-  | { readonly mode: 'local'; readonly tokenUrl: string; readonly technicians: readonly { readonly username: string; readonly displayName: string }[] }
+  | {
+      readonly mode: 'local';
+      readonly tokenUrl: string;
+      readonly technicians: readonly { readonly username: string; readonly displayName: string }[];
+    }
   | {
       readonly mode: 'cognito';
       /** Hosted UI base, e.g. https://mydomain.auth.eu-central-1.amazoncognito.com */

@@ -134,7 +134,11 @@ export class TechnicianConsole {
     this.#list = new SessionList(
       ctx,
       this.#sortOrder,
-      { open: (id) => this.#openSession(id, true), start: (id) => void this.#startSession(id), remove: (id) => void this.#closeSession(id) },
+      {
+        open: (id) => this.#openSession(id, true),
+        start: (id) => void this.#startSession(id),
+        remove: (id) => void this.#closeSession(id),
+      },
       (order) => {
         this.#sortOrder = order;
       },
@@ -418,7 +422,12 @@ export class TechnicianConsole {
   }
 
   #onTabKey(event: KeyboardEvent, id: string): void {
-    const moves: Partial<Record<string, 'next' | 'previous' | 'first' | 'last'>> = { ArrowRight: 'next', ArrowLeft: 'previous', Home: 'first', End: 'last' };
+    const moves: Partial<Record<string, 'next' | 'previous' | 'first' | 'last'>> = {
+      ArrowRight: 'next',
+      ArrowLeft: 'previous',
+      Home: 'first',
+      End: 'last',
+    };
     const move = moves[event.key];
     if (!move) return;
     event.preventDefault();

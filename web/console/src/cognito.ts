@@ -90,7 +90,12 @@ export function jwtExpiry(token: string): number | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const json = atob(
+      payload
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(payload.length / 4) * 4, '='),
+    );
     const exp = (JSON.parse(json) as { exp?: unknown }).exp;
     return typeof exp === 'number' ? exp * 1000 : undefined;
   } catch {
@@ -120,10 +125,14 @@ export async function requestTokens(
     throw new SignInError('network', 'token endpoint unreachable');
   }
   const json = (await response.json().catch(() => undefined)) as
-    | { id_token?: unknown; refresh_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown }
-    | undefined;
+    { id_token?: unknown; refresh_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown } | undefined;
   if (!response.ok) {
-    const reason = typeof json?.error_description === 'string' ? json.error_description : typeof json?.error === 'string' ? json.error : `HTTP ${response.status}`;
+    const reason =
+      typeof json?.error_description === 'string'
+        ? json.error_description
+        : typeof json?.error === 'string'
+          ? json.error
+          : `HTTP ${response.status}`;
     throw new SignInError('refused', reason);
   }
   if (!json || typeof json.id_token !== 'string') throw new SignInError('malformed', 'token response without id_token');

@@ -11,7 +11,11 @@ type EventHandler = { handle(event: Event): void }['handle'];
 /** Attributes by name; `on<event>` entries with a function become event listeners. */
 export type Attributes = Record<string, AttributeValue | EventHandler>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (name.startsWith('on') && typeof value === 'function') {

@@ -331,7 +331,8 @@ const german: Catalog = {
   'error.network': 'Der Dienst ist nicht erreichbar. Prüfen Sie Ihre Netzwerkverbindung und versuchen Sie es erneut.',
   'error.unknown': 'Unerwartete Antwort des Dienstes ({status}).',
   'error.config': 'Die Konsolenkonfiguration (/config.json) konnte nicht geladen werden. Informieren Sie Ihren Administrator.',
-  'error.cognitoState': 'Die Anmeldung konnte nicht abgeschlossen werden (die Antwort passte nicht zur Anfrage). Bitte melden Sie sich erneut an.',
+  'error.cognitoState':
+    'Die Anmeldung konnte nicht abgeschlossen werden (die Antwort passte nicht zur Anfrage). Bitte melden Sie sich erneut an.',
   'error.cognito': 'Der Anmeldedienst hat die Anmeldung abgelehnt: {message}',
   'error.noTechnicians': 'Es sind keine Technikerkonten eingerichtet.',
 };

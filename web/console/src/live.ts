@@ -10,7 +10,8 @@ export interface SocketLike {
   close(code?: number, reason?: string): void;
 }
 
-export type LiveState = { readonly kind: 'connecting' } | { readonly kind: 'open' } | { readonly kind: 'retrying'; readonly inMilliseconds: number };
+export type LiveState =
+  { readonly kind: 'connecting' } | { readonly kind: 'open' } | { readonly kind: 'retrying'; readonly inMilliseconds: number };
 
 export interface LiveOptions {
   readonly url: string;

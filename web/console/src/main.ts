@@ -66,12 +66,24 @@ async function boot(root: HTMLElement): Promise<void> {
   try {
     config = await loadConfig();
   } catch {
-    replaceChildren(root, h('main', { class: 'sign-in' }, h('h1', {}, translator(language)('appTitle')), h('p', { class: 'error', role: 'alert' }, translator(language)('error.config'))));
+    replaceChildren(
+      root,
+      h(
+        'main',
+        { class: 'sign-in' },
+        h('h1', {}, translator(language)('appTitle')),
+        h('p', { class: 'error', role: 'alert' }, translator(language)('error.config')),
+      ),
+    );
     return;
   }
 
   const auth = new Auth(config.auth, sessionStorage, (input, init) => fetch(input, init));
-  const api = new ApiClient(config.apiBaseUrl, () => auth.token(), (input, init) => fetch(input, init));
+  const api = new ApiClient(
+    config.apiBaseUrl,
+    () => auth.token(),
+    (input, init) => fetch(input, init),
+  );
   const technicians = await localTechnicians(config);
   let running: TechnicianConsole | undefined;
 

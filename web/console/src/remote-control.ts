@@ -166,7 +166,9 @@ export class RemoteControl {
     on('keydown', (event) => {
       if (this.#phase !== 'granted' || ['Shift', 'Control', 'Alt', 'Meta'].includes(event.key)) return;
       event.preventDefault();
-      const modifiers = [event.shiftKey && 'shift', event.ctrlKey && 'control', event.altKey && 'alt', event.metaKey && 'meta'].filter(Boolean);
+      const modifiers = [event.shiftKey && 'shift', event.ctrlKey && 'control', event.altKey && 'alt', event.metaKey && 'meta'].filter(
+        Boolean,
+      );
       this.#send({ type: 'key', code: event.code, modifiers });
     });
   }

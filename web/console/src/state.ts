@@ -56,7 +56,10 @@ function withLog(state: ConsoleState, id: string, log: SessionLog): ConsoleState
 
 // ---- sessions ----------------------------------------------------------------------------
 
-export function sessionReceived(state: ConsoleState, session: SessionView): { readonly state: ConsoleState; readonly change: SessionChange | undefined } {
+export function sessionReceived(
+  state: ConsoleState,
+  session: SessionView,
+): { readonly state: ConsoleState; readonly change: SessionChange | undefined } {
   const { sessions, change } = sessionUpserted(state.sessions, session);
   return { state: change ? { ...state, sessions } : state, change };
 }

@@ -43,8 +43,7 @@ export const de: PinStrings = {
   downloadIntro: 'Drei kurze Schritte, dann kann Ihr Techniker Ihnen helfen.',
   stepDownloadTitle: 'Support-App herunterladen',
   downloadButton: 'Support-App herunterladen',
-  downloadFileNote: (fileName) =>
-    `Dateiname: ${fileName}. Bitte behalten Sie diesen Namen bei: Daran erkennt die App Ihre Sitzung.`,
+  downloadFileNote: (fileName) => `Dateiname: ${fileName}. Bitte behalten Sie diesen Namen bei: Daran erkennt die App Ihre Sitzung.`,
   stepRunTitle: 'Support-App starten',
   runSteps: (fileName) => ({
     windows: [
@@ -72,8 +71,12 @@ export const de: PinStrings = {
   appSteps: (fileName) => ({
     windows: [
       { text: `Öffnen Sie die heruntergeladene Datei ${fileName} (in den Downloads Ihres Browsers oder in Ihrem Download-Ordner).` },
-      { text: 'Wenn Windows „Der Computer wurde durch Windows geschützt“ anzeigt, klicken Sie auf „Weitere Informationen“ und dann auf „Trotzdem ausführen“.' },
-      { text: 'Ein Fenster öffnet sich. Wenn es fragt „Verbindung zum Techniker herstellen? [j/N]“, geben Sie j ein und drücken Sie die Eingabetaste.' },
+      {
+        text: 'Wenn Windows „Der Computer wurde durch Windows geschützt“ anzeigt, klicken Sie auf „Weitere Informationen“ und dann auf „Trotzdem ausführen“.',
+      },
+      {
+        text: 'Ein Fenster öffnet sich. Wenn es fragt „Verbindung zum Techniker herstellen? [j/N]“, geben Sie j ein und drücken Sie die Eingabetaste.',
+      },
     ],
     macos: [
       { text: 'Öffnen Sie das Terminal (unter Programme › Dienstprogramme).' },
@@ -99,7 +102,8 @@ export const de: PinStrings = {
     'linux-arm64': 'Linux (ARM64)',
     node: 'Node.js-Skript (jedes System mit Node.js 20 oder neuer)',
   },
-  formatSize: (bytes) => `${new Intl.NumberFormat('de', { maximumFractionDigits: bytes < 10_000_000 ? 2 : 0 }).format(bytes / 1_000_000)} MB`,
+  formatSize: (bytes) =>
+    `${new Intl.NumberFormat('de', { maximumFractionDigits: bytes < 10_000_000 ? 2 : 0 }).format(bytes / 1_000_000)} MB`,
   downloadSize: (size) => `Größe: ${size}.`,
   downloadFor: (platformName, size) => `Download für ${platformName} (${size})`,
   otherDownloads: 'Downloads für andere Systeme',

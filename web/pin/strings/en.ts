@@ -89,7 +89,8 @@ export const en: PinStrings = {
     'linux-arm64': 'Linux (ARM64)',
     node: 'Node.js script (any system with Node.js 20 or newer)',
   },
-  formatSize: (bytes) => `${new Intl.NumberFormat('en', { maximumFractionDigits: bytes < 10_000_000 ? 2 : 0 }).format(bytes / 1_000_000)} MB`,
+  formatSize: (bytes) =>
+    `${new Intl.NumberFormat('en', { maximumFractionDigits: bytes < 10_000_000 ? 2 : 0 }).format(bytes / 1_000_000)} MB`,
   downloadSize: (size) => `Size: ${size}.`,
   downloadFor: (platformName, size) => `Download for ${platformName} (${size})`,
   otherDownloads: 'Downloads for other systems',
@@ -123,7 +124,8 @@ export const en: PinStrings = {
   statusUnavailable: 'The status of this session is no longer available. If you need more help, please ask your technician.',
   live: {
     browserTitle: 'No app? Continue here',
-    browserIntro: 'You can also chat with your technician and show your screen right in this browser window. Only remote control needs the support app.',
+    browserIntro:
+      'You can also chat with your technician and show your screen right in this browser window. Only remote control needs the support app.',
     browserJoinButton: 'Continue in the browser',
     browserJoinFailed: 'That did not work. Please try again, or use the support app.',
     waitingInBrowser: (technician) => `You are connected in this browser. ${technician} will join you in a moment.`,

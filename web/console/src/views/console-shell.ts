@@ -41,14 +41,23 @@ export class ConsoleShell {
     const languageSelect = h(
       'select',
       { id: 'language-select', onchange: (event) => actions.switchLanguage((event.target as HTMLSelectElement).value as Language) },
-      ...languages.map((language) => h('option', { value: language, lang: language, selected: language === ctx.language }, languageNames[language])),
+      ...languages.map((language) =>
+        h('option', { value: language, lang: language, selected: language === ctx.language }, languageNames[language]),
+      ),
     );
     const header = h(
       'header',
       { class: 'topbar' },
       h('h1', {}, t('appTitle')),
-      h('p', { class: 'who' }, t('signedInAs', { name: me.displayName }), h('span', { class: 'groups' }, t('groupsLabel', { groups: groupList(ctx) }))),
-      h('div', { class: 'topbar-controls' },
+      h(
+        'p',
+        { class: 'who' },
+        t('signedInAs', { name: me.displayName }),
+        h('span', { class: 'groups' }, t('groupsLabel', { groups: groupList(ctx) })),
+      ),
+      h(
+        'div',
+        { class: 'topbar-controls' },
         h('label', { for: 'language-select' }, t('language')),
         languageSelect,
         h('button', { type: 'button', class: 'secondary', onclick: () => actions.signOut() }, t('signOut')),
@@ -102,7 +111,14 @@ export class ConsoleShell {
       h(
         'main',
         {},
-        h('div', { class: 'toolbar-row' }, toolbar, explanation, h('div', { class: 'preferences' }, soundToggle, h('label', { for: 'sound-toggle' }, t('soundOnArrival'))), this.#liveStatus),
+        h(
+          'div',
+          { class: 'toolbar-row' },
+          toolbar,
+          explanation,
+          h('div', { class: 'preferences' }, soundToggle, h('label', { for: 'sound-toggle' }, t('soundOnArrival'))),
+          this.#liveStatus,
+        ),
         this.#globalError,
         this.#arrivals,
         h(

@@ -55,7 +55,14 @@ export class NewSessionDialog {
       'dialog',
       { class: 'new-session', 'aria-labelledby': headingId, onclose: () => this.#stopCountdown() },
       h('h2', { id: headingId }, t('createNewSession')),
-      h('div', { class: 'field' }, h('label', { for: nameId }, t('nameField')), this.#name, h('p', { id: hintId, class: 'hint' }, t('nameHint')), this.#nameError),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: nameId }, t('nameField')),
+        this.#name,
+        h('p', { id: hintId, class: 'hint' }, t('nameHint')),
+        this.#nameError,
+      ),
       h(
         'div',
         { role: 'tablist', 'aria-label': t('connectionMethod'), class: 'method-tabs' },
@@ -101,13 +108,17 @@ export class NewSessionDialog {
       replaceChildren(this.#panel, h('p', { class: 'explanation' }, t('noPinPermission', { groups: groupList(this.ctx) })));
       return;
     }
-    replaceChildren(this.#panel, h('button', { type: 'button', class: 'primary', onclick: () => void this.#createPin() }, t('createPinCode')));
+    replaceChildren(
+      this.#panel,
+      h('button', { type: 'button', class: 'primary', onclick: () => void this.#createPin() }, t('createPinCode')),
+    );
   }
 
   #validName(): string | undefined {
     const { t } = this.ctx;
     const name = this.#name.value.trim();
-    const problem = name === '' ? t('nameRequired') : name.length > maxCustomerNameLength ? t('nameTooLong', { max: maxCustomerNameLength }) : '';
+    const problem =
+      name === '' ? t('nameRequired') : name.length > maxCustomerNameLength ? t('nameTooLong', { max: maxCustomerNameLength }) : '';
     setText(this.#nameError, problem);
     if (problem) {
       this.#name.setAttribute('aria-invalid', 'true');

@@ -53,7 +53,11 @@ export function createPinDisplay(ctx: ViewContext, customerName: string, pin: st
         h('p', { class: 'pin-caption' }, t('pinCodeFor', { name: customerName })),
         h('p', { class: 'visually-hidden' }, t('pinSpoken', { digits: spokenDigits(pin) })),
       ),
-      h('p', { class: 'pin', 'aria-hidden': 'true', 'data-pin': pin }, ...groupPin(pin).map((group) => h('span', { class: 'pin-group' }, group))),
+      h(
+        'p',
+        { class: 'pin', 'aria-hidden': 'true', 'data-pin': pin },
+        ...groupPin(pin).map((group) => h('span', { class: 'pin-group' }, group)),
+      ),
       h('div', { class: 'pin-actions' }, copyButton, countdown),
       copyStatus,
       h('p', { class: 'hint' }, t('pinCodeInstructions')),

@@ -47,7 +47,11 @@ export class ScreenView {
     const headingId = uniqueId('screen-heading');
     this.#view = h('button', { type: 'button', class: 'primary', onclick: () => this.request() }, t('viewScreen'));
     this.#stop = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => this.stop() }, t('stopViewing'));
-    this.#fullScreen = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => void this.#frame.requestFullscreen?.() }, t('fullScreen'));
+    this.#fullScreen = h(
+      'button',
+      { type: 'button', class: 'secondary', hidden: true, onclick: () => void this.#frame.requestFullscreen?.() },
+      t('fullScreen'),
+    );
     this.#video = h('video', { 'aria-label': t('customersScreen'), autoplay: true, playsinline: true, muted: true, class: 'screen-video' });
     this.#video.muted = true;
     this.#frame = h('div', { class: 'screen-frame', hidden: true }, this.#video);

@@ -64,7 +64,12 @@ export class SessionList {
       const th = h(
         'th',
         { scope: 'col' },
-        h('button', { type: 'button', class: 'sort', onclick: () => this.#sortBy(column.key) }, t(column.label), h('span', { class: 'sort-indicator', 'aria-hidden': 'true' })),
+        h(
+          'button',
+          { type: 'button', class: 'sort', onclick: () => this.#sortBy(column.key) },
+          t(column.label),
+          h('span', { class: 'sort-indicator', 'aria-hidden': 'true' }),
+        ),
       );
       this.#headers.set(column.key, th);
       headerRow.appendChild(th);
@@ -101,7 +106,11 @@ export class SessionList {
   update(sessions: Iterable<SessionView>): void {
     for (const session of sessions) {
       const row = this.#rows.get(session.id) ?? this.#createRow(session);
-      const sortRelevant = row.session.status !== session.status || row.session.statusChangedAt !== session.statusChangedAt || row.session.pinExpiresAt !== session.pinExpiresAt || row.session.customerName !== session.customerName;
+      const sortRelevant =
+        row.session.status !== session.status ||
+        row.session.statusChangedAt !== session.statusChangedAt ||
+        row.session.pinExpiresAt !== session.pinExpiresAt ||
+        row.session.customerName !== session.customerName;
       row.session = session;
       this.#fill(row);
       if (sortRelevant) this.#orderDirty = true;
@@ -121,9 +130,21 @@ export class SessionList {
     const { t } = this.ctx;
     const nameId = uniqueId('session-name');
     const hintId = uniqueId('start-hint');
-    const name = h('button', { type: 'button', class: 'link', id: nameId, onclick: () => this.actions.open(session.id) }, session.customerName);
-    const start = h('button', { type: 'button', class: 'primary small', 'aria-describedby': `${nameId} ${hintId}`, onclick: () => this.actions.start(session.id) }, t('start'));
-    const remove = h('button', { type: 'button', class: 'secondary small', 'aria-describedby': nameId, onclick: () => this.actions.remove(session.id) }, t('dismiss'));
+    const name = h(
+      'button',
+      { type: 'button', class: 'link', id: nameId, onclick: () => this.actions.open(session.id) },
+      session.customerName,
+    );
+    const start = h(
+      'button',
+      { type: 'button', class: 'primary small', 'aria-describedby': `${nameId} ${hintId}`, onclick: () => this.actions.start(session.id) },
+      t('start'),
+    );
+    const remove = h(
+      'button',
+      { type: 'button', class: 'secondary small', 'aria-describedby': nameId, onclick: () => this.actions.remove(session.id) },
+      t('dismiss'),
+    );
     const status = h('td', { class: 'status' });
     const timeInStatus = h('td', { class: 'time' });
     const pinExpiry = h('td', { class: 'time' });

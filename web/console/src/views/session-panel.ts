@@ -95,7 +95,16 @@ export class SessionPanel {
     const chatInputId = uniqueId('chat-input');
     this.tab = h(
       'button',
-      { type: 'button', role: 'tab', id: tabId, 'aria-controls': panelId, 'aria-selected': 'false', tabindex: -1, onclick: onSelect, onkeydown: onTabKey },
+      {
+        type: 'button',
+        role: 'tab',
+        id: tabId,
+        'aria-controls': panelId,
+        'aria-selected': 'false',
+        tabindex: -1,
+        onclick: onSelect,
+        onkeydown: onTabKey,
+      },
       session.customerName,
     );
     this.#heading = h('h2', {});
@@ -106,13 +115,31 @@ export class SessionPanel {
     this.#verificationCode = h('strong', { class: 'code' });
     // Typing the code the customer reads out is part of Start where the group asks for it; otherwise it is shown to compare.
     this.#verificationInput = ctx.me.verificationCodeAtStart
-      ? h('input', { id: codeId, type: 'text', inputmode: 'numeric', maxlength: 2, autocomplete: 'off', 'aria-describedby': codeHintId, class: 'code-input' })
+      ? h('input', {
+          id: codeId,
+          type: 'text',
+          inputmode: 'numeric',
+          maxlength: 2,
+          autocomplete: 'off',
+          'aria-describedby': codeHintId,
+          class: 'code-input',
+        })
       : undefined;
     this.#verification = this.#verificationInput
-      ? h('div', { class: 'verification' }, h('label', { for: codeId }, t('verificationCode')), this.#verificationInput, h('p', { id: codeHintId, class: 'hint' }, t('verificationCodeAsk')))
+      ? h(
+          'div',
+          { class: 'verification' },
+          h('label', { for: codeId }, t('verificationCode')),
+          this.#verificationInput,
+          h('p', { id: codeHintId, class: 'hint' }, t('verificationCodeAsk')),
+        )
       : h('p', { class: 'verification' }, h('span', {}, `${t('verificationCode')}: `), this.#verificationCode);
     this.#close = h('button', { type: 'button', class: 'danger', onclick: () => actions.close(this.#session.id) }, t('close'));
-    this.#newPin = h('button', { type: 'button', class: 'secondary', onclick: () => actions.newPin(this.#session.id) }, t('createNewPinCode'));
+    this.#newPin = h(
+      'button',
+      { type: 'button', class: 'secondary', onclick: () => actions.newPin(this.#session.id) },
+      t('createNewPinCode'),
+    );
     this.#pinArea = h('div', { class: 'panel-pin' });
     this.#error = h('p', { class: 'error', role: 'alert' });
     this.#systemInfo = h('div', { class: 'system-info' });
@@ -123,7 +150,9 @@ export class SessionPanel {
     this.#chatNote = h('p', { class: 'hint', role: 'status' });
     // Scrolls once the log is long (a few screen views): keyboard users must reach it too.
     this.#log = h('ol', { class: 'session-log', tabindex: 0, 'aria-label': t('sessionLog') });
-    this.screen = new ScreenView(ctx, session.id, () => this.#session.customerName, { signal: (signal) => actions.screenSignal(this.#session.id, signal) });
+    this.screen = new ScreenView(ctx, session.id, () => this.#session.customerName, {
+      signal: (signal) => actions.screenSignal(this.#session.id, signal),
+    });
     const chatForm = h(
       'form',
       { class: 'chat-form', novalidate: true },
@@ -148,8 +177,18 @@ export class SessionPanel {
       h('div', { class: 'session-actions' }, this.#verification, this.#start, this.#newPin, this.#close),
       this.#error,
       this.#pinArea,
-      h('div', { class: 'panel-grid' },
-        h('section', { class: 'chat', 'aria-labelledby': chatHeadingId }, h('h3', { id: chatHeadingId }), this.#chatList, this.#chatEmpty, chatForm, this.#chatNote),
+      h(
+        'div',
+        { class: 'panel-grid' },
+        h(
+          'section',
+          { class: 'chat', 'aria-labelledby': chatHeadingId },
+          h('h3', { id: chatHeadingId }),
+          this.#chatList,
+          this.#chatEmpty,
+          chatForm,
+          this.#chatNote,
+        ),
         h('section', { class: 'info' }, h('h3', {}, t('systemInfo')), this.#systemInfo),
       ),
       this.screen.element,
@@ -200,7 +239,10 @@ export class SessionPanel {
     const session = this.#session;
     setText(
       this.#status,
-      t('statusLine', { status: statusLabel(t, session.status), time: formatDuration(this.ctx.now() - Date.parse(session.statusChangedAt ?? session.updatedAt)) }),
+      t('statusLine', {
+        status: statusLabel(t, session.status),
+        time: formatDuration(this.ctx.now() - Date.parse(session.statusChangedAt ?? session.updatedAt)),
+      }),
     );
   }
 
@@ -325,13 +367,18 @@ export class SessionPanel {
       this.#logContinuation = setTimeout(() => this.#drawLog(), 0);
       return;
     }
-    this.#logTail = stored.length + provisional.length === 0 ? [h('li', { class: 'empty' }, this.ctx.t('logEmpty'))] : provisional.map((entry) => this.#logRow(entry));
+    this.#logTail =
+      stored.length + provisional.length === 0
+        ? [h('li', { class: 'empty' }, this.ctx.t('logEmpty'))]
+        : provisional.map((entry) => this.#logRow(entry));
     this.#log.append(...this.#logTail);
   }
 
   #logRow(entry: SessionLogEntry): HTMLLIElement {
     const { t, locale } = this.ctx;
-    const actorName = entry.actor.name ?? (entry.actor.kind === 'technician' ? t('actorTechnician') : entry.actor.kind === 'customer' ? t('actorCustomer') : t('actorSystem'));
+    const actorName =
+      entry.actor.name ??
+      (entry.actor.kind === 'technician' ? t('actorTechnician') : entry.actor.kind === 'customer' ? t('actorCustomer') : t('actorSystem'));
     return h(
       'li',
       { class: `log-${entry.type}` },

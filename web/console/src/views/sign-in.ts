@@ -45,7 +45,11 @@ export function renderSignIn(options: SignInOptions): void {
             'ul',
             { class: 'technicians' },
             ...options.technicians.map((technician) => {
-              const button = h('button', { type: 'button', class: 'primary', 'data-username': technician.username }, t('signInAs', { name: technician.displayName }));
+              const button = h(
+                'button',
+                { type: 'button', class: 'primary', 'data-username': technician.username },
+                t('signInAs', { name: technician.displayName }),
+              );
               button.addEventListener('click', () => void run(button, technician.username));
               buttons.push(button);
               return h('li', {}, button, h('span', { class: 'username' }, technician.username));
@@ -60,11 +64,18 @@ export function renderSignIn(options: SignInOptions): void {
   const languageSelect = h(
     'select',
     { id: 'language-select', onchange: (event) => options.onLanguageChange((event.target as HTMLSelectElement).value as Language) },
-    ...languages.map((language) => h('option', { value: language, lang: language, selected: language === options.language }, languageNames[language])),
+    ...languages.map((language) =>
+      h('option', { value: language, lang: language, selected: language === options.language }, languageNames[language]),
+    ),
   );
   replaceChildren(
     options.root,
-    h('header', { class: 'topbar' }, h('p', { class: 'brand' }, t('appTitle')), h('div', { class: 'topbar-controls' }, h('label', { for: 'language-select' }, t('language')), languageSelect)),
+    h(
+      'header',
+      { class: 'topbar' },
+      h('p', { class: 'brand' }, t('appTitle')),
+      h('div', { class: 'topbar-controls' }, h('label', { for: 'language-select' }, t('language')), languageSelect),
+    ),
     h(
       'main',
       { class: 'sign-in' },

@@ -141,8 +141,6 @@ function runSession(
           if (process.platform === 'linux' && !screenOptions.env.DISPLAY) throw new Error(limits ?? 'no X server');
           return (await import('./screen-media.ts')).loadScreenMedia();
         },
-        // Host candidates reach a console on the same network; STUN/TURN for the app is not handed out yet.
-        iceServers: () => Promise.resolve([]),
       },
       screenMessagesFor(screenOptions.language),
     );

@@ -14,6 +14,7 @@ import { AppRun, downloadApp, startXvfb, type XServer } from '../support/support
  * hands out a local coturn with ICE_TRANSPORT_POLICY=relay, so the app's
  * stream reaches alice's console only through TURN. Then the customer closes
  * the app (Ctrl+C) while control is granted, and the log says control ended.
+ * Last, on an X server with two screens, --display picks the second one.
  */
 
 assertInsideTestNetwork();
@@ -28,13 +29,17 @@ let x: XServer;
 let workDir: string;
 let alice: string;
 let consolePage: Page;
-let app: AppRun | undefined;
+let twoScreens: XServer;
+const apps: AppRun[] = [];
+/** The second X screen of `twoScreens`, a size no other screen here has. */
+const secondScreen = { width: 800, height: 600 };
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'rtc-support-app-relay-'));
   turn = await startCoturn();
-  [x, runtime, browser] = await Promise.all([
+  [x, twoScreens, runtime, browser] = await Promise.all([
     startXvfb(screen),
+    startXvfb(screen, [secondScreen]),
     startRuntimeProcess({ BUILD_APPS: 'linux-x64', ICE_SERVERS: JSON.stringify(turn.iceServers), ICE_TRANSPORT_POLICY: 'relay' }, { startTimeoutMs: 400_000 }),
     launchRtcChromium({ sharesScreen: false }),
   ]);
@@ -47,8 +52,8 @@ beforeAll(async () => {
 }, 420_000);
 
 afterAll(async () => {
-  await app?.stop();
-  await Promise.allSettled([browser?.close(), runtime?.stop(), x?.stop(), turn?.stop()]);
+  await Promise.allSettled(apps.map((app) => app.stop()));
+  await Promise.allSettled([browser?.close(), runtime?.stop(), x?.stop(), twoScreens?.stop(), turn?.stop()]);
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
@@ -57,32 +62,46 @@ async function logTypes(sessionId: string): Promise<string[]> {
   return log.body.entries.map((entry) => entry.type);
 }
 
+async function appForNewSession(customerName: string, args: readonly string[], env: Record<string, string>): Promise<{ app: AppRun; sessionId: string }> {
+  const created = await api<{ session: { id: string } }>(runtime.url, 'POST', '/api/sessions', alice, { customerName });
+  const sessionId = created.body.session.id;
+  const pin = await api<{ pin: string }>(runtime.url, 'POST', `/api/sessions/${sessionId}/pin`, alice);
+  const redeemed = await api<{ applet: { downloads: { platform: string; fileName: string; downloadUrl: string }[] } }>(runtime.url, 'POST', '/api/pin/redeem', undefined, {
+    pin: pin.body.pin,
+  });
+  const directory = await mkdtemp(path.join(workDir, 'app-'));
+  const file = await downloadApp(runtime.url, redeemed.body.applet.downloads, 'linux-x64', directory);
+  const started = new AppRun(file, args, { HOME: directory, LANG: 'en_US.UTF-8', ...env });
+  apps.push(started);
+  return { app: started, sessionId };
+}
+
+/** Starts the customer's session in the console and asks to view; resolves when the video has frames. */
+async function viewFromConsole(run: AppRun, customerName: string): Promise<ReturnType<Page['locator']>> {
+  const panel = consolePage.getByRole('tabpanel', { name: customerName });
+  await run.waitFor(/^status: waiting$/);
+  await consolePage.getByRole('button', { name: customerName }).first().click();
+  await panel.getByRole('button', { name: 'Start' }).click();
+  await run.waitFor(/^status: active \(technician: Alice Adler\)$/);
+  await panel.getByRole('button', { name: 'View screen' }).click();
+  await run.waitFor(/^>>> Alice Adler is viewing your screen\./, 30_000);
+  const video = panel.getByLabel("Customer's screen");
+  await waitUntil(async () => (await video.evaluate((element: HTMLVideoElement) => element.videoWidth)) > 0, 'the video has frames', 60_000);
+  return video;
+}
+
 describe('the support app through TURN only', () => {
+  let app: AppRun;
   let sessionId: string;
   const panel = () => consolePage.getByRole('tabpanel', { name: 'Erika Relay App' });
-  const video = () => panel().getByLabel("Customer's screen");
 
   it('streams to the console through the local coturn: frames arrive and the selected pair is relay on both ends', async () => {
-    const created = await api<{ session: { id: string } }>(runtime.url, 'POST', '/api/sessions', alice, { customerName: 'Erika Relay App' });
-    sessionId = created.body.session.id;
-    const pin = await api<{ pin: string }>(runtime.url, 'POST', `/api/sessions/${sessionId}/pin`, alice);
-    const redeemed = await api<{ applet: { downloads: { platform: string; fileName: string; downloadUrl: string }[] } }>(runtime.url, 'POST', '/api/pin/redeem', undefined, {
-      pin: pin.body.pin,
-    });
-    const file = await downloadApp(runtime.url, redeemed.body.applet.downloads, 'linux-x64', workDir);
-    app = new AppRun(file, ['--yes'], { HOME: workDir, LANG: 'en_US.UTF-8', DISPLAY: x.display });
-    await app.waitFor(/^status: waiting$/);
-    await consolePage.getByRole('button', { name: 'Erika Relay App' }).first().click();
-    await panel().getByRole('button', { name: 'Start' }).click();
-    await app.waitFor(/^status: active \(technician: Alice Adler\)$/);
-
-    await panel().getByRole('button', { name: 'View screen' }).click();
-    await app.waitFor(/^>>> Alice Adler is viewing your screen\./, 30_000);
-    await waitUntil(async () => (await video().evaluate((element: HTMLVideoElement) => element.videoWidth)) > 0, 'the video has frames', 60_000);
-    expect(await video().evaluate((element: HTMLVideoElement) => [element.videoWidth, element.videoHeight])).toEqual([screen.width, screen.height]);
-    const framesBefore = await video().evaluate((element: HTMLVideoElement) => element.getVideoPlaybackQuality().totalVideoFrames);
+    ({ app, sessionId } = await appForNewSession('Erika Relay App', ['--yes'], { DISPLAY: x.display }));
+    const video = await viewFromConsole(app, 'Erika Relay App');
+    expect(await video.evaluate((element: HTMLVideoElement) => [element.videoWidth, element.videoHeight])).toEqual([screen.width, screen.height]);
+    const framesBefore = await video.evaluate((element: HTMLVideoElement) => element.getVideoPlaybackQuality().totalVideoFrames);
     await waitUntil(
-      async () => (await video().evaluate((element: HTMLVideoElement) => element.getVideoPlaybackQuality().totalVideoFrames)) > framesBefore,
+      async () => (await video.evaluate((element: HTMLVideoElement) => element.getVideoPlaybackQuality().totalVideoFrames)) > framesBefore,
       'frames keep arriving',
       20_000,
     );
@@ -91,13 +110,21 @@ describe('the support app through TURN only', () => {
 
   it('Ctrl+C in the app while control is granted logs control_revoked after applet_disconnected', async () => {
     await panel().getByRole('button', { name: 'Request control' }).click();
-    await app!.waitFor(/^>>> Alice Adler is viewing and CONTROLLING your screen\./);
+    await app.waitFor(/^>>> Alice Adler is viewing and CONTROLLING your screen\./);
     await waitUntil(async () => (await logTypes(sessionId)).includes('control_granted'), 'control_granted is logged');
-    app!.child.kill('SIGINT');
-    expect(await app!.exited).toBe(130);
+    app.child.kill('SIGINT');
+    expect(await app.exited).toBe(130);
     await waitUntil(async () => (await logTypes(sessionId)).includes('control_revoked'), 'control_revoked is logged', 20_000);
     const types = await logTypes(sessionId);
     expect(types.lastIndexOf('control_revoked')).toBeGreaterThan(types.lastIndexOf('applet_disconnected'));
     expect(types.lastIndexOf('applet_disconnected')).toBeGreaterThan(types.lastIndexOf('control_granted'));
+  }, slowStepMs);
+});
+
+describe('choosing the display', () => {
+  it('--display :N.1 shares the second X screen, not the one DISPLAY names', async () => {
+    const { app } = await appForNewSession('Dora Display', ['--yes', '--display', `${twoScreens.display}.1`], { DISPLAY: `${twoScreens.display}.0` });
+    const video = await viewFromConsole(app, 'Dora Display');
+    expect(await video.evaluate((element: HTMLVideoElement) => [element.videoWidth, element.videoHeight])).toEqual([secondScreen.width, secondScreen.height]);
   }, slowStepMs);
 });

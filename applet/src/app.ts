@@ -92,7 +92,7 @@ export async function runApplet(host: AppletProcess): Promise<number> {
       }
     }
     terminal.print(outputLine.connecting(displayHost(server)));
-    const screen = { yes: options.yes, language, env: host.env };
+    const screen = { yes: options.yes, language, env: host.env, display: options.display };
     return await Promise.race([
       runSession(terminal, messages, { webSocketUrl: server.webSocketUrl, ticket }, interrupted, screen),
       interrupted,
@@ -115,7 +115,13 @@ function runSession(
   messages: Messages,
   target: { readonly webSocketUrl: string; readonly ticket: string },
   interrupted: Promise<number>,
-  screenOptions: { readonly yes: boolean; readonly language: Language; readonly env: Readonly<Record<string, string | undefined>> },
+  screenOptions: {
+    readonly yes: boolean;
+    readonly language: Language;
+    readonly env: Readonly<Record<string, string | undefined>>;
+    /** --display: the X display to share instead of DISPLAY. */
+    readonly display?: string;
+  },
 ): Promise<number> {
   // Tickets are single-use: each connect spends one and the service's reply carries the next.
   let ticket = target.ticket;
@@ -126,7 +132,9 @@ function runSession(
       connection.stop();
       resolve(code);
     };
-    const limits = platformLimits(process.platform, screenOptions.env, screenOptions.language);
+    const xDisplay = screenOptions.display ?? screenOptions.env.DISPLAY;
+    const limits = platformLimits(process.platform, { ...screenOptions.env, DISPLAY: xDisplay }, screenOptions.language);
+    const screenMessages = screenMessagesFor(screenOptions.language);
     const screen: AppScreenShare = new AppScreenShare(
       {
         send: (signal): boolean => session.sendScreenSignal(signal),
@@ -141,13 +149,12 @@ function runSession(
           return answer !== undefined && messages.acceptsAnswer(answer);
         },
         loadMedia: async () => {
-          if (process.platform === 'linux' && !screenOptions.env.DISPLAY) throw new Error(limits ?? 'no X server');
-          return (await import('./screen-media.ts')).loadScreenMedia();
+          if (process.platform !== 'linux' && screenOptions.display) throw new Error(screenMessages.displayChoiceUnsupported);
+          if (process.platform === 'linux' && !xDisplay) throw new Error(limits ?? 'no X server');
+          return (await import('./screen-media.ts')).loadScreenMedia(process.platform === 'linux' ? xDisplay : undefined);
         },
-        // Host candidates reach a console on the same network; STUN/TURN for the app is not handed out yet.
-        iceServers: () => Promise.resolve([]),
       },
-      screenMessagesFor(screenOptions.language),
+      screenMessages,
     );
     const session = new CustomerSession(
       {

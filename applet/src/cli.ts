@@ -8,6 +8,8 @@ export interface AppletOptions {
   readonly server?: string;
   readonly webSocketUrl?: string;
   readonly language?: Language;
+  /** X11 only: the X display and screen to share and control (`:0.1`), instead of DISPLAY. */
+  readonly display?: string;
 }
 
 export type ParsedArguments =
@@ -19,7 +21,10 @@ export type ParsedArguments =
 /** Same alphabet and length as the tickets the server issues (base64url, at least 128 bits). */
 export const ticketPattern = /^[A-Za-z0-9_-]{22,64}$/;
 
-const valueOptions = new Set(['--ticket', '--server', '--ws-url', '--lang']);
+const valueOptions = new Set(['--ticket', '--server', '--ws-url', '--lang', '--display']);
+
+/** An X display name: optional host, display number, optional screen (`:0`, `:1.1`, `host:0.0`). */
+const xDisplayPattern = /^[A-Za-z0-9._-]*:[0-9]{1,4}(\.[0-9]{1,2})?$/;
 
 /** Parses the applet's own arguments (process.argv without node and the script). */
 export function parseArguments(args: readonly string[]): ParsedArguments {
@@ -64,7 +69,11 @@ export function parseArguments(args: readonly string[]): ParsedArguments {
   if (webSocketUrl !== undefined && !hasScheme(webSocketUrl, ['ws:', 'wss:'])) {
     return invalid('--ws-url must be a ws:// or wss:// URL', values);
   }
-  return { kind: 'run', options: { yes: flags.has('--yes'), ticket, server, webSocketUrl, language } };
+  const display = values.get('--display');
+  if (display !== undefined && !xDisplayPattern.test(display)) {
+    return invalid('--display must be an X display such as :0 or :0.1', values);
+  }
+  return { kind: 'run', options: { yes: flags.has('--yes'), ticket, server, webSocketUrl, language, ...(display ? { display } : {}) } };
 }
 
 function invalid(problem: string, values: ReadonlyMap<string, string>): ParsedArguments {

@@ -13,6 +13,8 @@ export interface ScreenMessages {
   readonly viewEnded: string;
   readonly inputRefused: string;
   readonly cannotCapture: (reason: string) => string;
+  /** `--display` off X11: robotjs captures and controls the main display only. */
+  readonly displayChoiceUnsupported: string;
 }
 
 const english: ScreenMessages = {
@@ -27,6 +29,8 @@ const english: ScreenMessages = {
   viewEnded: 'Your screen is no longer shared.',
   inputRefused: 'control: input refused (not granted)',
   cannotCapture: (reason) => `Your screen cannot be shared from this app: ${reason}`,
+  displayChoiceUnsupported:
+    '--display chooses an X display (Linux); on Windows and macOS the app shares the main display only. Start it without --display.',
 };
 
 const german: ScreenMessages = {
@@ -43,6 +47,8 @@ const german: ScreenMessages = {
   // A stable line like status: and chat: (tests and scripts read it in every language).
   inputRefused: 'control: input refused (not granted)',
   cannotCapture: (reason) => `Ihr Bildschirm kann von dieser App nicht freigegeben werden: ${reason}`,
+  displayChoiceUnsupported:
+    '--display wählt ein X-Display (Linux); unter Windows und macOS gibt die App nur den Hauptbildschirm frei. Starten Sie sie ohne --display.',
 };
 
 export function screenMessagesFor(language: Language): ScreenMessages {

@@ -6,7 +6,7 @@
  * object's own state, set by the customer's answer and cleared by release,
  * revoke (typing `stop`), the end of the view and the end of the session.
  */
-import type { ScreenSignal } from '../../contracts/schemas/screen.ts';
+import type { IceConfiguration, ScreenSignal } from '../../contracts/schemas/screen.ts';
 import { InputApplier, parseInputEvent, type InputDevice } from './remote-input.ts';
 import type { ScreenMessages } from './screen-messages.ts';
 
@@ -72,8 +72,6 @@ export interface ScreenSharePorts {
   ask(question: string): Promise<boolean>;
   /** The native libraries; throws with a customer-readable reason where they cannot work. */
   loadMedia(): Promise<ScreenShareMedia>;
-  /** ICE servers for this session; host candidates when empty. */
-  iceServers(): Promise<unknown[]>;
 }
 
 /** Frames per second captured; the benchmark measures what arrives. */
@@ -98,6 +96,8 @@ export class AppScreenShare {
   #refusalShown = false;
   /** Bumped on every end, so an answer or offer that arrives late belongs to nothing. */
   #generation = 0;
+  /** From the latest screen request; without one (an older server), host candidates only. */
+  #iceConfiguration: IceConfiguration = { iceServers: [] };
 
   constructor(
     private readonly ports: ScreenSharePorts,
@@ -112,10 +112,11 @@ export class AppScreenShare {
     return this.#phase === 'sharing';
   }
 
-  received(signal: ScreenSignal, technicianName: string | undefined): void {
+  received(signal: ScreenSignal, technicianName: string | undefined, iceConfiguration?: IceConfiguration): void {
     if (technicianName) this.#technician = technicianName;
     switch (signal.kind) {
       case 'request':
+        if (this.#phase === 'idle') this.#iceConfiguration = iceConfiguration ?? { iceServers: [] };
         void this.#request();
         break;
       case 'answer':
@@ -210,9 +211,8 @@ export class AppScreenShare {
 
   async #offer(media: ScreenShareMedia, generation: number): Promise<void> {
     const { webrtc, screen } = media;
-    const iceServers = await this.ports.iceServers();
-    if (generation !== this.#generation) return;
-    const connection = new webrtc.RTCPeerConnection({ iceServers });
+    const { iceServers, iceTransportPolicy } = this.#iceConfiguration;
+    const connection = new webrtc.RTCPeerConnection({ iceServers, ...(iceTransportPolicy ? { iceTransportPolicy } : {}) });
     this.#connection = connection;
     const source = new webrtc.nonstandard.RTCVideoSource({ isScreencast: true });
     const track = source.createTrack();

@@ -1,5 +1,5 @@
 import { maxChatLength } from '../../contracts/limits.ts';
-import { screenMessageSchema, type ScreenSignal } from '../../contracts/schemas/screen.ts';
+import { screenMessageSchema, type IceConfiguration, type ScreenSignal } from '../../contracts/schemas/screen.ts';
 import type { SystemInfo } from '../../contracts/schemas/session.ts';
 import type { ClientMessage as ContractClientMessage } from '../../contracts/schemas/websocket.ts';
 import { isEndedStatus, type CloseReason } from '../../contracts/statuses.ts';
@@ -12,7 +12,8 @@ export type ClientMessage = Extract<ContractClientMessage, { action: 'hello' | '
 
 /** Screen view and remote control (screen-share.ts); absent where the app cannot share. */
 export interface ScreenSide {
-  received(signal: ScreenSignal, technicianName: string | undefined): void;
+  /** `iceConfiguration`: STUN/TURN for this view, carried by the server's screen request. */
+  received(signal: ScreenSignal, technicianName: string | undefined, iceConfiguration?: IceConfiguration): void;
   /** The customer typed `stop`; false when nothing was shared. */
   customerStops(): boolean;
   end(): void;
@@ -102,7 +103,8 @@ export class CustomerSession {
         this.ports.print(outputLine.error(message.code, message.message));
         break;
       case 'screen':
-        if (message.sessionId === this.sessionId) this.screen?.received(message.signal, message.technicianName ?? this.technicianName);
+        if (message.sessionId === this.sessionId)
+          this.screen?.received(message.signal, message.technicianName ?? this.technicianName, message.iceConfiguration);
         break;
     }
   }
@@ -182,7 +184,7 @@ type ServerMessage =
   | { type: 'session.closed'; reason: CloseReason | string }
   | { type: 'chat'; from: string; text: string }
   | { type: 'error'; code: string; message: string }
-  | { type: 'screen'; sessionId: string; signal: ScreenSignal; technicianName?: string };
+  | { type: 'screen'; sessionId: string; signal: ScreenSignal; technicianName?: string; iceConfiguration?: IceConfiguration };
 
 /**
  * Accepts the server messages the applet acts on, checked field by field;
@@ -228,12 +230,8 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
     case 'screen': {
       const parsed = screenMessageSchema.safeParse(value);
       if (!parsed.success || parsed.data.from !== 'technician') return undefined;
-      return {
-        type: 'screen',
-        sessionId: parsed.data.sessionId,
-        signal: parsed.data.signal,
-        technicianName: parsed.data.technician?.displayName,
-      };
+      const { sessionId, signal, technician: by, iceConfiguration } = parsed.data;
+      return { type: 'screen', sessionId, signal, technicianName: by?.displayName, iceConfiguration };
     }
     default:
       return undefined;

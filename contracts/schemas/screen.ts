@@ -44,22 +44,6 @@ export const screenSignalsFrom: Readonly<Record<'technician' | 'customer', reado
   customer: ['share', 'decline', 'offer', 'stop', 'control_grant', 'control_decline', 'control_revoke'],
 };
 
-/** A relayed signal as the receiving side gets it. */
-export const screenMessageSchema = named(
-  'ScreenMessage',
-  'A screen-view signal relayed to the other side of the session',
-  z.object({
-    type: z.literal('screen'),
-    sessionId: z.string(),
-    from: z.enum(['technician', 'customer']),
-    signal: screenSignalSchema,
-    /** Set on requests (screen and control): the customer is asked by name. */
-    technician: z.optional(z.object({ displayName: z.string() })),
-  }),
-);
-
-export type ScreenMessage = z.infer<typeof screenMessageSchema>;
-
 /** ICE configuration handed out per session (GET .../ice-servers). */
 export const iceConfigurationSchema = named(
   'IceConfiguration',
@@ -77,3 +61,24 @@ export const iceConfigurationSchema = named(
 );
 
 export type IceConfiguration = z.infer<typeof iceConfigurationSchema>;
+
+/** A relayed signal as the receiving side gets it. */
+export const screenMessageSchema = named(
+  'ScreenMessage',
+  'A screen-view signal relayed to the other side of the session',
+  z.object({
+    type: z.literal('screen'),
+    sessionId: z.string(),
+    from: z.enum(['technician', 'customer']),
+    signal: screenSignalSchema,
+    /** Set on requests (screen and control): the customer is asked by name. */
+    technician: z.optional(z.object({ displayName: z.string() })),
+    /**
+     * Set on a screen request to the support app: it has no progress token to
+     * fetch GET /api/pin/ice-servers with, so the same configuration comes with the request.
+     */
+    iceConfiguration: z.optional(iceConfigurationSchema),
+  }),
+);
+
+export type ScreenMessage = z.infer<typeof screenMessageSchema>;

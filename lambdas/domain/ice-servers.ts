@@ -53,6 +53,11 @@ export async function technicianIceServers(deps: Dependencies, technician: Techn
   return providerOf(deps).forSession(session.id);
 }
 
+/** The session's configuration, for the support app: its screen request carries it (the app has no progress token). */
+export function sessionIceConfiguration(deps: Dependencies, sessionId: string): Promise<IceConfiguration> {
+  return providerOf(deps).forSession(sessionId);
+}
+
 /** The customer's side: the page's progress token names its one session. */
 export async function customerIceServers(deps: Dependencies, progressToken: string | undefined): Promise<IceConfiguration> {
   const session = await sessionOfProgressToken(deps, progressToken);

@@ -3,6 +3,7 @@ import { addSeconds, epochSeconds } from './clock.ts';
 import type { Dependencies } from './dependencies.ts';
 import { Forbidden, InvalidTransition, NotFound, TokenExpired } from './errors.ts';
 import { recordDenial, messageLimits, takeLogEntry, takeMessage } from './message-limits.ts';
+import { sessionIceConfiguration } from './ice-servers.ts';
 import { hashToken, newOpaqueToken } from './secrets.ts';
 import { actors, logEntry } from './session-log.ts';
 import { isEndedStatus, type LogEventType, type SystemInfo } from './session-model.ts';
@@ -315,7 +316,41 @@ export async function disconnected(deps: Dependencies, connectionId: string): Pr
     ...(stillOpen ? { log: logEntry(now, 'applet_disconnected', actors.customer(session.customerName), 'The applet disconnected') } : {}),
   });
   if (lost(result)) return;
+  if (stillOpen && (await controlWasGranted(deps, session.id))) {
+    // The app closed (window shut, Ctrl+C, crash) while the technician held control: the app applies nothing any more.
+    await deps.store.appendLog(
+      session.id,
+      logEntry(now, 'control_revoked', actors.customer(session.customerName), 'Control of the screen ended: the support app closed', {
+        by: 'app_closed',
+      }),
+    );
+  }
   await notifySessionChanged(deps, patched(session, change));
+}
+
+/** The log's latest say on control: granted and not since released, revoked, declined or ended with the view or the app. */
+const controlEnders: ReadonlySet<string> = new Set([
+  'control_released',
+  'control_revoked',
+  'control_declined',
+  'screen_stopped',
+  'applet_disconnected',
+]);
+
+async function controlWasGranted(deps: Dependencies, sessionId: string): Promise<boolean> {
+  const entries = await deps.store.readLog(sessionId);
+  // The newest applet_disconnected is this disconnect's own; what counts is the control step before it.
+  let ownDisconnectSeen = false;
+  for (let index = entries.length - 1; index >= 0; index -= 1) {
+    const type = entries[index]!.type;
+    if (type === 'applet_disconnected' && !ownDisconnectSeen) {
+      ownDisconnectSeen = true;
+      continue;
+    }
+    if (type === 'control_granted') return true;
+    if (controlEnders.has(type)) return false;
+  }
+  return false;
 }
 
 /** The customer's page and the session it is bound to, refused once it is no longer the page of a live session. */
@@ -483,6 +518,10 @@ export async function screenSignal(deps: Dependencies, connectionId: string, ses
     from: from,
     signal,
     ...(signal.kind === 'request' || signal.kind === 'control_request' ? { technician: { displayName: technicianName } } : {}),
+    // The app has no progress token for GET /api/pin/ice-servers; its request carries the same STUN/TURN configuration.
+    ...(fromTechnician && signal.kind === 'request' && customerConnectionId === session.appletConnectionId
+      ? { iceConfiguration: await sessionIceConfiguration(deps, session.id) }
+      : {}),
   };
   if (fromTechnician) {
     const delivered = await deps.notifier.toConnection(customerConnectionId!, message);

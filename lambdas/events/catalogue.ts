@@ -50,7 +50,7 @@ export const eventCatalogue: Readonly<Record<string, EventMapping>> = {
   control_granted: { detailTypes: ['session.control_granted'], fields: [] },
   control_declined: { detailTypes: ['session.control_declined'], fields: [] },
   control_released: { detailTypes: ['session.control_released'], fields: [] },
-  control_revoked: { detailTypes: ['session.control_revoked'], fields: [] },
+  control_revoked: { detailTypes: ['session.control_revoked'], fields: ['by'] },
 };
 
 /** Every detail-type the catalogue can produce, for the `--events` filter of webhooks and the docs. */

@@ -1,12 +1,14 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InvalidTransition, MissingPermission, NotFound, PinInvalid, PinSpaceExhausted, TooManyAttempts, Forbidden } from '#domain/errors';
+import { staticIceServers } from '#domain/ice-servers';
 import {
   appletConnected,
   appletHello,
   chat,
   customerEnds,
   disconnected,
+  screenSignal,
   sessionForTicket,
   technicianConnected,
 } from '#domain/live-connections';
@@ -18,7 +20,6 @@ import { keys } from '#storage/keys';
 import { ticketFromFileName } from '../../applet/server-config.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { seededTechnician, testDependencies } from '../support/domain.ts';
-import { wholeSessionLogTypes } from '../support/session-story.ts';
 
 const alice = seededTechnician('alice');
 const bob = seededTechnician('bob');
@@ -126,7 +127,17 @@ describe('the session lifecycle against DynamoDB Local', () => {
     });
 
     const log = await getSessionLog(deps, alice, created.id);
-    expect(log.map((entry) => entry.type)).toEqual(wholeSessionLogTypes);
+    expect(log.map((entry) => entry.type)).toEqual([
+      'created',
+      'pin_generated',
+      'pin_redeemed',
+      'applet_connected',
+      'system_info',
+      'started',
+      'chat',
+      'chat',
+      'closed',
+    ]);
     expect(log[1]?.message).toBe(`PIN code ${pin} created`);
     expect(log[2]?.details).toMatchObject({ ip: customer.ip, userAgent: customer.userAgent });
     // A chat line is stored once, as the entry's message.
@@ -465,6 +476,68 @@ describe('the customer side', () => {
     expect(view.customer?.connected).toBe(true);
     // The spent resume ticket cannot connect a second applet.
     await expect(appletConnected(deps, 'applet-3', resume!, {})).rejects.toBeInstanceOf(Forbidden);
+  });
+
+  /** An active session with its app connected and alice's console signalling on 'alice-console'. */
+  async function activeWithApp(deps: Deps, appConnectionId: string) {
+    const { session, pin } = await sessionWithPin(deps);
+    await appletJoins(deps, appConnectionId, await redeemPin(deps, pin, customer));
+    await appletHello(deps, appConnectionId, { os: 'Linux' });
+    await startSession(deps, alice, session.id);
+    await technicianConnected(deps, 'alice-console', alice);
+    return session;
+  }
+
+  const logTypes = async (deps: Deps, sessionId: string) => (await getSessionLog(deps, alice, sessionId)).map((entry) => entry.type);
+
+  it("logs control_revoked when the app's socket closes while control is granted (window closed, crash)", async () => {
+    const deps = testDependencies(table);
+    const session = await activeWithApp(deps, 'app-granted');
+    for (const [connection, kind] of [
+      ['alice-console', 'request'],
+      ['app-granted', 'share'],
+      ['alice-console', 'control_request'],
+      ['app-granted', 'control_grant'],
+    ] as const) {
+      await screenSignal(deps, connection, session.id, { kind });
+    }
+    await disconnected(deps, 'app-granted');
+    const types = await logTypes(deps, session.id);
+    expect(types.slice(-3)).toEqual(['control_granted', 'applet_disconnected', 'control_revoked']);
+  });
+
+  it('logs no control_revoked when the app closes after control already ended, or was never granted', async () => {
+    const deps = testDependencies(table);
+    const released = await activeWithApp(deps, 'app-released');
+    for (const [connection, kind] of [
+      ['alice-console', 'request'],
+      ['app-released', 'share'],
+      ['alice-console', 'control_request'],
+      ['app-released', 'control_grant'],
+      ['alice-console', 'control_release'],
+    ] as const) {
+      await screenSignal(deps, connection, released.id, { kind });
+    }
+    await disconnected(deps, 'app-released');
+    expect(await logTypes(deps, released.id)).not.toContain('control_revoked');
+
+    const viewing = await activeWithApp(deps, 'app-viewing');
+    await screenSignal(deps, 'alice-console', viewing.id, { kind: 'request' });
+    await disconnected(deps, 'app-viewing');
+    expect(await logTypes(deps, viewing.id)).toEqual(expect.arrayContaining(['applet_disconnected']));
+    expect(await logTypes(deps, viewing.id)).not.toContain('control_revoked');
+  });
+
+  it("hands the session's ICE configuration to the app with the screen request (it has no progress token)", async () => {
+    const turn = [{ urls: 'turn:192.0.2.10:3478', username: 'u', credential: 'c' }];
+    const deps = { ...testDependencies(table), iceServers: staticIceServers(JSON.stringify(turn), 'relay') };
+    const session = await activeWithApp(deps, 'app-ice');
+    await screenSignal(deps, 'alice-console', session.id, { kind: 'request' });
+    const request = deps.notifier.toConnections.filter((sent) => sent.connectionId === 'app-ice' && sent.message.type === 'screen').at(-1);
+    expect(request?.message).toMatchObject({
+      signal: { kind: 'request' },
+      iceConfiguration: { iceServers: turn, iceTransportPolicy: 'relay' },
+    });
   });
 
   it('lets exactly one of two applets racing with the same ticket in', async () => {

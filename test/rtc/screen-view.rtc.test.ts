@@ -3,7 +3,14 @@ import type { Browser, Page } from 'playwright-core';
 import { formatViolations, runAxe, watchPageProblems } from '../support/browser.ts';
 import { api } from '../support/live-session.ts';
 import { eventually } from '../support/eventually.ts';
-import { assertInsideTestNetwork, launchRtcChromium, recordPeerConnections, startCoturn, type Coturn } from '../support/rtc.ts';
+import {
+  assertInsideTestNetwork,
+  launchRtcChromium,
+  recordPeerConnections,
+  selectedCandidateTypes,
+  startCoturn,
+  type Coturn,
+} from '../support/rtc.ts';
 import { getToken, startRuntimeProcess, type RuntimeProcess } from '../support/runtime.ts';
 
 /**
@@ -252,16 +259,6 @@ describe('screen view relayed through TURN only', () => {
     await panel.getByRole('button', { name: 'View screen' }).click();
     await customer.page.getByRole('dialog').getByRole('button', { name: 'Share screen' }).click();
     await expectFramesPlaying(panel.getByLabel("Customer's screen"));
-    const selectedTypes = await consolePage.evaluate(async () => {
-      const [connection] = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections;
-      const report = await connection!.getStats();
-      const entries: Record<string, unknown>[] = [];
-      report.forEach((entry: Record<string, unknown>) => entries.push(entry));
-      const pair = entries.find((entry) => entry.type === 'candidate-pair' && entry.nominated === true && entry.state === 'succeeded');
-      const local = entries.find((entry) => entry.id === pair?.localCandidateId);
-      const remote = entries.find((entry) => entry.id === pair?.remoteCandidateId);
-      return [local?.candidateType, remote?.candidateType];
-    });
-    expect(selectedTypes).toEqual(['relay', 'relay']);
+    expect(await selectedCandidateTypes(consolePage)).toEqual(['relay', 'relay']);
   });
 });

@@ -13,7 +13,7 @@ import { connect, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { chromiumArgs, launchChromium } from './browser.ts';
 import { eventually } from './eventually.ts';
 
@@ -54,6 +54,22 @@ export const recordPeerConnections = () => {
     }
   };
 };
+
+/** [local, remote] candidate types of the selected pair of the page's newest connected peer connection (recordPeerConnections). */
+export function selectedCandidateTypes(page: Page): Promise<unknown[]> {
+  return page.evaluate(async () => {
+    const connected = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.filter(
+      (pc) => pc.connectionState === 'connected',
+    );
+    const report = await connected.at(-1)!.getStats();
+    const entries: Record<string, unknown>[] = [];
+    report.forEach((entry: Record<string, unknown>) => entries.push(entry));
+    const pair = entries.find((entry) => entry.type === 'candidate-pair' && entry.nominated === true && entry.state === 'succeeded');
+    const local = entries.find((entry) => entry.id === pair?.localCandidateId);
+    const remote = entries.find((entry) => entry.id === pair?.remoteCandidateId);
+    return [local?.candidateType, remote?.candidateType];
+  });
+}
 
 async function freeUdpAndTcpPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -102,8 +102,13 @@ export interface XServer {
  * Xvfb on a display number it picks itself (`-displayfd`), so parallel runs
  * never collide; no TCP listener. stop() kills it and waits for it.
  */
-export async function startXvfb(size: { width: number; height: number }): Promise<XServer> {
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${size.width}x${size.height}x24`, '-nolisten', 'tcp', '-noreset'], {
+export async function startXvfb(
+  size: { width: number; height: number },
+  moreScreens: readonly { width: number; height: number }[] = [],
+): Promise<XServer> {
+  // Each further screen is X screen 1, 2, ...: DISPLAY :N.1 and so on.
+  const screens = [size, ...moreScreens].flatMap((screen, index) => ['-screen', String(index), `${screen.width}x${screen.height}x24`]);
+  const child = spawn('Xvfb', ['-displayfd', '3', ...screens, '-nolisten', 'tcp', '-noreset'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

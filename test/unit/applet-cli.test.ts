@@ -33,6 +33,11 @@ describe('applet arguments', () => {
     });
   });
 
+  it('takes an X display to share with --display (host, display number, screen)', () => {
+    expect(parseArguments(['--display', ':1.1'])).toEqual({ kind: 'run', options: { yes: false, display: ':1.1' } });
+    expect(parseArguments(['--display=workstation:0'])).toEqual({ kind: 'run', options: { yes: false, display: 'workstation:0' } });
+  });
+
   it('answers --help and --version before anything else', () => {
     expect(parseArguments(['--ticket', 'short', '--help'])).toEqual({ kind: 'help', language: undefined });
     expect(parseArguments(['--bogus', '--help']).kind).toBe('invalid');
@@ -52,6 +57,8 @@ describe('applet arguments', () => {
     [['--server', 'ftp://example.com'], '--server must be an http:// or https:// URL'],
     [['--server', 'not a url'], '--server must be'],
     [['--ws-url', 'http://example.com/ws'], '--ws-url must be a ws:// or wss:// URL'],
+    [['--display', '0'], '--display must be an X display such as :0 or :0.1'],
+    [['--display', ':0.1; rm -rf /'], '--display must be'],
     [['--lang', 'fr'], '--lang must be de or en'],
   ])('rejects %j with a clear problem', (args, problem) => {
     const parsed = parseArguments(args);

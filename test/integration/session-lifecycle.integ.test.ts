@@ -20,6 +20,7 @@ import { keys } from '#storage/keys';
 import { ticketFromFileName } from '../../applet/server-config.ts';
 import { createTestTable, type TestTable } from '../support/dynamodb.ts';
 import { seededTechnician, testDependencies } from '../support/domain.ts';
+import { wholeSessionLogTypes } from '../support/session-story.ts';
 
 const alice = seededTechnician('alice');
 const bob = seededTechnician('bob');
@@ -127,17 +128,7 @@ describe('the session lifecycle against DynamoDB Local', () => {
     });
 
     const log = await getSessionLog(deps, alice, created.id);
-    expect(log.map((entry) => entry.type)).toEqual([
-      'created',
-      'pin_generated',
-      'pin_redeemed',
-      'applet_connected',
-      'system_info',
-      'started',
-      'chat',
-      'chat',
-      'closed',
-    ]);
+    expect(log.map((entry) => entry.type)).toEqual(wholeSessionLogTypes);
     expect(log[1]?.message).toBe(`PIN code ${pin} created`);
     expect(log[2]?.details).toMatchObject({ ip: customer.ip, userAgent: customer.userAgent });
     // A chat line is stored once, as the entry's message.

@@ -136,7 +136,7 @@ Local runtime up in ${runtime.startMilliseconds} ms:
   PIN page            ${url}/
   Technician console  ${url}/console/
   HTTP API            ${url}/api   (OpenAPI: ${url}/api/openapi.json)
-  WebSocket API       ${runtime.webSocketUrl}
+  WebSocket API       ${runtime.webSocketUrl}   (AsyncAPI: ${url}/api/asyncapi.json)
   Dev sign-in         POST ${url}/dev/token  {"username": "alice" | "bob" | "carol"}
   DynamoDB Local      ${runtime.dynamoDb.endpoint}  table ${runtime.table.name}
                       (npm run admin -- ${runtime.dynamoDb.credentialsFile ? `--credentials-file ${runtime.dynamoDb.credentialsFile}` : `--endpoint ${runtime.dynamoDb.endpoint} --table ${runtime.table.name}`} technicians list)

@@ -55,29 +55,8 @@ export function writeServerConfigIntoApp(executable: Buffer, config: AppletServe
   return configured;
 }
 
-/** The file extension a download for this platform carries. */
-export function downloadSuffix(platform: string): string {
-  if (platform === 'node') return '.cjs';
-  return platform.startsWith('windows-') ? '.exe' : '';
-}
-
-/**
- * The file name a downloaded applet carries: the ticket is read back from it.
- * `RemoteSupport_<ticket>.cjs` (the Node.js script), `RemoteSupport_<ticket>.exe`
- * (Windows), `RemoteSupport_<ticket>` (macOS, Linux).
- */
-export function appletFileName(prefix: string, ticket: string, platform = 'node'): string {
-  return `${prefix}_${ticket}${downloadSuffix(platform)}`;
-}
-
-/**
- * Finds the ticket in an applet file name, with or without `.cjs`/`.exe`,
- * tolerating browser suffixes like " (1)" (a second download of the same file).
- */
-export function ticketFromFileName(fileName: string): string | undefined {
-  const match = /_([A-Za-z0-9_-]{22,64}?)(?: ?\(\d+\))?(?:\.c?js|\.exe)?$/i.exec(fileName);
-  return match?.[1];
-}
+// The download naming scheme is shared with the server, which names each download from the ticket.
+export { appletFileName, downloadSuffix, ticketFromFileName } from '../contracts/downloads.ts';
 
 /**
  * Reads back what the server baked in. Anything else (the untouched

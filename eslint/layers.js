@@ -56,8 +56,6 @@ export const contractPackages = ['zod'];
  * takes over what it shares. Nothing may be added: a new upward import fails.
  */
 export const knownExceptions = [
-  // The applet's download names and platforms, shared by the server and the applet's build.
-  ['lambdas/domain/', 'applet/'],
   // The handlers' environment variables and the clients' scopes, which the runtime and the stack set up.
   ['local/', 'lambdas/domain/config.ts'],
   ['lib/', 'lambdas/domain/config.ts'],

@@ -1,5 +1,5 @@
 import { tableEnvironment } from '#storage/dynamo-client';
-import { downloadPlatforms, isDownloadPlatform, type DownloadPlatform } from '../../applet/native/platforms.ts';
+import { downloadPlatforms, isDownloadPlatform, type DownloadPlatform } from '#contracts/downloads';
 /**
  * Every tunable of the service, read from the environment once per cold start.
  * The CDK stack and the local runtime set these variables; the names are the

@@ -1,6 +1,5 @@
 import { patched, type CounterRef } from '#storage/store';
-import type { DownloadPlatform } from '../../applet/native/platforms.ts';
-import { appletFileName } from '../../applet/server-config.ts';
+import { appletFileName, type DownloadPlatform } from '#contracts/downloads';
 import { clientKeyFor } from './client-identity.ts';
 import { addSeconds, epochSeconds } from './clock.ts';
 import type { AppletDownloadSize } from './config.ts';

@@ -70,12 +70,17 @@ describe('the layer rule', () => {
     ).toHaveLength(1);
   });
 
-  it("names today's upward imports, which pass only as listed exceptions", () => {
+  it('refuses the domain importing the applet (the download naming lives in contracts), exceptions or not', () => {
     const domainToApplet = [path.join(repositoryRoot, 'lambdas/domain/pin-redemption.ts'), '../../applet/server-config.ts'] as const;
-    expect(layerViolation(...domainToApplet, { withExceptions: false })).toBe(
-      'domain may import only storage, contracts; "../../applet/server-config.ts" is applet',
-    );
-    expect(layerViolation(...domainToApplet)).toBeUndefined();
+    const refusal = 'domain may import only storage, contracts; "../../applet/server-config.ts" is applet';
+    expect(layerViolation(...domainToApplet, { withExceptions: false })).toBe(refusal);
+    expect(layerViolation(...domainToApplet)).toBe(refusal);
+  });
+
+  it("passes today's remaining upward imports only as listed exceptions", () => {
+    const runtimeToConfig = [path.join(repositoryRoot, 'local/runtime.ts'), '../lambdas/domain/config.ts'] as const;
+    expect(layerViolation(...runtimeToConfig, { withExceptions: false })).toMatch(/"\.\.\/lambdas\/domain\/config\.ts" is domain/);
+    expect(layerViolation(...runtimeToConfig)).toBeUndefined();
   });
 
   it('is switched on for every source of the repository by eslint.config.js (so `npm run lint` runs it)', async () => {

@@ -106,19 +106,8 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
   }
 
   async listOpenSessions(technicianId: string, limit = 500): Promise<S[]> {
-    const result = await guarded(
-      this.table.client.send(
-        new QueryCommand({
-          TableName: this.name,
-          IndexName: 'byTechnician',
-          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.technicianPartition(technicianId), ':prefix': 'SESSION#' },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      ),
-    );
-    return (result.Items ?? []).map((item) => sessionFromItem<S>(item));
+    const items = await this.#byTechnician(technicianId, 'SESSION#', { ScanIndexForward: false, Limit: limit });
+    return items.map((item) => sessionFromItem<S>(item));
   }
 
   async sessionsPastDeadline(nowIso: string, limitPerShard = 100): Promise<S[]> {
@@ -462,18 +451,8 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
   }
 
   async technicianConnections(technicianId: string): Promise<TechnicianConnection[]> {
-    const result = await guarded(
-      this.table.client.send(
-        new QueryCommand({
-          TableName: this.name,
-          IndexName: 'byTechnician',
-          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.technicianPartition(technicianId), ':prefix': 'CONN#' },
-          ProjectionExpression: 'connectionId, tokenExpiresAt',
-        }),
-      ),
-    );
-    return (result.Items ?? []).map((item) => ({
+    const items = await this.#byTechnician(technicianId, 'CONN#', { ProjectionExpression: 'connectionId, tokenExpiresAt' });
+    return items.map((item) => ({
       connectionId: String(item.connectionId),
       ...(typeof item.tokenExpiresAt === 'number' ? { tokenExpiresAt: item.tokenExpiresAt } : {}),
     }));
@@ -481,5 +460,25 @@ export class DynamoStore<S extends StoredSession, E extends StoredLogEntry> impl
 
   async getIntegrationClient(clientId: string): Promise<IntegrationClient | undefined> {
     return guarded(getIntegrationClient(this.table, clientId));
+  }
+
+  /** A technician's items of one kind (open sessions, live connections) from the `byTechnician` index. */
+  async #byTechnician(
+    technicianId: string,
+    sortKeyPrefix: 'SESSION#' | 'CONN#',
+    options: { ScanIndexForward?: boolean; Limit?: number; ProjectionExpression?: string },
+  ): Promise<Record<string, unknown>[]> {
+    const result = await guarded(
+      this.table.client.send(
+        new QueryCommand({
+          TableName: this.name,
+          IndexName: 'byTechnician',
+          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.technicianPartition(technicianId), ':prefix': sortKeyPrefix },
+          ...options,
+        }),
+      ),
+    );
+    return result.Items ?? [];
   }
 }
